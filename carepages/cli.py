@@ -1,0 +1,155 @@
+"""The ``carepages`` command line: parse, load the configuration, call one function, report.
+
+Each subcommand is a thin wrapper; the work is done by library functions that return
+summaries. Problems in the user's input (:class:`CarepagesError`) become GNU-style
+messages and exit status 2; a traceback is never what a user sees for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from carepages import __version__
+from carepages.config import Config, check_locale, load_config
+from carepages.errors import CarepagesError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _locale_arg(value: str) -> str:
+    try:
+        return check_locale(value)
+    except CarepagesError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from exc
+
+
+def _add_locales(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-l",
+        "--locale",
+        dest="locales",
+        action="append",
+        type=_locale_arg,
+        metavar="LOCALE",
+        help="work on this locale only (repeatable; default: every configured locale)",
+    )
+
+
+def cmd_extract(config: Config, args: argparse.Namespace) -> int:
+    from carepages.extract import run_extract
+
+    summary = run_extract(config)
+    _report(args, "extract", summary)
+    return EXIT_OK
+
+
+def cmd_update(config: Config, args: argparse.Namespace) -> int:
+    from carepages.update import run_update
+
+    summary = run_update(config, args.locales)
+    _report(args, "update", summary)
+    return EXIT_OK
+
+
+def cmd_stats(config: Config, args: argparse.Namespace) -> int:
+    from carepages.stats import collect_stats, format_json, format_table
+    from carepages.update import read_templates
+
+    locales = args.locales or list(config.locales)
+    stats = collect_stats(config, read_templates(config), locales)
+    print(format_json(stats) if args.format == "json" else format_table(stats))
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace, verb: str, summary: object) -> None:
+    if args.quiet:
+        return
+    for attribute, label in (("created", "created"), ("updated", "updated"), ("removed", "removed")):
+        for rel in getattr(summary, attribute):
+            print(f"{label}: {rel}")
+    print(f"{verb}: {summary.describe()}")  # type: ignore[attr-defined]
+
+
+Command = Callable[[Config, argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with a ``--help`` for the tool and for each subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="carepages",
+        description=(
+            "Publish patient-information pages in many languages without losing their disclaimers: "
+            "Markdown pages -> gettext catalogs -> HTML and text pages, with a check for CI."
+        ),
+        epilog="Run 'carepages COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"carepages {__version__}")
+    parser.add_argument(
+        "--project",
+        type=Path,
+        metavar="DIR",
+        help="the project folder (default: the nearest folder upwards with a pyproject.toml "
+        "that has [tool.carepages])",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    extract = sub.add_parser(
+        "extract",
+        help="write the .pot templates from the Markdown pages",
+        description="Extract every page under the source folder into locale/templates/<page>.pot "
+        "(and the shared disclaimers into disclaimers.pot). Unchanged templates are not rewritten.",
+    )
+    extract.set_defaults(func=cmd_extract)
+
+    update = sub.add_parser(
+        "update",
+        help="create or merge each locale's .po catalogs from the templates",
+        description="Create missing catalogs and merge template changes into existing ones. "
+        "Changed messages become fuzzy with their previous msgid; removed ones are kept obsolete.",
+    )
+    _add_locales(update)
+    update.set_defaults(func=cmd_update)
+
+    stats = sub.add_parser(
+        "stats",
+        help="show translated / fuzzy / untranslated counts per locale and page",
+        description="Translation progress per locale and page.",
+    )
+    _add_locales(stats)
+    stats.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    stats.set_defaults(func=cmd_stats)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+#: Later stages (build, check) register their subcommands here.
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    config: Config | None = None
+    try:
+        config = load_config(args.project)
+        func: Command = args.func
+        return func(config, args)
+    except CarepagesError as exc:
+        print(exc.format(config.root if config else Path.cwd()), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("carepages: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Errors that carry a file and a line, so every message can point a person at the spot.
+
+Every problem the tool reports to a user goes through :class:`CarepagesError`
+(one fatal problem) or :class:`Problem` (one finding among many). Both format
+themselves GNU style, ``path:line: error: message``, with a hint saying what to
+do, because a translator should be able to fix the problem from the message alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def display_path(path: Path | str | None, root: Path | None = None) -> str:
+    """Return ``path`` relative to ``root`` when it lies below it, for short messages."""
+    if path is None:
+        return ""
+    p = Path(path)
+    if root is not None:
+        try:
+            return p.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return p.as_posix()
+
+
+def format_location(path: str, line: int | None) -> str:
+    """GNU style ``path:line`` (or just ``path`` when the line is unknown)."""
+    if not path:
+        return "carepages"
+    return f"{path}:{line}" if line else path
+
+
+class CarepagesError(Exception):
+    """A fatal problem with the user's input: the command stops with exit status 2.
+
+    ``path`` and ``line`` (1-based) say where; ``hint`` says what to do about it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    def format(self, root: Path | None = None) -> str:
+        """Render as one GNU-style line, plus the hint when there is one."""
+        where = format_location(display_path(self.path, root), self.line)
+        text = f"{where}: error: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class ConfigError(CarepagesError):
+    """The ``[tool.carepages]`` configuration is missing or has a bad value."""
+
+
+class SourceError(CarepagesError):
+    """A Markdown page or its front matter cannot be used."""
+
+
+class CatalogError(CarepagesError):
+    """A PO or POT file cannot be read, or a catalog operation failed."""
+
+
+class ErrorList(CarepagesError):
+    """Several fatal problems found in one pass: all are reported, sorted, then one failure."""
+
+    def __init__(self, errors: list[CarepagesError]) -> None:
+        self.errors = sorted(
+            errors,
+            key=lambda e: (str(e.path or ""), e.line or 0, e.message),
+        )
+        super().__init__(f"{len(self.errors)} problem(s)")
+
+    def format(self, root: Path | None = None) -> str:
+        return "\n".join(e.format(root) for e in self.errors)
+
+
+def raise_all(errors: list[CarepagesError]) -> None:
+    """Raise the collected errors, if any: one as itself, several as an :class:`ErrorList`."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ErrorList(errors)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding of a check: where, how bad, which check, and what to do."""
+
+    path: str
+    line: int
+    severity: str  # "error" | "warning"
+    code: str
+    message: str
+
+    def format(self) -> str:
+        return f"{format_location(self.path, self.line)}: {self.severity}: [{self.code}] {self.message}"

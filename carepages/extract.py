@@ -1,0 +1,163 @@
+"""Extraction: source pages into gettext templates (``locale/templates/<domain>.pot``).
+
+Each page is its own domain, so translators work page by page and fuzzy guesses
+never cross pages; the shared disclaimers are the ``disclaimers`` domain, written
+and translated once. :func:`extract_sources` is also what the build and the checks
+call to learn which messages and disclaimers each page has: the list of
+disclaimers a page must carry always comes from the source, never from a catalog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from babel.messages.catalog import Catalog
+
+from carepages import segments
+from carepages.catalogs import add_segments, new_template, pot_path, render_catalog
+from carepages.config import Config
+from carepages.errors import CarepagesError, SourceError, raise_all
+from carepages.fsutil import write_if_changed
+from carepages.markdown_ext import PageParser
+from carepages.pages import Page, load_disclaimers_page, load_pages
+from carepages.segments import Segment
+
+DISCLAIMERS_DOMAIN = "disclaimers"
+#: The interface strings of the page templates (written by the build's extractor).
+UI_DOMAIN = "ui"
+RESERVED_DOMAINS = frozenset({DISCLAIMERS_DOMAIN, UI_DOMAIN})
+
+
+@dataclass(frozen=True)
+class PageMessages:
+    """A page with its messages in document order and the disclaimers it must carry."""
+
+    page: Page
+    segments: tuple[Segment, ...]
+    disclaimers: tuple[str, ...]
+
+    @property
+    def domain(self) -> str:
+        return self.page.name
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything extraction learns from ``source/``: the pages and the shared disclaimers."""
+
+    pages: tuple[PageMessages, ...]
+    shared: PageMessages
+
+    def all(self) -> tuple[PageMessages, ...]:
+        """The shared disclaimers first, then the pages: every domain there is."""
+        return (self.shared, *self.pages)
+
+
+@dataclass
+class WriteSummary:
+    """What a command did to the files it manages, for the CLI to print and tests to assert."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def record(self, rel: str, existed: bool, written: bool) -> None:
+        if not written:
+            self.unchanged.append(rel)
+        elif existed:
+            self.updated.append(rel)
+        else:
+            self.created.append(rel)
+
+    def describe(self) -> str:
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed"
+        )
+
+
+def page_segments(parser: PageParser, page: Page) -> tuple[list[Segment], list[str]]:
+    """Parse one page; return its segments (front matter first) and its disclaimer ids."""
+    source_lines = page.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+    _, conversion = parser.convert(page.body, page.rel, page.body_line, source_lines)
+    raise_all(list(conversion.errors))
+    front: list[Segment] = []
+    if page.meta.title:
+        front.append(Segment(page.meta.title, segments.PAGE_TITLE, page.meta.line_of("title")))
+    if page.meta.description:
+        front.append(Segment(page.meta.description, segments.PAGE_DESCRIPTION, page.meta.line_of("description")))
+    return front + conversion.segments, conversion.disclaimers
+
+
+def extract_sources(config: Config, parser: PageParser | None = None) -> Sources:
+    """Parse every page and the shared disclaimers, collecting all problems before failing."""
+    parser = parser or PageParser()
+    errors: list[CarepagesError] = []
+    shared_page = load_disclaimers_page(config)
+    shared_segments, shared_ids = page_segments(parser, shared_page)
+    for segment in shared_segments:
+        if segment.disclaimer is None:
+            errors.append(
+                SourceError(
+                    "every block of the shared disclaimers file must be a disclaimer",
+                    path=shared_page.rel,
+                    line=segment.line,
+                    hint="put <!-- disclaimer: some-id --> on the line before it",
+                )
+            )
+    if not shared_ids:
+        errors.append(SourceError("the shared disclaimers file marks no disclaimer", path=shared_page.rel))
+    shared = PageMessages(shared_page, tuple(shared_segments), tuple(shared_ids))
+    pages: list[PageMessages] = []
+    try:
+        loaded = load_pages(config)
+    except CarepagesError as exc:
+        errors.append(exc)
+        loaded = []
+    for page in loaded:
+        try:
+            found, own = page_segments(parser, page)
+        except CarepagesError as exc:
+            errors.append(exc)
+            continue
+        for disclaimer in own:
+            if disclaimer in shared_ids:
+                line = next((s.line for s in found if s.disclaimer == disclaimer), None)
+                errors.append(
+                    SourceError(
+                        f"disclaimer {disclaimer!r} is already one of the shared disclaimers",
+                        path=page.rel,
+                        line=line,
+                        hint="choose another id, or rely on the shared one (every page carries it)",
+                    )
+                )
+        pages.append(PageMessages(page, tuple(found), (*shared_ids, *own)))
+    raise_all(errors)
+    return Sources(tuple(pages), shared)
+
+
+def build_template(config: Config, messages: PageMessages) -> Catalog:
+    """The template catalog of one domain."""
+    catalog = new_template(config, messages.domain, messages.page.rel)
+    add_segments(catalog, messages.segments, messages.page.rel)
+    return catalog
+
+
+def run_extract(config: Config) -> WriteSummary:
+    """Write every domain's template, skip unchanged ones, and remove templates of deleted pages."""
+    sources = extract_sources(config)
+    summary = WriteSummary()
+    wanted = set()
+    for messages in sources.all():
+        path = pot_path(config, messages.domain)
+        wanted.add(path.name)
+        existed = path.exists()
+        data = render_catalog(build_template(config, messages), config.locations)
+        summary.record(config.relative(path), existed, write_if_changed(path, data))
+    if config.templates_dir.is_dir():
+        for stale in sorted(config.templates_dir.glob("*.pot")):
+            if stale.name not in wanted and stale.stem not in RESERVED_DOMAINS:
+                stale.unlink()
+                summary.removed.append(config.relative(stale))
+    return summary

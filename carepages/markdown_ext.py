@@ -1,0 +1,289 @@
+"""The Python-Markdown extension through which every page is parsed, extracted and rendered.
+
+Registered processors (Python-Markdown runs higher priorities first):
+
+* ``carepages_directives`` -- preprocessor, priority 35, before whitespace
+  normalisation (30), fenced code (25) and the HTML block stash (20). Finds the
+  author's directive comments (``<!-- translators: ... -->``, ``<!-- notranslate -->``,
+  ``<!-- disclaimer: id -->``) while they are still text, records their source lines,
+  and leaves a marker paragraph so the block parser shows which block each precedes.
+* ``carepages_segments`` -- tree processor, priority 25, before ``inline`` (20). Sees
+  each block's raw inline Markdown: the place where extraction collects msgids and
+  the build puts msgstrs back, so translations go through the same inline parser.
+* ``carepages_attributes`` -- tree processor, priority 15, after ``inline``. Alt texts
+  and titles of blocks that have no words of their own (an image on its own).
+
+Python-Markdown keeps no line numbers, so each segment is located in the source
+by a forward search from the previous one; directives carry their own lines.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from carepages import segments
+from carepages.errors import SourceError
+from carepages.segments import Segment
+
+#: Called for every segment; returns the text to put in its place, or None to keep it.
+Handler = Callable[[Segment], "str | None"]
+
+DISCLAIMER_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DIRECTIVE_START = re.compile(r"^\s*<!--\s*(translators|notranslate|disclaimer)\b(.*)$", re.IGNORECASE)
+MARKER = "\ue000carepages-directive-{}\ue000"
+MARKER_RE = re.compile("^\ue000carepages-directive-(\\d+)\ue000$")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+#: The Markdown dialect: the same for extraction, the build and the checks.
+MARKDOWN_EXTENSIONS = ("tables", "admonition", "sane_lists", "fenced_code")
+
+
+@dataclass(frozen=True)
+class Directive:
+    """An author's instruction about the next block."""
+
+    name: str  # "translators" | "notranslate" | "disclaimer"
+    value: str
+    line: int
+
+
+@dataclass
+class Conversion:
+    """The state of converting one page: where it came from and what was found."""
+
+    rel: str
+    lines: list[str]  # the whole source file, for locating segments
+    first_line: int  # 1-based line of the file on which the body starts
+    handler: Handler | None = None
+    directives: list[Directive] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    disclaimers: list[str] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+
+    def error(self, message: str, line: int, hint: str | None = None) -> None:
+        self.errors.append(SourceError(message, path=self.rel, line=line, hint=hint))
+
+
+class DirectivePreprocessor(Preprocessor):
+    """Turn directive comments into marker paragraphs, recording their lines."""
+
+    def __init__(self, md: markdown.Markdown, ext: CarepagesExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        conv = self.ext.conversion
+        out: list[str] = []
+        fence: str | None = None
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            fence_match = FENCE.match(line)
+            if fence_match:
+                mark = fence_match.group(1)
+                if fence is None:
+                    fence = mark[0]
+                elif mark[0] == fence:
+                    fence = None
+            match = DIRECTIVE_START.match(line) if fence is None else None
+            if match is None:
+                out.append(line)
+                i += 1
+                continue
+            start = i
+            text = match.group(2)
+            while "-->" not in text and i + 1 < len(lines):
+                i += 1
+                text += "\n" + lines[i]
+            source_line = conv.first_line + start
+            if "-->" not in text:
+                conv.error("directive comment is never closed", source_line, "end it with '-->'")
+                return out
+            body, _, after = text.partition("-->")
+            directive = self._parse(match.group(1).lower(), body, source_line)
+            indent = line[: len(line) - len(line.lstrip())]
+            if directive is not None and not after.strip():
+                conv.directives.append(directive)
+                out.extend(["", indent + MARKER.format(len(conv.directives) - 1), ""])
+            elif directive is not None:
+                conv.error("put a directive comment on lines of its own", source_line)
+            i += 1
+        return out
+
+    def _parse(self, name: str, body: str, line: int) -> Directive | None:
+        conv = self.ext.conversion
+        value = " ".join(body.split())
+        if value.startswith(":"):
+            value = value[1:].strip()
+        if name == "notranslate":
+            if value:
+                conv.error("'notranslate' takes no value", line, "write <!-- notranslate -->")
+                return None
+        elif name == "disclaimer":
+            if not DISCLAIMER_ID.match(value):
+                conv.error(
+                    f"disclaimer id {value!r} is not valid",
+                    line,
+                    "write <!-- disclaimer: some-id --> with lowercase letters, digits and '-'",
+                )
+                return None
+        elif not value:
+            conv.error("empty note for translators", line, "write <!-- translators: your note -->")
+            return None
+        return Directive(name, value, line)
+
+
+class SegmentTreeprocessor(Treeprocessor):
+    """Collect (and, when building, replace) every block's inline Markdown."""
+
+    def __init__(self, md: markdown.Markdown, ext: CarepagesExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        conv = self.ext.conversion
+        attached = self._attach_directives(root)
+        locator = _Locator(conv.lines, conv.first_line)
+        self.ext.attribute_blocks = []
+        for element, ancestors, kind in segments.iter_blocks(root):
+            chain = [*ancestors, element]
+            if any(d.name == "notranslate" for el in chain for d in attached.get(id(el), ())):
+                continue
+            disclaimer = next(
+                (d.value for el in reversed(chain) for d in attached.get(id(el), ()) if d.name == "disclaimer"),
+                None,
+            )
+            notes = tuple(d.value for el in chain for d in attached.get(id(el), ()) if d.name == "translators")
+            raw = element.text or ""
+            line = locator.find(raw)
+            if not segments.is_translatable(raw):
+                self.ext.attribute_blocks.append((element, line, disclaimer, notes))
+                continue
+            segment = Segment(segments.normalize(raw), kind, line, disclaimer, notes)
+            replacement = self.ext.emit(segment)
+            if replacement is not None:
+                element.text = segments.to_markdown(replacement)
+
+    def _attach_directives(self, root: etree.Element) -> dict[int, list[Directive]]:
+        """Remove marker paragraphs; map each following block (by id) to its directives."""
+        conv = self.ext.conversion
+        attached: dict[int, list[Directive]] = {}
+        for parent in list(root.iter()):
+            pending: list[Directive] = []
+            for child in list(parent):
+                match = MARKER_RE.match((child.text or "").strip()) if child.tag == "p" else None
+                if match:
+                    pending.append(conv.directives[int(match.group(1))])
+                    parent.remove(child)
+                elif pending:
+                    attached.setdefault(id(child), []).extend(pending)
+                    self._mark_disclaimer(child, pending)
+                    pending = []
+            for directive in pending:
+                conv.error(f"'{directive.name}' directive is not followed by a block", directive.line)
+        return attached
+
+    def _mark_disclaimer(self, element: etree.Element, directives: list[Directive]) -> None:
+        conv = self.ext.conversion
+        for directive in directives:
+            if directive.name != "disclaimer":
+                continue
+            if directive.value in conv.disclaimers:
+                conv.error(f"disclaimer {directive.value!r} is marked twice in this file", directive.line)
+            conv.disclaimers.append(directive.value)
+            element.set("data-disclaimer", directive.value)
+
+
+class AttributeTreeprocessor(Treeprocessor):
+    """Alt texts and titles of blocks without words, after inline parsing made them attributes."""
+
+    def __init__(self, md: markdown.Markdown, ext: CarepagesExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, root: etree.Element) -> None:
+        for block, line, disclaimer, notes in self.ext.attribute_blocks:
+            for element, attribute, kind in segments.iter_attributes(block):
+                text = segments.normalize(element.get(attribute, ""))
+                replacement = self.ext.emit(Segment(text, kind, line, disclaimer, notes))
+                if replacement is not None:
+                    element.set(attribute, segments.normalize(replacement))
+        self.ext.attribute_blocks = []
+
+
+class CarepagesExtension(Extension):
+    """Directives, line tracking, and segment collection or replacement (see module doc)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conversion = Conversion(rel="", lines=[], first_line=1)
+        self.attribute_blocks: list[tuple[etree.Element, int, str | None, tuple[str, ...]]] = []
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.registerExtension(self)
+        md.preprocessors.register(DirectivePreprocessor(md, self), "carepages_directives", 35)
+        md.treeprocessors.register(SegmentTreeprocessor(md, self), "carepages_segments", 25)
+        md.treeprocessors.register(AttributeTreeprocessor(md, self), "carepages_attributes", 15)
+
+    def reset(self) -> None:
+        self.attribute_blocks = []
+
+    def emit(self, segment: Segment) -> str | None:
+        """Record a segment and ask the handler (if any) for its replacement."""
+        self.conversion.segments.append(segment)
+        handler = self.conversion.handler
+        return handler(segment) if handler is not None else None
+
+
+class PageParser:
+    """One reusable Python-Markdown instance with the carepages extension.
+
+    Creating a Markdown instance costs more than converting a short page, so one
+    parser is kept per process and reset between pages.
+    """
+
+    def __init__(self) -> None:
+        self.extension = CarepagesExtension()
+        self.md = markdown.Markdown(
+            extensions=[*MARKDOWN_EXTENSIONS, self.extension],
+            output_format="html",
+        )
+
+    def convert(
+        self, body: str, rel: str, first_line: int, source_lines: list[str], handler: Handler | None = None
+    ) -> tuple[str, Conversion]:
+        """Convert a page body to HTML; return it with the segments and problems found."""
+        conversion = Conversion(rel=rel, lines=source_lines, first_line=first_line, handler=handler)
+        self.extension.conversion = conversion
+        self.md.reset()
+        try:
+            html = self.md.convert(body)
+        finally:
+            self.extension.conversion = Conversion(rel="", lines=[], first_line=1)
+        return html, conversion
+
+
+class _Locator:
+    """Find the source line of each segment by searching forward from the previous one."""
+
+    def __init__(self, lines: list[str], first_line: int) -> None:
+        self.lines = [" ".join(line.split()) for line in lines]
+        self.cursor = max(first_line - 1, 0)
+
+    def find(self, raw: str) -> int:
+        first = next((ln for ln in raw.split("\n") if ln.strip()), "")
+        key = " ".join(re.sub("\x02[^\x03]*\x03", " ", first).split())
+        if key:
+            for index in range(self.cursor, len(self.lines)):
+                if key in self.lines[index]:
+                    self.cursor = index
+                    break
+        return self.cursor + 1

@@ -1,0 +1,189 @@
+"""The one definition of a message: what in a parsed page a translator translates.
+
+Both extraction and the build call these functions on the same Python-Markdown
+tree, so a page splits into the same messages when its template is written and
+when its translation is put back, by construction rather than by agreement.
+
+A *segment* is one translatable unit of a page: a block's inline Markdown (a
+heading, paragraph, list item, table cell, quote or note paragraph), an image's
+alt text or a link title in a block that has no text of its own, or a
+reader-facing front-matter field.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+#: The kinds of segment, as written in the ``#.`` comment of every message.
+HEADING = "heading"
+PARAGRAPH = "paragraph"
+LIST_ITEM = "list item"
+TABLE_HEADER = "table header"
+TABLE_CELL = "table cell"
+QUOTE = "quote"
+NOTE_TITLE = "note title"
+NOTE = "note"
+ALT_TEXT = "alt text"
+IMAGE_TITLE = "image title"
+LINK_TITLE = "link title"
+PAGE_TITLE = "page title"
+PAGE_DESCRIPTION = "page description"
+
+KINDS = (
+    HEADING,
+    PARAGRAPH,
+    LIST_ITEM,
+    TABLE_HEADER,
+    TABLE_CELL,
+    QUOTE,
+    NOTE_TITLE,
+    NOTE,
+    ALT_TEXT,
+    IMAGE_TITLE,
+    LINK_TITLE,
+    PAGE_TITLE,
+    PAGE_DESCRIPTION,
+)
+
+DISCLAIMER_PREFIX = "disclaimer: "
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SKIP = frozenset({"pre", "code", "script", "style"})
+
+# What is stripped before asking "is there any word here?": whole images, link
+# destinations, autolinks and tags, bare URLs, and Python-Markdown's stash placeholders.
+_NOT_WORDS = re.compile(
+    r"!\[[^\]]*\]\([^)]*\)"  # inline image
+    r"|!\[[^\]]*\]\[[^\]]*\]"  # reference image
+    r"|\]\([^)]*\)"  # link destination
+    r"|<[^>\s]+[^>]*>"  # autolink or inline tag
+    r"|\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+"  # bare URL
+    r"|\x02[^\x03]*\x03"  # stash placeholder
+    r"|&[a-zA-Z0-9#]+;"  # entity
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One message of a page, as extraction records it and the build looks it up."""
+
+    msgid: str
+    kind: str
+    line: int
+    disclaimer: str | None = None
+    notes: tuple[str, ...] = ()
+
+    def comments(self) -> list[str]:
+        """The extracted (``#.``) comments: the kind, the disclaimer id, the author's notes."""
+        lines = [self.kind]
+        if self.disclaimer:
+            lines.append(DISCLAIMER_PREFIX + self.disclaimer)
+        lines.extend(self.notes)
+        return lines
+
+
+def normalize(text: str) -> str:
+    """The msgid of a block's raw inline Markdown.
+
+    Soft line breaks become spaces, so rewrapping a source paragraph does not
+    change its msgid; a hard break (two trailing spaces) is kept as a newline.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    for i, raw in enumerate(lines):
+        stripped = " ".join(raw.split())
+        if not stripped:
+            continue
+        if out:
+            out.append("\n" if lines[i - 1].endswith("  ") else " ")
+        out.append(stripped)
+    return "".join(out).strip()
+
+
+def to_markdown(msgstr: str) -> str:
+    """Put a translation back as inline Markdown: newlines become hard breaks again."""
+    parts = [" ".join(line.split()) for line in msgstr.strip().split("\n")]
+    return "  \n".join(part for part in parts if part)
+
+
+def is_translatable(text: str) -> bool:
+    """Whether a block's text holds words, not just markup, URLs, numbers or images."""
+    return any(ch.isalpha() for ch in _NOT_WORDS.sub(" ", text))
+
+
+def text_kind(element: etree.Element, ancestors: list[etree.Element]) -> str | None:
+    """The kind of segment an element's text is, or None if its text is not a message."""
+    tag = element.tag
+    if tag in _HEADINGS:
+        return HEADING
+    if tag == "li":
+        return LIST_ITEM
+    if tag == "th":
+        return TABLE_HEADER
+    if tag == "td":
+        return TABLE_CELL
+    if tag != "p":
+        return None
+    if "admonition-title" in element.get("class", "").split():
+        return NOTE_TITLE
+    for ancestor in reversed(ancestors):
+        if ancestor.tag == "li":
+            return LIST_ITEM
+        if ancestor.tag == "blockquote":
+            return QUOTE
+        if ancestor.tag == "div" and "admonition" in ancestor.get("class", "").split():
+            return NOTE
+    return PARAGRAPH
+
+
+def iter_blocks(root: etree.Element) -> Iterator[tuple[etree.Element, list[etree.Element], str]]:
+    """Yield ``(element, ancestors, kind)`` for every element whose text may be a message.
+
+    Document order, code blocks skipped. Ancestors run from the root's child down.
+    """
+
+    def walk(element: etree.Element, ancestors: list[etree.Element]) -> Iterator[tuple[etree.Element, list[etree.Element], str]]:
+        for child in element:
+            if child.tag in _SKIP:
+                continue
+            kind = text_kind(child, ancestors)
+            if kind is not None:
+                yield child, ancestors, kind
+            yield from walk(child, [*ancestors, child])
+
+    yield from walk(root, [])
+
+
+def iter_attributes(block: etree.Element) -> Iterator[tuple[etree.Element, str, str]]:
+    """Yield ``(element, attribute, kind)`` for the alt texts and titles inside a block.
+
+    Called after inline parsing, only for blocks whose text is not itself a message
+    (an image on its own, a bare link), so no word is ever in two messages.
+    """
+    for element in block.iter():
+        if element.tag == "img":
+            if element.get("alt", "").strip():
+                yield element, "alt", ALT_TEXT
+            if element.get("title", "").strip():
+                yield element, "title", IMAGE_TITLE
+        elif element.tag == "a" and element.get("title", "").strip():
+            yield element, "title", LINK_TITLE
+
+
+def disclaimer_of(comments: list[str]) -> str | None:
+    """The disclaimer id recorded in a message's extracted comments, if any."""
+    for comment in comments:
+        if comment.startswith(DISCLAIMER_PREFIX):
+            return comment[len(DISCLAIMER_PREFIX) :].strip()
+    return None
+
+
+def kind_of(comments: list[str]) -> str | None:
+    """The segment kind recorded in a message's extracted comments, if any."""
+    for comment in comments:
+        if comment in KINDS:
+            return comment
+    return None

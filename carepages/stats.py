@@ -1,0 +1,125 @@
+"""Translation progress per locale and per page: what ``carepages stats`` reports.
+
+The build's publishing threshold uses the same numbers, so what a translator sees
+in ``stats`` is exactly what decides whether a locale is published.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from babel.messages.catalog import Catalog
+
+from carepages.catalogs import po_path, read_catalog
+from carepages.config import Config
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Message counts of one catalog (or a sum of several)."""
+
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        """Share of messages translated and not fuzzy; an empty catalog counts as complete."""
+        return round(100.0 * self.translated / self.total, 1) if self.total else 100.0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.translated + other.translated,
+            self.fuzzy + other.fuzzy,
+            self.untranslated + other.untranslated,
+        )
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {**asdict(self), "total": self.total, "percent": self.percent}
+
+
+def count_catalog(catalog: Catalog) -> Counts:
+    """Count the active (not obsolete) messages of ``catalog``."""
+    translated = fuzzy = untranslated = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        if message.fuzzy:
+            fuzzy += 1
+        elif all(strings):
+            translated += 1
+        else:
+            untranslated += 1
+    return Counts(translated, fuzzy, untranslated)
+
+
+@dataclass(frozen=True)
+class LocaleStats:
+    locale: str
+    pages: tuple[tuple[str, Counts], ...]
+
+    @property
+    def total(self) -> Counts:
+        result = Counts()
+        for _, counts in self.pages:
+            result = result + counts
+        return result
+
+
+def collect_stats(config: Config, templates: dict[str, Catalog], locales: list[str]) -> list[LocaleStats]:
+    """Counts for every locale and domain; a missing catalog counts as untranslated."""
+    result = []
+    for locale in locales:
+        rows = []
+        for domain, template in templates.items():
+            path = po_path(config, locale, domain)
+            if path.exists():
+                counts = count_catalog(read_catalog(path, config.relative(path), locale))
+            else:
+                counts = Counts(untranslated=sum(1 for m in template if m.id))
+            rows.append((domain, counts))
+        result.append(LocaleStats(locale, tuple(rows)))
+    return result
+
+
+def format_table(stats: list[LocaleStats]) -> str:
+    """A table for people: one row per locale and page, and a total per locale."""
+    header = ("locale", "page", "translated", "fuzzy", "untranslated", "percent")
+    rows: list[tuple[str, ...]] = [header]
+    for entry in stats:
+        for domain, counts in (*entry.pages, ("(all)", entry.total)):
+            rows.append(
+                (
+                    entry.locale,
+                    domain,
+                    str(counts.translated),
+                    str(counts.fuzzy),
+                    str(counts.untranslated),
+                    f"{counts.percent:.1f} %",
+                )
+            )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = []
+    for row in rows:
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
+        cells += [cell.rjust(width) for cell, width in zip(row[2:], widths[2:], strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def format_json(stats: list[LocaleStats]) -> str:
+    """The same numbers for machines, with stable key order."""
+    data = {
+        entry.locale: {
+            "total": entry.total.as_dict(),
+            "pages": {domain: counts.as_dict() for domain, counts in entry.pages},
+        }
+        for entry in stats
+    }
+    return json.dumps({"locales": data}, indent=2, ensure_ascii=False)
