@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import polib
 from babel import Locale
@@ -62,6 +64,7 @@ def read_catalog(path: Path, rel: str, locale: str | None = None) -> Catalog:
             hint="save the catalog as UTF-8 with 'charset=UTF-8' in its Content-Type header",
         ) from exc
     data = data.replace(b"\r\n", b"\n")
+    _check_string_literals(data.decode("utf-8"), rel)
     try:
         return read_po(io.BytesIO(data), locale=locale, abort_invalid=True, charset="utf-8")
     except PoFileError as exc:
@@ -73,6 +76,30 @@ def read_catalog(path: Path, rel: str, locale: str | None = None) -> Catalog:
         ) from exc
     except (ValueError, LookupError) as exc:
         raise CatalogError(f"cannot parse: {exc}", path=rel, hint="check the catalog's header") from exc
+
+
+_KEYWORD_LINE = re.compile(r"^(?:#~\s*|#\|\s*|#~\|\s*)?(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s*(.*)$")
+_CONTINUATION = re.compile(r"^(?:#~\s*|#\|\s*|#~\|\s*)?(\".*)$")
+_STRING_LITERAL = re.compile(r'^"(?:[^"\\]|\\.)*"$')
+
+
+def _check_string_literals(text: str, rel: str) -> None:
+    """Reject malformed quoted strings, which Babel and polib both accept silently.
+
+    Given ``msgstr "Knie`` (no closing quote) Babel drops the last character and
+    polib keeps going, so a broken catalog would publish a corrupted translation.
+    This only validates the quoting of string lines; parsing stays with Babel.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        match = _KEYWORD_LINE.match(stripped) or _CONTINUATION.match(stripped)
+        if match and not _STRING_LITERAL.match(match.group(1).strip()):
+            raise CatalogError(
+                f"cannot parse: malformed quoted string {stripped!r}",
+                path=rel,
+                line=number,
+                hint='every string must be in double quotes, with inner quotes written as \\"',
+            )
 
 
 def find_duplicates(path: Path) -> list[tuple[int, str]]:
@@ -171,30 +198,27 @@ def _group(message: Message) -> tuple[str | None, str | None]:
     return kind_of(comments), disclaimer_of(comments)
 
 
-def merge(old: Catalog, template: Catalog, locale: str) -> Catalog:
-    """Bring ``old`` up to date with ``template``, losing no translation.
+Group = tuple[str | None, str | None]
 
-    Exact matches keep their translation; changed messages become fuzzy with the
-    previous msgid kept (``#|``), guessed only within their own group; messages
-    gone from the template stay as obsolete (``#~``); an obsolete message that
-    comes back exactly is revived.
-    """
-    template_ids = {m.id for m in template if m.id}
+
+def _partition(old: Catalog, template: Catalog) -> dict[Group, tuple[list[Message], list[Message]]]:
+    """Split template and old messages into groups; an exact match joins its template group."""
     template_group = {m.id: _group(m) for m in template if m.id}
-    groups: dict[tuple[str | None, str | None], tuple[list[Message], list[Message]]] = defaultdict(
-        lambda: ([], [])
-    )
+    groups: dict[Group, tuple[list[Message], list[Message]]] = defaultdict(lambda: ([], []))
     for message in template:
         if message.id:
             groups[template_group[message.id]][0].append(message)
-    candidates = [m for m in old if m.id] + [m for m in old.obsolete.values() if m.id in template_ids]
-    for message in candidates:
-        group = template_group.get(message.id) or _group(message)
-        groups[group][1].append(message)
+    revivable = [m for m in old.obsolete.values() if m.id in template_group]
+    for message in [m for m in old if m.id] + revivable:
+        groups[template_group.get(message.id) or _group(message)][1].append(message)
+    return groups
 
-    merged: dict[str | tuple[str, ...], Message] = {}
-    newly_obsolete: dict[str | tuple[str, ...], Message] = {}
-    for new_messages, old_messages in groups.values():
+
+def _update_groups(old: Catalog, template: Catalog, locale: str) -> tuple[dict[Any, Message], dict[Any, Message]]:
+    """Run Babel's ``Catalog.update`` once per group; return (merged, newly obsolete)."""
+    merged: dict[Any, Message] = {}
+    obsolete: dict[Any, Message] = {}
+    for new_messages, old_messages in _partition(old, template).values():
         part = Catalog(locale=locale, fuzzy=False)
         for message in old_messages:
             part[message.id] = message.clone()
@@ -202,27 +226,36 @@ def merge(old: Catalog, template: Catalog, locale: str) -> Catalog:
         for message in new_messages:
             part_template[message.id] = message
         part.update(part_template, update_creation_date=False)
-        for message in part:
-            if message.id:
-                merged[message.id] = message
-        newly_obsolete.update(part.obsolete)
+        merged.update((m.id, m) for m in part if m.id)
+        obsolete.update(part.obsolete)
+    return merged, obsolete
 
+
+def merge(old: Catalog, template: Catalog, locale: str) -> Catalog:
+    """Bring ``old`` up to date with ``template``, losing no translation.
+
+    Exact matches keep their translation; changed messages become fuzzy with the
+    previous msgid kept (``#|``), guessed only within their own group; messages
+    gone from the template stay as obsolete (``#~``); an obsolete message that
+    comes back exactly is revived. Order follows the template, then the old file.
+    """
+    merged, newly_obsolete = _update_groups(old, template, locale)
     result = _empty_like(old, locale, old.header_comment)
     result.creation_date = template.creation_date
+    # Babel forgets the previous msgid of a message that is still fuzzy on the next run.
     previous = {m.id: m.previous_id for m in old if m.id and m.previous_id}
+    template_ids = set()
     for message in template:
         if not message.id:
             continue
+        template_ids.add(message.id)
         item = merged[message.id]
-        if item.fuzzy and not item.previous_id and message.id in previous:
-            item.previous_id = previous[message.id]
+        if item.fuzzy and not item.previous_id:
+            item.previous_id = previous.get(message.id, [])
         if not item.fuzzy:
             item.previous_id = []
         result[message.id] = item
-    for key, message in newly_obsolete.items():
-        if key not in template_ids:
-            result.obsolete[key] = message
-    for key, message in old.obsolete.items():
+    for key, message in [*newly_obsolete.items(), *old.obsolete.items()]:
         if key not in template_ids and key not in result.obsolete:
             result.obsolete[key] = message
     return result

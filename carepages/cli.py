@@ -66,6 +66,27 @@ def cmd_stats(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_build(config: Config, args: argparse.Namespace) -> int:
+    from carepages.build import run_build
+
+    summary = run_build(config, args.locales, strict=args.strict, jobs=args.jobs, progress=_progress(args))
+    if not args.quiet:
+        for line in summary.report_lines():
+            print(line)
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def cmd_check(config: Config, args: argparse.Namespace) -> int:
+    from carepages.checks import run_check
+
+    return run_check(config, args.locales, strict=args.strict, output=args.format, list_checks=args.list)
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    """Progress only for a person watching: on a terminal, and not with --quiet."""
+    return not args.quiet and sys.stderr.isatty()
+
+
 def _report(args: argparse.Namespace, verb: str, summary: object) -> None:
     if args.quiet:
         return
@@ -93,8 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--project",
         type=Path,
         metavar="DIR",
-        help="the project folder (default: the nearest folder upwards with a pyproject.toml "
-        "that has [tool.carepages])",
+        help="the project folder (default: the nearest folder upwards with a pyproject.toml that has [tool.carepages])",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -125,13 +145,34 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     stats.set_defaults(func=cmd_stats)
 
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    build = sub.add_parser(
+        "build",
+        help="render every published locale's pages into dist/",
+        description="Render HTML and plain-text pages, the index, the manifest and per-locale bundles "
+        "into the dist folder. Locales below the publishing threshold, or with any disclaimer missing, "
+        "untranslated or fuzzy, are left out and the build says why.",
+    )
+    _add_locales(build)
+    build.add_argument("--strict", action="store_true", help="fail (exit 1) if any locale is left out")
+    build.add_argument(
+        "-j", "--jobs", type=int, default=None, metavar="N", help="parallel workers (default: available cores)"
+    )
+    build.set_defaults(func=cmd_build)
+
+    check = sub.add_parser(
+        "check",
+        help="the CI gate: disclaimers, links, numbers and structure in catalogs and built pages",
+        description="Check every locale's catalogs and built pages. Exit 0 without errors (warnings allowed "
+        "unless --strict), 1 with errors, 2 for usage or configuration errors.",
+    )
+    _add_locales(check)
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--format", choices=("text", "json", "github", "junit"), default="text", help="output format (default: text)"
+    )
+    check.add_argument("--list", action="store_true", help="list every check with its code and explanation")
+    check.set_defaults(func=cmd_check)
     return parser
-
-
-#: Later stages (build, check) register their subcommands here.
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

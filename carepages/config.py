@@ -93,7 +93,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        # Python 3.11's TOMLDecodeError has the position only in its message.
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else path.read_text(errors="replace").count("\n") + 1
         raise ConfigError(f"invalid TOML: {exc}", path=path, line=line) from exc
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=path) from exc
@@ -135,7 +137,7 @@ def _validate(pyproject: Path, table: dict[str, Any], project: dict[str, Any]) -
     source_language = _locale(values["source_language"], lambda m: bad("source_language", m))
     locales_value = values["locales"]
     if not isinstance(locales_value, list) or not all(isinstance(v, str) for v in locales_value):
-        raise bad("locales", "must be a list of locale codes such as [\"de\", \"pt_BR\"]")
+        raise bad("locales", 'must be a list of locale codes such as ["de", "pt_BR"]')
     locales = tuple(_locale(v, lambda m: bad("locales", m)) for v in locales_value)
     if len(set(locales)) != len(locales):
         raise bad("locales", "lists a locale twice")

@@ -87,7 +87,9 @@ def page_segments(parser: PageParser, page: Page) -> tuple[list[Segment], list[s
         front.append(Segment(page.meta.title, segments.PAGE_TITLE, page.meta.line_of("title")))
     if page.meta.description:
         front.append(Segment(page.meta.description, segments.PAGE_DESCRIPTION, page.meta.line_of("description")))
-    return front + conversion.segments, conversion.disclaimers
+    # Alt texts are found after inline parsing; the stable sort puts them back in document order.
+    body = sorted(conversion.segments, key=lambda segment: segment.line)
+    return front + body, conversion.disclaimers
 
 
 def extract_sources(config: Config, parser: PageParser | None = None) -> Sources:

@@ -145,7 +145,9 @@ def iter_blocks(root: etree.Element) -> Iterator[tuple[etree.Element, list[etree
     Document order, code blocks skipped. Ancestors run from the root's child down.
     """
 
-    def walk(element: etree.Element, ancestors: list[etree.Element]) -> Iterator[tuple[etree.Element, list[etree.Element], str]]:
+    def walk(
+        element: etree.Element, ancestors: list[etree.Element]
+    ) -> Iterator[tuple[etree.Element, list[etree.Element], str]]:
         for child in element:
             if child.tag in _SKIP:
                 continue

@@ -1,0 +1,26 @@
+"""Shared fixtures: every test runs in tmp_path, isolated from the machine's environment."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Variables that change output (dates, language, colour) are cleared for every test."""
+    for name in ("SOURCE_DATE_EPOCH", "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "NO_COLOR", "CI"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of tests/data/project (locales de and ar, one sample page) as the current folder."""
+    root = tmp_path / "project"
+    shutil.copytree(DATA / "project", root)
+    monkeypatch.chdir(root)
+    return root

@@ -1,0 +1,163 @@
+"""Updating catalogs: nothing lost, changes fuzzy with their previous msgid, no diff noise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from helpers import run
+
+from carepages.catalogs import read_catalog, render_catalog
+from carepages.fsutil import write_if_changed
+
+
+def po(project: Path, locale: str = "de", domain: str = "sample") -> Path:
+    return project / "locale" / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+def translate(path: Path, strings: dict[str, str]) -> None:
+    """Fill translations the way a PO editor would (through the catalog model, not by hand)."""
+    catalog = read_catalog(path, path.name)
+    for message in catalog:
+        if message.id in strings:
+            message.string = strings[message.id]
+    write_if_changed(path, render_catalog(catalog))
+
+
+def edit_source(project: Path, old: str, new: str) -> None:
+    page = project / "source" / "sample.md"
+    text = page.read_text(encoding="utf-8")
+    assert old in text
+    page.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def updated(project: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    assert run(capsys, "extract").status == 0
+    assert run(capsys, "update").status == 0
+    return project
+
+
+def test_new_catalogs_have_correct_headers(updated: Path) -> None:
+    ar = polib.pofile(str(po(updated, "ar")))
+    assert ar.metadata["Language"] == "ar"
+    assert ar.metadata["Plural-Forms"].startswith("nplurals=6;")
+    assert ar.metadata["Content-Type"] == "text/plain; charset=utf-8"
+    de = polib.pofile(str(po(updated, "de")))
+    assert de.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert all(entry.msgstr == "" for entry in de)
+
+
+def test_second_update_is_byte_identical(updated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    translate(po(updated), {"Knee": "Knie"})
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (updated / "locale").rglob("*.po")}
+    result = run(capsys, "update")
+    assert "0 created, 0 updated, 4 unchanged" in result.out
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (updated / "locale").rglob("*.po")} == before
+
+
+def test_changed_message_becomes_fuzzy_with_previous_msgid(updated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    translate(po(updated), {"A quoted paragraph.": "Ein zitierter Absatz."})
+    edit_source(updated, "> A quoted paragraph.", "> A quoted paragraph, changed.")
+    run(capsys, "extract")
+    run(capsys, "update", "-l", "de")
+    entry = polib.pofile(str(po(updated))).find("A quoted paragraph, changed.")
+    assert entry is not None
+    assert entry.fuzzy
+    assert entry.msgstr == "Ein zitierter Absatz."
+    assert entry.previous_msgid == "A quoted paragraph."
+    # Running update again keeps the previous msgid (Babel alone would drop it).
+    before = po(updated).read_bytes()
+    run(capsys, "update", "-l", "de")
+    assert po(updated).read_bytes() == before
+    assert '#| msgid "A quoted paragraph."' in before.decode()
+
+
+def test_removed_message_is_kept_obsolete_and_revived(updated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    translate(po(updated), {"Second step.": "Zweiter Schritt."})
+    edit_source(updated, "2. Second step.\n", "")
+    run(capsys, "extract")
+    run(capsys, "update")
+    text = po(updated).read_text(encoding="utf-8")
+    assert '#~ msgid "Second step."\n#~ msgstr "Zweiter Schritt."' in text
+    edit_source(updated, "1. First step.\n", "1. First step.\n2. Second step.\n")
+    run(capsys, "extract")
+    run(capsys, "update")
+    entry = polib.pofile(str(po(updated))).find("Second step.")
+    assert entry is not None and not entry.obsolete and not entry.fuzzy
+    assert entry.msgstr == "Zweiter Schritt."
+
+
+def test_fuzzy_guesses_stay_within_their_kind(updated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A new heading is never guessed from a similar table cell or paragraph."""
+    translate(po(updated), {"Osteoarthritis": "Arthrose"})
+    edit_source(updated, "Setext heading\n--------------", "Osteoarthritis!\n--------------")
+    run(capsys, "extract")
+    run(capsys, "update", "-l", "de")
+    entry = polib.pofile(str(po(updated))).find("Osteoarthritis!")
+    assert entry is not None
+    assert entry.msgstr == ""
+    assert not entry.fuzzy
+
+
+def test_fuzzy_guesses_never_cross_pages(updated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    translate(po(updated), {"A quoted paragraph.": "Ein zitierter Absatz."})
+    other = updated / "source" / "other.md"
+    other.write_text("---\ntitle: Other\n---\n\n> A quoted paragraph!\n", encoding="utf-8")
+    run(capsys, "extract")
+    run(capsys, "update", "-l", "de")
+    entry = polib.pofile(str(po(updated, "de", "other"))).find("A quoted paragraph!")
+    assert entry is not None and entry.msgstr == "" and not entry.fuzzy
+
+
+def test_changed_disclaimer_is_guessed_from_the_same_disclaimer(
+    updated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = po(updated, "de", "disclaimers")
+    translate(path, {"In an emergency, call your local emergency number.": "Im Notfall den Notruf wählen."})
+    shared = updated / "source" / "_disclaimers.md"
+    shared.write_text(
+        shared.read_text(encoding="utf-8").replace("emergency number.", "emergency number at once."),
+        encoding="utf-8",
+    )
+    run(capsys, "extract")
+    run(capsys, "update", "-l", "de")
+    entry = polib.pofile(str(path)).find("In an emergency, call your local emergency number at once.")
+    assert entry is not None and entry.fuzzy and entry.msgstr == "Im Notfall den Notruf wählen."
+    assert "disclaimer: emergency" in entry.comment
+
+
+def test_catalog_saved_by_another_tool_is_not_rewritten(updated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Poedit, Weblate and msgmerge wrap differently; the same content is not a change."""
+    translate(po(updated), {"Knee": "Knie"})
+    foreign = polib.pofile(str(po(updated)), wrapwidth=0)
+    foreign.save(str(po(updated)))
+    before = po(updated).read_bytes()
+    assert before != render_catalog(read_catalog(po(updated), "x"))
+    result = run(capsys, "update", "-l", "de")
+    assert "0 updated" in result.out
+    assert po(updated).read_bytes() == before
+
+
+def test_translator_comments_survive_update(updated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    catalog = read_catalog(po(updated), "x")
+    catalog["Knee"].user_comments = ["checked with the clinic"]
+    catalog["Knee"].string = "Knie"
+    write_if_changed(po(updated), render_catalog(catalog))
+    edit_source(updated, "> A quoted paragraph.", "> Another paragraph.")
+    run(capsys, "extract")
+    run(capsys, "update", "-l", "de")
+    assert "# checked with the clinic\n" in po(updated).read_text(encoding="utf-8")
+
+
+def test_update_of_unconfigured_locale_is_an_error(updated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = run(capsys, "update", "-l", "fr")
+    assert result.status == 2
+    assert "locale 'fr' is not configured" in result.err
+
+
+def test_update_without_templates_says_to_extract(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = run(capsys, "update")
+    assert result.status == 2
+    assert "run 'carepages extract' first" in result.err
