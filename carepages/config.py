@@ -9,6 +9,7 @@ in one place, so later stages can trust a :class:`Config` without re-checking.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -65,10 +66,10 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the project root, POSIX style, for messages and references."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        for candidate in (Path(os.path.abspath(path)), path.resolve()):
+            if candidate.is_relative_to(self.root):
+                return candidate.relative_to(self.root).as_posix()
+        return path.as_posix()
 
 
 def find_pyproject(start: Path) -> Path:

@@ -156,6 +156,13 @@ def load_disclaimers_page(config: Config) -> Page:
 def page_paths(config: Config) -> list[Path]:
     """Every page file in the source folder, sorted by name (files starting with '_' excluded)."""
     paths = sorted(p for p in config.source_dir.glob("*.md") if not p.name.startswith("_"))
+    for path in paths:
+        if not path.resolve().is_relative_to(config.source_dir):
+            raise SourceError(
+                "page is a link to a file outside the source folder",
+                path=config.relative(path),
+                hint="copy the page into the source folder instead of linking to it",
+            )
     names = [p.stem for p in paths]
     for reserved in ("disclaimers", "ui"):
         if reserved in names:

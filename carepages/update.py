@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from carepages.catalogs import merge, new_catalog, po_path, read_catalog, render_catalog
+from carepages.catalogs import find_duplicates, merge, new_catalog, po_path, read_catalog, render_catalog
 from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, raise_all
 from carepages.extract import WriteSummary
@@ -59,10 +59,24 @@ def plan_catalog(config: Config, locale: str, domain: str, template: Catalog) ->
     if not path.exists():
         return PlannedWrite(path, render_catalog(new_catalog(template, locale), config.locations), False, False)
     old = read_catalog(path, config.relative(path), locale=locale)
+    refuse_duplicates(path, config.relative(path))
     data = render_catalog(merge(old, template, locale), config.locations)
     # Same content in another tool's wrapping is not a change: compare as we would write it.
     unchanged = data == render_catalog(old, config.locations)
     return PlannedWrite(path, data, True, unchanged)
+
+
+def refuse_duplicates(path: Path, rel: str) -> None:
+    """Stop before a merge would silently keep only one of two entries with the same msgid."""
+    duplicates = find_duplicates(path)
+    if duplicates:
+        line, msgid = duplicates[0]
+        raise CatalogError(
+            f"message {msgid[:60]!r} is defined twice ({len(duplicates)} duplicate(s) in this file)",
+            path=rel,
+            line=line,
+            hint="keep the right translation in one entry and delete the other, then run update again",
+        )
 
 
 def run_update(config: Config, locales: list[str] | None = None) -> WriteSummary:

@@ -76,3 +76,13 @@ def test_several_bad_pages_are_all_reported(project: Path, capsys: pytest.Captur
     lines = result.err.strip().splitlines()
     assert result.status == 2
     assert [line.split(":")[0] for line in lines] == ["source/no-title.md", "source/yaml-error.md"]
+
+
+def test_page_linking_outside_the_source_folder(project: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret\n---\n\nPrivate words.\n", encoding="utf-8")
+    (project / "source" / "evil.md").symlink_to(secret)
+    result = run(capsys, "extract")
+    assert result.status == 2
+    assert "source/evil.md: error: page is a link to a file outside the source folder" in result.err
+    assert not (project / "locale").exists()
