@@ -79,7 +79,9 @@ def cmd_build(config: Config, args: argparse.Namespace) -> int:
 def cmd_check(config: Config, args: argparse.Namespace) -> int:
     from carepages.checks import run_check
 
-    return run_check(config, args.locales, strict=args.strict, output=args.format, list_checks=args.list)
+    return run_check(
+        config, args.locales, strict=args.strict, output=args.format, list_checks=args.list, skip=args.skip or ()
+    )
 
 
 def _progress(args: argparse.Namespace) -> bool:
@@ -171,6 +173,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json", "github", "junit"), default="text", help="output format (default: text)"
     )
     check.add_argument("--list", action="store_true", help="list every check with its code and explanation")
+    check.add_argument(
+        "--skip",
+        action="append",
+        metavar="CODE",
+        help="do not run this check (repeatable; e.g. the pre-commit hook skips 'built' and 'built-disclaimer' "
+        "because a translator's machine may have no dist/; CI never should)",
+    )
     check.set_defaults(func=cmd_check)
     return parser
 

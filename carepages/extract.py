@@ -148,14 +148,18 @@ def build_template(config: Config, messages: PageMessages) -> Catalog:
 
 def run_extract(config: Config) -> WriteSummary:
     """Write every domain's template, skip unchanged ones, and remove templates of deleted pages."""
+    from carepages.render.html import ui_template  # the page templates' interface strings
+
     sources = extract_sources(config)
+    templates = {messages.domain: build_template(config, messages) for messages in sources.all()}
+    templates[UI_DOMAIN] = ui_template(config)
     summary = WriteSummary()
     wanted = set()
-    for messages in sources.all():
-        path = pot_path(config, messages.domain)
+    for domain, template in templates.items():
+        path = pot_path(config, domain)
         wanted.add(path.name)
         existed = path.exists()
-        data = render_catalog(build_template(config, messages), config.locations)
+        data = render_catalog(template, config.locations)
         summary.record(config.relative(path), existed, write_if_changed(path, data))
     if config.templates_dir.is_dir():
         for stale in sorted(config.templates_dir.glob("*.pot")):

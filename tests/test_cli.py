@@ -67,3 +67,16 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         run(capsys, "--version")
     assert capsys.readouterr().out.startswith("carepages ")
+
+
+def test_check_skip_is_said_and_unknown_codes_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "extract")
+    run(capsys, "update")
+    full = run(capsys, "check", "--format", "json")
+    assert '"built"' in full.out
+    skipped = run(capsys, "check", "--format", "json", "--skip", "built", "--skip", "built-disclaimer")
+    assert '"built"' not in skipped.out
+    assert "skipped checks: built, built-disclaimer" in skipped.err
+    unknown = run(capsys, "check", "--skip", "nope")
+    assert unknown.status == 2
+    assert "unknown check 'nope'" in unknown.err

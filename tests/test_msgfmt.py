@@ -24,7 +24,7 @@ def test_written_templates_and_catalogs_pass_msgfmt(project: Path, capsys: pytes
     run(capsys, "extract")
     run(capsys, "update")
     files = sorted((project / "locale").rglob("*.po*"))
-    assert len(files) == 6
+    assert len(files) == 9
     for path in files:
         result = msgfmt(path)
         assert result.returncode == 0, f"{path}: {result.stderr}"

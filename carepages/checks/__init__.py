@@ -1,0 +1,139 @@
+"""``carepages check``: the CI gate on catalogs and built pages.
+
+The run, in order: parse the sources once (``extract_sources``) and read the
+templates; run the project checks (templates against sources); then for each
+locale parse its catalogs once and run every locale check in registration order
+(see :mod:`carepages.checks.registry`; the families live in ``catalog``,
+``disclaimers``, ``links``, ``numbers``, ``structure``, ``wording``, ``allow`` and,
+last, ``built``). Each finding gets its severity from its check, ``allowed`` when
+the message's ``# allow:`` comment accepts it, and ``error`` for a warning under
+``--strict``. All findings are sorted, then printed in the chosen format.
+
+Exit status: 0 without errors, 1 with any error, 2 for a usage or configuration
+problem (an unconfigured locale, a broken source page: raised as
+:class:`~carepages.errors.CarepagesError` for the CLI to report).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+# The family modules register their checks on import: this order is the order checks run in
+# (and are listed in); the built-output checks must come last.
+# isort: off
+from carepages.checks import catalog, disclaimers, links, numbers, structure, wording, allow, built  # noqa: F401
+
+# isort: on
+from carepages.checks.allow import allowances
+from carepages.checks.context import LocaleContext, RunContext, load_run
+from carepages.checks.registry import ALLOWED, ERROR, LOCALE, PROJECT, WARNING, Check, Issue, checks
+from carepages.checks.report import FORMATS, TEMPLATES, Finding, Report, format_check_list
+from carepages.config import Config
+from carepages.errors import CarepagesError, Problem
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "Finding", "Report", "collect", "run_check"]
+
+
+def run_check(
+    config: Config,
+    locales: list[str] | None = None,
+    *,
+    strict: bool = False,
+    output: str = "text",
+    list_checks: bool = False,
+    skip: Iterable[str] = (),
+    stream: TextIO | None = None,
+) -> int:
+    """Check the project (or only ``locales``), print the findings, and return the exit status.
+
+    ``skip`` names checks not to run (the pre-commit hook skips the built pages,
+    which a translator's machine may not have); it is said on stderr, never silent.
+    """
+    out = stream or sys.stdout
+    if list_checks:
+        out.write(format_check_list(checks()))
+        return EXIT_OK
+    if output not in FORMATS:
+        raise CarepagesError(f"unknown output format {output!r}", hint="use one of " + ", ".join(FORMATS))
+    skipped = _validate_skip(skip)
+    report = collect(config, locales, strict=strict, skip=skipped)
+    out.write(FORMATS[output](report))
+    if skipped:
+        print(f"carepages check: skipped checks: {', '.join(sorted(skipped))}", file=sys.stderr)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _validate_skip(skip: Iterable[str]) -> frozenset[str]:
+    known = {check.code for check in checks()}
+    skipped = frozenset(skip)
+    unknown = sorted(skipped - known)
+    if unknown:
+        raise CarepagesError(f"--skip: unknown check {unknown[0]!r}", hint="see 'carepages check --list'")
+    return skipped
+
+
+def collect(
+    config: Config, locales: list[str] | None = None, *, strict: bool = False, skip: frozenset[str] = frozenset()
+) -> Report:
+    """Run every check except those in ``skip`` and return the sorted findings (no printing)."""
+    selected = _selected_locales(config, locales)
+    run = load_run(config)
+    findings = list(_project_findings(run, strict, skip))
+    for locale in selected:
+        findings.extend(_locale_findings(LocaleContext(run, locale), strict, skip))
+    findings.sort(key=lambda finding: finding.sort_key)
+    return Report((TEMPLATES, *selected), tuple(findings), tuple(checks()), strict)
+
+
+def _selected_locales(config: Config, locales: list[str] | None) -> list[str]:
+    """The locales to check, in configured order; an unconfigured one is a usage error."""
+    wanted = list(dict.fromkeys(locales or config.locales))
+    unknown = [code for code in wanted if code not in config.locales]
+    if unknown:
+        raise CarepagesError(
+            f"locale {unknown[0]!r} is not configured",
+            path=config.relative(config.pyproject),
+            hint=f"add it to tool.carepages.locales (configured: {', '.join(config.locales) or 'none'})",
+        )
+    return [code for code in config.locales if code in wanted]
+
+
+def _project_findings(run: RunContext, strict: bool, skip: frozenset[str]) -> Iterable[Finding]:
+    for check in checks(PROJECT):
+        if check.code in skip:
+            continue
+        for issue in check.func(run):
+            yield _finding(TEMPLATES, check, issue, strict)
+
+
+def _locale_findings(ctx: LocaleContext, strict: bool, skip: frozenset[str]) -> list[Finding]:
+    """Run every locale check on one locale, keeping count so later checks can see earlier results."""
+    found = []
+    for check in checks(LOCALE):
+        if check.code in skip:
+            continue
+        for issue in check.func(ctx):
+            finding = _finding(ctx.locale, check, issue, strict)
+            ctx.found[finding.problem.severity] += 1
+            ctx.found_codes.add(check.code)
+            found.append(finding)
+    return found
+
+
+def _finding(scope: str, check: Check, issue: Issue, strict: bool) -> Finding:
+    """Apply the check's severity, a reviewer's ``# allow:`` comment, and ``--strict``."""
+    severity = check.severity
+    reason = None
+    if check.allowable and issue.entry is not None:
+        reason = allowances(issue.entry).get(check.code)
+    if reason is not None:
+        severity = ALLOWED
+    elif strict and severity == WARNING:
+        severity = ERROR
+    return Finding(scope, Problem(issue.path, issue.line, severity, check.code, issue.message), reason)

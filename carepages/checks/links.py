@@ -1,0 +1,57 @@
+"""Link targets: a translation links to exactly what its source links to.
+
+Targets are read from the rendered message (``a[href]``, ``img[src]``, also in
+raw HTML, plus URLs written as plain text), not found with a regular expression
+over the Markdown, so ``[text](url "title")``, autolinks and images all count,
+and text that merely looks like a link does not. Targets are compared as
+multisets: a translation may reorder its links (word order differs between
+languages) but not add, drop or change one. A changed link on a medical page
+may send a patient to a clinic's advertisement instead of the evidence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from carepages.checks.context import LocaleContext
+from carepages.checks.registry import ERROR, Issue, register
+
+
+def multiset_difference(source: list[str], translation: list[str]) -> tuple[list[str], list[str]]:
+    """(missing from the translation, added by it), each sorted, counting repeats."""
+    have, want = Counter(translation), Counter(source)
+    return sorted((want - have).elements()), sorted((have - want).elements())
+
+
+def describe_difference(missing: list[str], added: list[str]) -> str:
+    """'X changed to Y' for one of each, otherwise the lists of missing and added items."""
+    if len(missing) == 1 and len(added) == 1:
+        return f"{missing[0]} changed to {added[0]}"
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(missing))
+    if added:
+        parts.append("added " + ", ".join(added))
+    return "; ".join(parts)
+
+
+@register(
+    "links",
+    ERROR,
+    "Link or image targets in a translation differ from the source (added, removed or changed URLs).",
+)
+def check_links(ctx: LocaleContext) -> Iterator[Issue]:
+    render = ctx.run.renderer.render
+    for entry in ctx.translated_entries():
+        for source, translation in entry.pairs():
+            missing, added = multiset_difference(list(render(source).links), list(render(translation).links))
+            if missing or added:
+                yield Issue(
+                    entry.path,
+                    entry.line,
+                    f"link targets differ from the source: {describe_difference(missing, added)}: "
+                    "keep every link target of the source unchanged and translate only the link text",
+                    entry,
+                )
+                break

@@ -1,0 +1,142 @@
+# ruff: noqa: RUF002 -- Arabic-Indic digits and separators are what this module reads.
+"""Numbers: a translation states the same quantities as its source.
+
+A dose, a percentage or a number of weeks that changes in translation is a
+medical error, so every number of the source must be in the translation and no
+other, as a multiset (order may change). A translation may write numbers the
+way its readers do: with the locale's own decimal and grouping symbols and in
+its own digits (Arabic-Indic ٣٫٥ for 3.5), all taken from Babel's CLDR data
+(``get_decimal_symbol``, ``get_group_symbol``, the locale's numbering systems)
+and ``unicodedata.digit``, never from a hand-written table.
+
+Numbers are read from the rendered text (so a URL's digits or a link target do
+not count), once with each convention the locale allows; the translation passes
+if any one reading matches the source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from babel import Locale
+from babel.numbers import UnsupportedNumberingSystemError, format_decimal, get_decimal_symbol, get_group_symbol
+
+from carepages.checks.context import LocaleContext
+from carepages.checks.links import describe_difference, multiset_difference
+from carepages.checks.registry import ERROR, Issue, register
+from carepages.checks.render import BARE_URL
+
+#: Space characters a person may type where CLDR's group symbol is a (narrow) no-break space.
+_SPACES = " \u00a0\u2007\u2009\u202f"
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """One way of writing numbers: a decimal symbol and a group symbol."""
+
+    decimal: str
+    group: str
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _pattern(self.decimal, self.group)
+
+    def values(self, text: str) -> list[str]:
+        """Every number in ``text``, read with this convention, as a canonical string."""
+        return [value for match in self.pattern.finditer(text) if (value := self._value(match.group(0)))]
+
+    def _value(self, written: str) -> str | None:
+        digits = []
+        for char in written:
+            digit = unicodedata.digit(char, None)
+            if digit is not None:
+                digits.append(str(digit))
+            elif char == self.decimal:
+                digits.append(".")
+        try:
+            number = Decimal("".join(digits))
+        except InvalidOperation:
+            return None
+        return format(number.normalize(), "f")
+
+
+@cache
+def _pattern(decimal: str, group: str) -> re.Pattern[str]:
+    """Digits (any script), groups of exactly three after a group symbol, an optional decimal part."""
+    group_class = f"[{re.escape(_SPACES)}]" if group in _SPACES else re.escape(group)
+    return re.compile(rf"\d+(?:{group_class}\d{{3}}(?!\d))*(?:{re.escape(decimal)}\d+)?")
+
+
+def _format(locale: Locale, system: str) -> NumberFormat | None:
+    try:
+        return NumberFormat(
+            get_decimal_symbol(locale, numbering_system=system), get_group_symbol(locale, numbering_system=system)
+        )
+    except UnsupportedNumberingSystemError:
+        return None
+
+
+@cache
+def number_formats(code: str) -> tuple[NumberFormat, ...]:
+    """The conventions a locale's text may use: Latin digits' symbols, then its default and native ones."""
+    locale = Locale.parse(code)
+    systems = dict.fromkeys(["latn", locale.default_numbering_system, *locale.other_numbering_systems.values()])
+    found = (_format(locale, system) for system in systems)
+    return tuple(dict.fromkeys(fmt for fmt in found if fmt is not None))
+
+
+def compare(source: str, translation: str, source_language: str, locale: str) -> tuple[list[str], list[str]] | None:
+    """None when the numbers match under some allowed convention, else (missing, added) under the closest."""
+    wanted = number_formats(source_language)[0].values(source)
+    best: tuple[list[str], list[str]] | None = None
+    for fmt in dict.fromkeys((*number_formats(source_language)[:1], *number_formats(locale))):
+        missing, added = multiset_difference(wanted, fmt.values(translation))
+        if not missing and not added:
+            return None
+        if best is None or len(missing) + len(added) < len(best[0]) + len(best[1]):
+            best = (missing, added)
+    return best
+
+
+@cache
+def local_forms(source_language: str, code: str) -> str:
+    """How the locale may write 1,234.5 (by CLDR), when that differs from the source language."""
+    value = Decimal("1234.5")
+    source = format_decimal(value, locale=source_language)
+    locale = Locale.parse(code)
+    forms = []
+    for system in dict.fromkeys(["latn", locale.default_numbering_system, *locale.other_numbering_systems.values()]):
+        try:
+            forms.append(format_decimal(value, locale=locale, numbering_system=system))
+        except UnsupportedNumberingSystemError:
+            continue
+    local = [form for form in dict.fromkeys(forms) if form != source]
+    digits = ", in Latin or native digits" if locale.other_numbering_systems.get("native", "latn") != "latn" else ""
+    return f" ({code} may write {source} as {' or '.join(local)}{digits})" if local else ""
+
+
+@register(
+    "numbers",
+    ERROR,
+    "Numbers in a translation differ from the source (the locale's own separators and digits are fine).",
+)
+def check_numbers(ctx: LocaleContext) -> Iterator[Issue]:
+    render = ctx.run.renderer.render
+    hint = "keep every number of the source" + local_forms(ctx.config.source_language, ctx.locale)
+    for entry in ctx.translated_entries():
+        if entry.plural:
+            continue  # plural forms state different numbers by design ("one day", "%(n)s days")
+        source, translation = (BARE_URL.sub(" ", render(text).text) for text in (entry.msgid, entry.strings[0]))
+        difference = compare(source, translation, ctx.config.source_language, ctx.locale)
+        if difference is not None:
+            yield Issue(
+                entry.path,
+                entry.line,
+                f"numbers differ from the source: {describe_difference(*difference)}: {hint}",
+                entry,
+            )

@@ -1,0 +1,215 @@
+"""The findings of a check run, summarised per locale, in four output formats.
+
+* ``text`` -- GNU style ``path:line: error: [code] message``, then one summary line
+  per locale and a total: for people and for editors that jump to ``path:line``;
+* ``json`` -- every finding and the summary, for machines;
+* ``github`` -- GitHub Actions workflow commands (``::error file=…,line=…::…``),
+  which show each finding on the PO file's line in the pull request;
+* ``junit`` -- JUnit XML (one test suite per locale, one test case per check), for
+  CI systems that show test reports.
+
+Every format is deterministic: findings are sorted, keys are written in a fixed
+order, and nothing depends on the time or the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as etree
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from carepages.checks.registry import ALLOWED, ERROR, PROJECT, WARNING, Check
+from carepages.errors import Problem
+
+#: The scope name of the project-wide findings (templates against the source pages).
+TEMPLATES = "templates"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, in one scope (a locale, or the templates), maybe allowed by a reviewer."""
+
+    scope: str
+    problem: Problem
+    reason: str | None = None  # the reviewer's reason, when allowed
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        p = self.problem
+        return (p.path, p.line, p.code, p.message, self.scope)
+
+    def format(self) -> str:
+        text = self.problem.format()
+        return f"{text} (allowed: {self.reason})" if self.reason is not None else text
+
+    def as_dict(self) -> dict[str, object]:
+        p = self.problem
+        return {
+            "scope": self.scope,
+            "path": p.path,
+            "line": p.line,
+            "severity": p.severity,
+            "code": p.code,
+            "message": p.message,
+            "allowed_reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a run found, and what the summary says about each scope."""
+
+    scopes: tuple[str, ...]  # TEMPLATES, then the locales checked, in configured order
+    findings: tuple[Finding, ...]
+    checks: tuple[Check, ...]
+    strict: bool = False
+
+    def counts(self, scope: str) -> Counter[str]:
+        return Counter(f.problem.severity for f in self.findings if f.scope == scope)
+
+    def passed(self, scope: str) -> bool:
+        return not self.counts(scope)[ERROR]
+
+    @property
+    def failed(self) -> bool:
+        return any(f.problem.severity == ERROR for f in self.findings)
+
+    def totals(self) -> Counter[str]:
+        return Counter(f.problem.severity for f in self.findings)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def describe_counts(counts: Counter[str]) -> str:
+    return f"{plural(counts[ERROR], 'error')}, {plural(counts[WARNING], 'warning')}, {counts[ALLOWED]} allowed"
+
+
+def summary_lines(report: Report) -> list[str]:
+    """One line per scope and a total: what a person reads first in a CI log."""
+    lines = []
+    for scope in report.scopes:
+        counts = report.counts(scope)
+        if scope == TEMPLATES:
+            verdict = "out of date" if counts[ERROR] else "up to date"
+        else:
+            verdict = "publishable" if report.passed(scope) else "not publishable"
+        lines.append(f"{scope}: {verdict} ({describe_counts(counts)})")
+    locales = [scope for scope in report.scopes if scope != TEMPLATES]
+    passing = sum(1 for scope in locales if report.passed(scope))
+    status = "failed" if report.failed else "passed"
+    strict = " (strict: warnings count as errors)" if report.strict else ""
+    lines.append(
+        f"carepages check: {status}{strict}: {describe_counts(report.totals())}; "
+        f"{passing} of {len(locales)} locale{'s' if len(locales) != 1 else ''} publishable"
+    )
+    return lines
+
+
+def format_text(report: Report) -> str:
+    return "\n".join([*(f.format() for f in report.findings), *summary_lines(report)]) + "\n"
+
+
+def format_json(report: Report) -> str:
+    summary = {}
+    for scope in report.scopes:
+        counts = report.counts(scope)
+        entry: dict[str, object] = {"errors": counts[ERROR], "warnings": counts[WARNING], "allowed": counts[ALLOWED]}
+        if scope != TEMPLATES:
+            entry["publishable"] = report.passed(scope)
+        summary[scope] = entry
+    data = {
+        "passed": not report.failed,
+        "strict": report.strict,
+        "summary": summary,
+        "findings": [f.as_dict() for f in report.findings],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    """GitHub's escaping for a workflow command's message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """GitHub's escaping for a workflow command's property value."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+GITHUB_LEVELS = {ERROR: "error", WARNING: "warning", ALLOWED: "notice"}
+
+
+def format_github(report: Report) -> str:
+    lines = []
+    for finding in report.findings:
+        p = finding.problem
+        properties = [f"file={_escape_property(p.path)}"]
+        if p.line:
+            properties.append(f"line={p.line}")
+        properties.append(f"title={_escape_property(f'carepages [{p.code}]')}")
+        message = p.message if finding.reason is None else f"allowed ({finding.reason}): {p.message}"
+        lines.append(f"::{GITHUB_LEVELS[p.severity]} {','.join(properties)}::{_escape_data(message)}")
+    return "\n".join([*lines, *summary_lines(report)]) + "\n"
+
+
+def format_junit(report: Report) -> str:
+    """One <testsuite> per scope, one <testcase> per check: a failing check fails its test case."""
+    root = etree.Element("testsuites", name="carepages check")
+    failures_total = tests_total = 0
+    for scope in report.scopes:
+        suite = etree.SubElement(root, "testsuite", name=f"carepages check: {scope}")
+        failures = 0
+        cases = [c for c in report.checks if (c.scope == PROJECT) == (scope == TEMPLATES)]
+        for check in cases:
+            failures += _junit_case(suite, scope, check, [f for f in report.findings if f.scope == scope])
+        suite.set("tests", str(len(cases)))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", "0")
+        failures_total += failures
+        tests_total += len(cases)
+    root.set("tests", str(tests_total))
+    root.set("failures", str(failures_total))
+    root.set("errors", "0")
+    etree.indent(root)
+    return etree.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _junit_case(suite: etree.Element, scope: str, check: Check, findings: list[Finding]) -> int:
+    """Add one test case; return 1 if it fails (any error of this check in this scope)."""
+    case = etree.SubElement(suite, "testcase", classname=f"carepages.{scope}", name=check.code)
+    mine = [f for f in findings if f.problem.code == check.code]
+    errors = [f for f in mine if f.problem.severity == ERROR]
+    if errors:
+        failure = etree.SubElement(case, "failure", message=f"{plural(len(errors), 'error')}: {check.explanation}")
+        failure.set("type", check.code)
+        failure.text = "\n".join(f.format() for f in errors)
+    others = [f for f in mine if f.problem.severity != ERROR]
+    if others:
+        etree.SubElement(case, "system-out").text = "\n".join(f.format() for f in others)
+    return 1 if errors else 0
+
+
+FORMATS: dict[str, Callable[[Report], str]] = {
+    "text": format_text,
+    "json": format_json,
+    "github": format_github,
+    "junit": format_junit,
+}
+
+
+def format_check_list(checks: list[Check]) -> str:
+    """The table ``carepages check --list`` prints: code, severity, explanation."""
+    width = max(len(check.code) for check in checks)
+    lines = []
+    for check in checks:
+        note = "" if check.allowable else " [cannot be allowed]"
+        lines.append(f"{check.code.ljust(width)}  {check.severity:<7}  {check.explanation}{note}")
+    lines.append("")
+    lines.append("A reviewer accepts a finding for one message with a translator comment in the PO file:")
+    lines.append("    # allow: CODE[, CODE...] -- reason")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,279 @@
+"""HTML pages: Markdown through the same parser as extraction, sanitised, framed by Jinja2 templates.
+
+Every page is one self-contained file: inline CSS, no script, no external
+resource, and a Content-Security-Policy that forbids scripts even if something
+slipped through, so it works offline and as an e-mail attachment.
+
+What a translator writes is untrusted. It reaches a page only as inline
+Markdown (raw HTML escaped by :func:`carepages.translate.escape_raw_html`), and
+the resulting HTML passes the nh3 allow-list in :func:`sanitize`. The frame
+around it comes from templates with autoescape, and its interface strings are
+themselves translated through gettext (the ``ui`` domain), so no page wraps a
+translated body in an English frame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import nh3
+from babel import Locale
+from babel.core import get_locale_identifier, parse_locale
+from babel.dates import format_date
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from carepages.catalogs import new_template
+from carepages.config import Config
+from carepages.extract import UI_DOMAIN
+from carepages.markdown_ext import Handler, PageParser
+from carepages.pages import Page
+from carepages.translate import UiTranslations
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+#: Scripts are forbidden outright; only the inline stylesheet and local images may load.
+CSP = Markup("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'")
+
+#: What Markdown in this dialect produces, and nothing else.
+ALLOWED_TAGS = frozenset(
+    {"h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "blockquote", "div", "pre", "code"}
+    | {"table", "thead", "tbody", "tr", "th", "td", "a", "strong", "em", "img", "sup", "sub"}
+)
+ALLOWED_ATTRIBUTES: Mapping[str, set[str]] = {
+    "*": {"data-disclaimer"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "div": {"class"},
+    "p": {"class"},
+    "code": {"class"},
+}
+#: No javascript:, data:, vbscript: or file: URLs; relative links between pages stay.
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+# nh3 writes attributes double-quoted with '"' escaped, so this reads its output reliably.
+_IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]*\ssrc=")(?:[^>]*\salt="(?P<alt>[^"]*)")?[^>]*>')
+_LEADING_H1 = re.compile(r"\A\s*(<h1\b[^>]*>.*?</h1>)\s*", re.DOTALL)
+_BABEL_EXTRACT_OPTIONS = {"trim_blocks": "true", "lstrip_blocks": "true", "silent": "false"}
+
+
+def make_environment() -> Environment:
+    """The Jinja2 environment for pages and the index: autoescape, i18n, strict about names."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def sanitize(html: str) -> str:
+    """Keep only the tags, attributes and URL schemes a patient page needs (nh3 allow-list).
+
+    An image whose address was refused (a ``data:`` URL, say) is left as its alt
+    text: an ``<img>`` without ``src`` is not valid HTML.
+    """
+    clean = nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        strip_comments=True,
+        link_rel="noopener noreferrer",
+    )
+    return _IMG_WITHOUT_SRC.sub(lambda match: match.group("alt") or "", clean)
+
+
+# -- languages --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Language:
+    """A locale as a page shows it: folder code, BCP 47 tag, own name, writing direction."""
+
+    code: str
+    tag: str
+    name: str
+    direction: str
+
+
+@functools.cache
+def language(code: str) -> Language:
+    """Babel's CLDR data: the language named in itself, and ``rtl`` or ``ltr``."""
+    locale = Locale.parse(code)
+    tag = get_locale_identifier(parse_locale(code), sep="-")
+    return Language(code, tag, locale.get_display_name(locale) or code, locale.text_direction)
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """This page in one published language, for hreflang links and the language switcher."""
+
+    lang: Language
+    href: str
+    current: bool
+
+
+def alternates(page: str, current: str, published: Iterable[str]) -> tuple[Alternate, ...]:
+    """The page in every published language (the current one included, marked)."""
+    return tuple(Alternate(language(code), f"../{code}/{page}.html", code == current) for code in published)
+
+
+# -- one page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageView:
+    """Everything the page templates show, already translated and sanitised."""
+
+    lang: Language
+    title: str
+    description: str
+    heading: Markup
+    body: Markup
+    disclaimers: Markup
+    alternates: tuple[Alternate, ...]
+    source_name: str
+    draft: bool = False
+    fallback: bool = False
+    last_reviewed: str = ""
+    reviewer: str = ""
+    reviewed_on: str = ""
+
+
+def markdown_html(parser: PageParser, page: Page, source_lines: list[str], handler: Handler | None) -> str:
+    """A page body (or the shared disclaimers) as sanitised HTML, translations put in by ``handler``."""
+    html, _ = parser.convert(page.body, page.rel, page.body_line, source_lines, handler)
+    return sanitize(html)
+
+
+def split_heading(body: str, title: str) -> tuple[Markup, Markup]:
+    """The page's level-1 heading and the rest: notices go between them.
+
+    A body that starts with its own ``# heading`` keeps it (translated with the
+    body); otherwise the title becomes the heading.
+    """
+    match = _LEADING_H1.match(body)
+    if match:
+        return Markup(match.group(1)), Markup(body[match.end() :])
+    return Markup("<h1>{}</h1>").format(title), Markup(body)
+
+
+@functools.cache
+def long_date(day: dt.date | None, locale: str) -> str:
+    """A date as the locale writes it in running text (CLDR's long format)."""
+    return format_date(day, format="long", locale=locale) if day else ""
+
+
+@functools.cache
+def source_language_name(source: str, locale: str) -> str:
+    """The source language named in ``locale`` (for "shown in English"), from CLDR."""
+    return Locale.parse(locale).languages.get(source) or language(source).name
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """One page in both formats: the whole HTML document and the fragment for plain text."""
+
+    document: str
+    fragment: str
+
+
+def render_page(env: Environment, translations: UiTranslations, view: PageView, track: bool) -> RenderedPage:
+    """Render one page; an interface string that fell back to the source turns the notice on.
+
+    ``track`` is false for the source language, whose interface strings are the msgids.
+    """
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    translations.fell_back = False
+    document = env.get_template("page.html").render(view=view, csp=CSP)
+    if track and translations.fell_back and not view.fallback:
+        view = replace(view, fallback=True)
+        document = env.get_template("page.html").render(view=view, csp=CSP)
+    fragment = env.get_template("content.html").render(view=view)
+    return RenderedPage(document, fragment)
+
+
+def text_labels(env: Environment, translations: UiTranslations) -> dict[str, str]:
+    """The words the plain-text renderer writes itself, translated like every interface string."""
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    module = env.get_template("labels.html").make_module()
+    return {name: Markup(getattr(module, name)).unescape() for name in ("references", "important", "colon")}
+
+
+# -- the index --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One locale on the index: published with its pages, or left out with the reasons."""
+
+    lang: Language
+    percent: str
+    review: str
+    pages: tuple[IndexPage, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+def render_index(env: Environment, config: Config, published: list[IndexEntry], left_out: list[IndexEntry]) -> str:
+    """``dist/index.html``: in the source language, every other language named in itself."""
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return env.get_template("index.html").render(
+        csp=CSP,
+        source=language(config.source_language),
+        project=config.project_name,
+        published=published,
+        left_out=left_out,
+        threshold=f"{config.publish_threshold:g} %",
+    )
+
+
+# -- the interface strings' template ------------------------------------------------------
+
+
+def ui_messages() -> list[tuple[str, str, int, list[str]]]:
+    """``(msgid, template, line, translator comments)`` for every interface string, in file order."""
+    found = []
+    for filename, lineno, message, comments, _context in extract_from_dir(
+        TEMPLATES_DIR,
+        method_map=[("**.html", "jinja2.ext:babel_extract")],
+        options_map={"**.html": _BABEL_EXTRACT_OPTIONS},
+        comment_tags=("Translators:",),
+        strip_comment_tags=True,
+    ):
+        if isinstance(message, str) and message:
+            found.append((message, f"templates/{Path(filename).as_posix()}", lineno, list(comments)))
+    return found
+
+
+def ui_template(config: Config) -> Catalog:
+    """``locale/templates/ui.pot``: the page templates' interface strings, deterministic."""
+    catalog = new_template(config, UI_DOMAIN, "the page templates")
+    catalog.header_comment = (
+        f"# Translation template for the interface strings of the built pages ({config.project_name}).\n"
+        "# Written by 'carepages extract' from the page templates: do not edit by hand."
+    )
+    for msgid, filename, lineno, comments in ui_messages():
+        catalog.add(msgid, locations=[(filename, lineno)], auto_comments=comments)
+    return catalog

@@ -1,0 +1,135 @@
+"""The medical review status of a locale: ``locale/<lang>/review.toml``.
+
+Reviewers edit this file by hand, so every bad value is reported with the file,
+the line and what to write instead. A locale without the file counts as a draft:
+its pages then say that the translation has not been reviewed yet, which is the
+safe default for medical text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from carepages.config import Config
+from carepages.errors import CarepagesError
+
+DRAFT = "draft"
+REVIEWED = "reviewed"
+#: The review status of the source language: it is the original, not a translation.
+SOURCE = "source"
+STATUSES = (DRAFT, REVIEWED)
+KEYS = ("status", "reviewer", "reviewed_on")
+
+_TOML_LINE = re.compile(r"\(at line (\d+)")
+
+
+@dataclass(frozen=True)
+class Review:
+    """Who reviewed a locale's translation and when (``status`` is draft, reviewed or source)."""
+
+    status: str = DRAFT
+    reviewer: str = ""
+    reviewed_on: dt.date | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
+
+    def as_dict(self) -> dict[str, str]:
+        """A JSON-ready form, for the manifest and the build cache."""
+        return {
+            "status": self.status,
+            "reviewer": self.reviewer,
+            "reviewed_on": self.reviewed_on.isoformat() if self.reviewed_on else "",
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> Review:
+        day = data.get("reviewed_on") or ""
+        return cls(data["status"], data.get("reviewer", ""), dt.date.fromisoformat(day) if day else None)
+
+
+def review_path(config: Config, locale: str) -> Path:
+    """``locale/<lang>/review.toml``."""
+    return config.locale_dir / locale / "review.toml"
+
+
+def load_review(config: Config, locale: str) -> Review:
+    """Read a locale's review status; no file means a draft."""
+    path = review_path(config, locale)
+    rel = config.relative(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return Review()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CarepagesError(f"cannot read: {exc}", path=rel, hint="save the file as UTF-8 text") from exc
+    return parse_review(text, rel)
+
+
+def parse_review(text: str, rel: str) -> Review:
+    """Validate the contents of a review file; ``rel`` names it in messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE.search(str(exc))
+        raise CarepagesError(
+            f"invalid TOML: {exc}",
+            path=rel,
+            line=int(match.group(1)) if match else None,
+            hint='write lines such as status = "draft"',
+        ) from exc
+    return _validate(data, text, rel)
+
+
+def _validate(data: dict[str, Any], text: str, rel: str) -> Review:
+    def bad(key: str, message: str, hint: str) -> CarepagesError:
+        return CarepagesError(message, path=rel, line=_line_of(text, key), hint=hint)
+
+    for key in data:
+        if key not in KEYS:
+            raise bad(key, f"unknown key {key!r}", "known keys: " + ", ".join(KEYS))
+    status = data.get("status", DRAFT)
+    if status not in STATUSES:
+        raise bad("status", f'status must be "draft" or "reviewed", not {status!r}', 'write status = "draft"')
+    reviewer = data.get("reviewer", "")
+    if not isinstance(reviewer, str):
+        raise bad("reviewer", f"reviewer must be text, not {reviewer!r}", 'write reviewer = "Dr. A. Name"')
+    reviewed_on = _date(data.get("reviewed_on", ""), lambda m: bad("reviewed_on", m, "write reviewed_on = 2026-11-20"))
+    if status == REVIEWED and not (reviewer.strip() and reviewed_on):
+        raise bad(
+            "status",
+            'status "reviewed" needs the reviewer and the date of the review',
+            'fill in reviewer and reviewed_on, or keep status = "draft"',
+        )
+    return Review(status, " ".join(reviewer.split()), reviewed_on)
+
+
+def _date(value: object, bad: Any) -> dt.date | None:
+    """A TOML date or an ISO date string; an empty string means no date yet."""
+    if isinstance(value, dt.datetime):
+        raise bad(f"reviewed_on must be a date without a time, not {value!r}")
+    if isinstance(value, dt.date):
+        return value
+    if value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise bad(f"reviewed_on must be a date such as 2026-11-20, not {value!r}")
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The 1-based line on which ``key`` is set, so a reviewer finds the spot."""
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if pattern.match(line):
+            return number
+    return None

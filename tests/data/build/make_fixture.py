@@ -1,0 +1,284 @@
+"""Regenerate the catalogs of tests/data/build/project (run by hand after changing its source).
+
+    /tmp/venv/bin/python tests/data/build/make_fixture.py
+
+Catalogs are never written by hand: this runs ``extract`` and ``update`` on the
+fixture project, then fills each msgstr through carepages' own catalog code. The
+German translation is reviewed; the Arabic and Chinese ones are drafts, and the
+Chinese one leaves one paragraph untranslated, so its pages show the fallback notice.
+After running it, regenerate the golden files with
+``CAREPAGES_UPDATE_GOLDEN=1 /tmp/venv/bin/pytest tests/test_build_golden.py``.
+"""
+
+# Translations use their languages' own punctuation (fullwidth, typographic quotes).
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.config import Config, load_config
+from carepages.extract import run_extract
+from carepages.fsutil import write_if_changed
+from carepages.update import run_update
+
+PROJECT = Path(__file__).parent / "project"
+
+#: The interface strings of the page templates, for every locale the tests and the project ship.
+UI: dict[str, dict[str, str]] = {
+    "de": {
+        "About this translation": "Über diese Übersetzung",
+        "This translation has not yet been reviewed by a medical translator.": (
+            "Diese Übersetzung wurde noch nicht von einer medizinischen Fachübersetzerin "
+            "oder einem medizinischen Fachübersetzer geprüft."
+        ),
+        "Parts of this page are not yet translated and are shown in %(language)s.": (
+            "Teile dieser Seite sind noch nicht übersetzt und werden auf %(language)s angezeigt."
+        ),
+        "Important information": "Wichtige Informationen",
+        "Last reviewed: %(date)s": "Zuletzt medizinisch geprüft: %(date)s",
+        "Translation reviewed by %(reviewer)s on %(date)s.": "Übersetzung geprüft von %(reviewer)s am %(date)s.",
+        "References": "Verweise",
+        "Important": "Wichtig",
+        ":": ":",
+        "Languages": "Sprachen",
+    },
+    "es": {
+        "About this translation": "Acerca de esta traducción",
+        "This translation has not yet been reviewed by a medical translator.": (
+            "Esta traducción todavía no ha sido revisada por un traductor médico."
+        ),
+        "Parts of this page are not yet translated and are shown in %(language)s.": (
+            "Algunas partes de esta página aún no están traducidas y se muestran en %(language)s."
+        ),
+        "Important information": "Información importante",
+        "Last reviewed: %(date)s": "Última revisión médica: %(date)s",
+        "Translation reviewed by %(reviewer)s on %(date)s.": "Traducción revisada por %(reviewer)s el %(date)s.",
+        "References": "Referencias",
+        "Important": "Importante",
+        ":": ":",
+        "Languages": "Idiomas",
+    },
+    "fr": {
+        "About this translation": "À propos de cette traduction",
+        "This translation has not yet been reviewed by a medical translator.": (
+            "Cette traduction n’a pas encore été relue par un traducteur médical."
+        ),
+        "Parts of this page are not yet translated and are shown in %(language)s.": (
+            "Certaines parties de cette page ne sont pas encore traduites et sont affichées en %(language)s."
+        ),
+        "Important information": "Informations importantes",
+        "Last reviewed: %(date)s": "Dernière révision médicale\u00a0: %(date)s",
+        "Translation reviewed by %(reviewer)s on %(date)s.": "Traduction relue par %(reviewer)s le %(date)s.",
+        "References": "Références",
+        "Important": "Important",
+        ":": "\u00a0:",
+        "Languages": "Langues",
+    },
+    "pt_BR": {
+        "About this translation": "Sobre esta tradução",
+        "This translation has not yet been reviewed by a medical translator.": (
+            "Esta tradução ainda não foi revisada por um tradutor médico."
+        ),
+        "Parts of this page are not yet translated and are shown in %(language)s.": (
+            "Partes desta página ainda não foram traduzidas e são exibidas em %(language)s."
+        ),
+        "Important information": "Informações importantes",
+        "Last reviewed: %(date)s": "Última revisão médica: %(date)s",
+        "Translation reviewed by %(reviewer)s on %(date)s.": "Tradução revisada por %(reviewer)s em %(date)s.",
+        "References": "Referências",
+        "Important": "Importante",
+        ":": ":",
+        "Languages": "Idiomas",
+    },
+    "ar": {
+        "About this translation": "حول هذه الترجمة",
+        "This translation has not yet been reviewed by a medical translator.": "لم يراجع مترجم طبي هذه الترجمة بعد.",
+        "Parts of this page are not yet translated and are shown in %(language)s.": (
+            "بعض أجزاء هذه الصفحة لم تُترجم بعد وتُعرض باللغة %(language)s."
+        ),
+        "Important information": "معلومات مهمة",
+        "Last reviewed: %(date)s": "آخر مراجعة طبية: %(date)s",
+        "Translation reviewed by %(reviewer)s on %(date)s.": "راجع الترجمة %(reviewer)s بتاريخ %(date)s.",
+        "References": "المراجع",
+        "Important": "مهم",
+        ":": ":",
+        "Languages": "اللغات",
+    },
+    "zh_CN": {
+        "About this translation": "关于本译文",
+        "This translation has not yet been reviewed by a medical translator.": "本译文尚未经过医学翻译人员审校。",
+        "Parts of this page are not yet translated and are shown in %(language)s.": (
+            "本页部分内容尚未翻译，以%(language)s显示。"
+        ),
+        "Important information": "重要信息",
+        "Last reviewed: %(date)s": "最后医学审核日期：%(date)s",
+        "Translation reviewed by %(reviewer)s on %(date)s.": "译文由%(reviewer)s于%(date)s审校。",
+        "References": "参考链接",
+        "Important": "重要",
+        ":": "：",
+        "Languages": "语言",
+    },
+}
+
+_PARAGRAPH = (
+    "Some clinics offer **injections** into the knee. Read [the overview](overview.html) first, "
+    'and see the [trial register](https://example.org/trials "Clinical trials") for studies.'
+)
+_NOT_ADVICE = (
+    "This page is general information, not medical advice. Talk to a qualified clinician about your own situation."
+)
+
+#: The fixture's pages and shared disclaimers, by locale and domain.
+PAGES: dict[str, dict[str, dict[str, str]]] = {
+    "de": {
+        "guide": {
+            "Knee injections": "Knie-Injektionen",
+            "What a knee injection is, what it may do, and what to ask first.": (
+                "Was eine Knie-Injektion ist, was sie bewirken kann und was Sie vorher fragen sollten."
+            ),
+            _PARAGRAPH: (
+                "Manche Kliniken bieten **Injektionen** in das Knie an. "
+                "Lesen Sie zuerst [die Übersicht](overview.html) "
+                'und suchen Sie Studien im [Studienregister](https://example.org/trials "Klinische Studien").'
+            ),
+            "What to ask": "Was Sie fragen sollten",
+            "Is the treatment approved in this country?": "Ist die Behandlung in diesem Land zugelassen?",
+            "What will it cost in total?": "Was kostet sie insgesamt?",
+            "Source": "Quelle",
+            "Where it is taken from": "Wo sie entnommen wird",
+            "Bone marrow": "Knochenmark",
+            "The hip bone": "Der Beckenknochen",
+            "Fat tissue": "Fettgewebe",
+            "The belly": "Der Bauch",
+            "Ask for the answers in writing.": "Lassen Sie sich die Antworten schriftlich geben.",
+            "Good to know": "Gut zu wissen",
+            "Most people go home the same day.": "Die meisten Menschen gehen am selben Tag nach Hause.",
+            "No clinic can guarantee a result.": "Keine Klinik kann ein Ergebnis garantieren.",
+            "Results are reported with `mean ± SD` values.": "Ergebnisse werden als Werte `mean ± SD` angegeben.",
+        },
+        "overview": {
+            "Overview": "Übersicht",
+            "A short overview.": "Eine kurze Übersicht.",
+            "Stem cell injections are still being studied.": "Stammzell-Injektionen werden noch erforscht.",
+        },
+        "disclaimers": {
+            _NOT_ADVICE: (
+                "Diese Seite bietet allgemeine Informationen und ist keine ärztliche Beratung. "
+                "Sprechen Sie mit einer qualifizierten Fachperson über Ihre eigene Situation."
+            ),
+            "In an emergency, call your local emergency number right away.": (
+                "Rufen Sie im Notfall sofort Ihre örtliche Notrufnummer an."
+            ),
+        },
+    },
+    "ar": {
+        "guide": {
+            "Knee injections": "حقن الركبة",
+            "What a knee injection is, what it may do, and what to ask first.": (
+                "ما هي حقنة الركبة، وما الذي قد تفعله، وما الذي يجب أن تسأل عنه أولاً."
+            ),
+            _PARAGRAPH: (
+                "تقدّم بعض العيادات **حقنًا** في الركبة. اقرأ [النظرة العامة](overview.html) أولاً، "
+                'وراجع [سجل التجارب](https://example.org/trials "التجارب السريرية") للاطلاع على الدراسات.'
+            ),
+            "What to ask": "ما الذي تسأل عنه",
+            "Is the treatment approved in this country?": "هل العلاج معتمد في هذا البلد؟",
+            "What will it cost in total?": "كم ستكون التكلفة الإجمالية؟",
+            "Source": "المصدر",
+            "Where it is taken from": "من أين يُؤخذ",
+            "Bone marrow": "نخاع العظم",
+            "The hip bone": "عظم الورك",
+            "Fat tissue": "الأنسجة الدهنية",
+            "The belly": "البطن",
+            "Ask for the answers in writing.": "اطلب الإجابات مكتوبة.",
+            "Good to know": "من المفيد أن تعرف",
+            "Most people go home the same day.": "يعود معظم الناس إلى منازلهم في اليوم نفسه.",
+            "No clinic can guarantee a result.": "لا يمكن لأي عيادة أن تضمن نتيجة.",
+            "Results are reported with `mean ± SD` values.": "تُعرض النتائج بقيم `mean ± SD`.",
+        },
+        "overview": {
+            "Overview": "نظرة عامة",
+            "A short overview.": "نظرة عامة موجزة.",
+            "Stem cell injections are still being studied.": "لا تزال حقن الخلايا الجذعية قيد الدراسة.",
+        },
+        "disclaimers": {
+            _NOT_ADVICE: "هذه الصفحة معلومات عامة وليست نصيحة طبية. تحدّث مع طبيب مؤهل عن حالتك الخاصة.",
+            "In an emergency, call your local emergency number right away.": (
+                "في حالة الطوارئ، اتصل برقم الطوارئ المحلي فورًا."
+            ),
+        },
+    },
+    "zh_CN": {
+        "guide": {
+            "Knee injections": "膝关节注射",
+            "What a knee injection is, what it may do, and what to ask first.": (
+                "什么是膝关节注射、它可能有什么作用，以及事先应该问什么。"
+            ),
+            _PARAGRAPH: (
+                "一些诊所提供膝关节**注射**。请先阅读[概述](overview.html)，"
+                '并在[临床试验登记库](https://example.org/trials "临床试验")中查找相关研究。'
+            ),
+            "What to ask": "应该问什么",
+            "Is the treatment approved in this country?": "这种治疗在本国是否获得批准？",
+            "What will it cost in total?": "总共需要多少费用？",
+            "Source": "来源",
+            "Where it is taken from": "取自何处",
+            "Bone marrow": "骨髓",
+            "The hip bone": "髋骨",
+            "Fat tissue": "脂肪组织",
+            "The belly": "腹部",
+            # "Ask for the answers in writing." stays untranslated: the page shows the fallback notice.
+            "Good to know": "须知",
+            "Most people go home the same day.": "大多数人当天即可回家。",
+            "No clinic can guarantee a result.": "没有任何诊所能够保证治疗效果。",
+            "Results are reported with `mean ± SD` values.": "结果以 `mean ± SD` 值报告。",
+        },
+        "overview": {
+            "Overview": "概述",
+            "A short overview.": "简短概述。",
+            "Stem cell injections are still being studied.": "干细胞注射仍在研究之中。",
+        },
+        "disclaimers": {
+            _NOT_ADVICE: "本页面仅提供一般信息，不构成医疗建议。请就您自己的情况咨询合格的临床医生。",
+            "In an emergency, call your local emergency number right away.": "如遇紧急情况，请立即拨打当地急救电话。",
+        },
+    },
+}
+
+REVIEWS = {
+    "de": 'status = "reviewed"\nreviewer = "Dr. Anna Beispiel"\nreviewed_on = 2026-11-22\n',
+    "ar": 'status = "draft"\nreviewer = ""\nreviewed_on = ""\n',
+    "zh_CN": 'status = "draft"\nreviewer = ""\nreviewed_on = ""\n',
+}
+
+
+def fill(config: Config, locale: str, domain: str, strings: dict[str, str]) -> bool:
+    """Put ``strings`` into the locale's catalog of ``domain`` (through Babel); True if the file changed."""
+    path = po_path(config, locale, domain)
+    catalog = read_catalog(path, config.relative(path), locale)
+    unknown = set(strings) - {message.id for message in catalog if message.id}
+    if unknown:
+        raise SystemExit(f"{config.relative(path)}: no such msgid: {sorted(unknown)!r}")
+    for message in catalog:
+        if message.id in strings:
+            message.string = strings[message.id]
+            message.flags.discard("fuzzy")
+    return write_if_changed(path, render_catalog(catalog, config.locations))
+
+
+def main() -> int:
+    config = load_config(PROJECT)
+    run_extract(config)
+    run_update(config)
+    for locale, domains in PAGES.items():
+        for domain, strings in {**domains, "ui": UI[locale]}.items():
+            fill(config, locale, domain, strings)
+        write_if_changed(config.locale_dir / locale / "review.toml", REVIEWS[locale].encode("utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""Every catalog check, with a catalog that fails it and one that passes it.
+
+Each case in tests/data/check/catalogs/ is a pair ``NAME.bad.po`` / ``NAME.good.po``
+whose first comment lines say which check it is about, which catalog of the
+clinic project it replaces, and (for a bad one) on which line of the PO file the
+finding must be reported::
+
+    # check: numbers
+    # locale: de
+    # domain: knee
+    # line: 40
+
+A bad catalog must get a finding of that check, with that check's severity, in
+that file (on that line); a good one must get no finding of that check and no
+error at all in that file.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from check_helpers import DATA, check, codes, make_clinic
+
+from carepages.checks.registry import REGISTRY
+from carepages.config import load_config
+from carepages.extract import run_extract
+
+CASES = sorted((DATA / "catalogs").glob("*.po"))
+
+
+def case_meta(case: Path) -> dict[str, str]:
+    """The ``# key: value`` lines at the top of a case file."""
+    meta = {}
+    for line in case.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("latin-1").splitlines():
+        if not line.startswith("# ") or ":" not in line:
+            break
+        key, _, value = line[2:].partition(":")
+        meta[key.strip()] = value.strip()
+    return meta
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The clinic project, extracted and updated once for the module."""
+    return make_clinic(tmp_path_factory.mktemp("check") / "clinic")
+
+
+@pytest.fixture
+def clinic(prepared: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "clinic"
+    shutil.copytree(prepared, root)
+    return root
+
+
+def test_the_clinic_passes_every_catalog_check(clinic: Path) -> None:
+    report = check(clinic)
+    assert [f.problem.code for f in report.findings if f.problem.path.startswith("locale")] == []
+
+
+def test_every_case_names_a_registered_check() -> None:
+    assert CASES, "no cases found"
+    for case in CASES:
+        assert case_meta(case)["check"] in REGISTRY, case.name
+
+
+def test_every_check_has_a_case_or_a_dedicated_test() -> None:
+    covered = {case_meta(case)["check"] for case in CASES}
+    dedicated = {"template", "threshold", "built", "built-disclaimer"}  # need more than one catalog
+    assert set(REGISTRY) - covered == dedicated
+
+
+def test_every_bad_case_has_a_good_counterpart() -> None:
+    names = {case.name for case in CASES}
+    for name in names:
+        twin = name.replace(".bad.", ".good.") if ".bad." in name else name.replace(".good.", ".bad.")
+        assert twin in names, f"{name} has no counterpart"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.stem for case in CASES])
+def test_catalog_case(clinic: Path, case: Path) -> None:
+    meta = case_meta(case)
+    rel = f"locale/{meta['locale']}/LC_MESSAGES/{meta['domain']}.po"
+    (clinic / rel).write_bytes(case.read_bytes())
+    report = check(clinic, meta["locale"])
+    mine = [f for f in report.findings if f.problem.code == meta["check"]]
+    shown = "\n".join(f.format() for f in report.findings)
+    if case.stem.endswith(".bad"):
+        severity = REGISTRY[meta["check"]].severity
+        line = int(meta["line"]) if "line" in meta else None
+        assert any(
+            f.problem.path == rel and f.problem.severity == severity and line in (None, f.problem.line) for f in mine
+        ), shown
+    else:
+        assert mine == [], shown
+        assert "error" not in {f.problem.severity for f in report.findings if f.problem.path == rel}, shown
+
+
+def test_a_stale_template_names_carepages_extract(clinic: Path) -> None:
+    page = clinic / "source" / "knee.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA new paragraph about recovery.\n", encoding="utf-8")
+    report = check(clinic, "de")
+    found = [f for f in report.findings if f.problem.code == "template"]
+    assert [f.problem.path for f in found] == ["locale/templates/knee.pot"]
+    assert "1 new message" in found[0].problem.message
+    assert "carepages extract" in found[0].problem.message
+    assert found[0].scope == "templates"
+    run_extract(load_config(clinic))
+    report = check(clinic, "de")
+    assert "template" not in codes(report)
+    outdated = [f for f in report.findings if f.problem.code == "outdated"]
+    assert [f.problem.path for f in outdated] == ["locale/de/LC_MESSAGES/knee.po"]
+    assert "carepages update -l de" in outdated[0].problem.message
+
+
+def test_a_missing_or_broken_template_is_reported_once(clinic: Path) -> None:
+    (clinic / "locale/templates/disclaimers.pot").unlink()
+    (clinic / "locale/templates/knee.pot").write_text('msgid "unterminated\n', encoding="utf-8")
+    (clinic / "locale/templates/gone.pot").write_text("", encoding="utf-8")
+    found = {f.problem.path: f.problem for f in check(clinic, "de").findings if f.problem.code == "template"}
+    assert set(found) == {
+        "locale/templates/disclaimers.pot",
+        "locale/templates/knee.pot",
+        "locale/templates/gone.pot",
+    }
+    assert found["locale/templates/knee.pot"].line == 1
+    assert "missing" in found["locale/templates/disclaimers.pot"].message
+
+
+def test_the_interface_template_is_compared_with_the_page_templates(clinic: Path) -> None:
+    path = clinic / "locale/templates/ui.pot"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + '\nmsgid "A string no template has"\nmsgstr ""\n', encoding="utf-8")
+    found = [f.problem for f in check(clinic, "de").findings if f.problem.code == "template"]
+    assert [(p.path, p.message) for p in found] == [
+        (
+            "locale/templates/ui.pot",
+            "out of date with the page templates (1 message no longer used): "
+            "run carepages extract, then carepages update",
+        )
+    ]
+
+
+def test_a_locale_without_catalogs(clinic: Path) -> None:
+    shutil.rmtree(clinic / "locale" / "ar")
+    report = check(clinic, "ar")
+    outdated = [f.problem for f in report.findings if f.problem.code == "outdated"]
+    assert [(p.path, p.message) for p in outdated] == [
+        ("locale/ar/LC_MESSAGES", "the locale has no catalogs yet: run carepages update -l ar")
+    ]
+    disclaimers = [f.problem for f in report.findings if f.problem.code == "disclaimer"]
+    assert {p.path for p in disclaimers} == {"locale/ar/LC_MESSAGES/disclaimers.po", "locale/ar/LC_MESSAGES/knee.po"}
+    assert all("the catalog does not exist" in p.message for p in disclaimers)
+
+
+def test_below_the_threshold_is_a_warning_counted_like_stats(clinic: Path) -> None:
+    from carepages.catalogs import read_catalog, render_catalog
+    from carepages.stats import collect_stats
+    from carepages.update import read_templates
+
+    path = clinic / "locale/de/LC_MESSAGES/ui.po"
+    catalog = read_catalog(path, "ui.po", "de")
+    for message in catalog:
+        if message.id:
+            message.string = ""
+    path.write_bytes(render_catalog(catalog))
+    config = load_config(clinic)
+    percent = collect_stats(config, read_templates(config), ["de"])[0].total.percent
+    assert percent < config.publish_threshold
+    report = check(clinic, "de")
+    threshold = [f.problem for f in report.findings if f.problem.code == "threshold"]
+    assert len(threshold) == 1
+    assert threshold[0].severity == "warning"
+    assert f"{percent:.1f} %" in threshold[0].message
+    assert "untranslated" in codes(report, "locale/de/LC_MESSAGES/ui.po")
+
+
+def test_a_broken_catalog_gives_one_error_not_a_cascade(clinic: Path) -> None:
+    (clinic / "locale/de/LC_MESSAGES/knee.po").write_text('msgid "x"\nmsgstr "y\n', encoding="utf-8")
+    report = check(clinic, "de")
+    assert [f.problem.code for f in report.findings if f.problem.path == "locale/de/LC_MESSAGES/knee.po"] == ["parse"]

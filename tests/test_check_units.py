@@ -1,0 +1,203 @@
+# ruff: noqa: RUF001 -- Arabic, Chinese and full-width text is this module's test data.
+"""The building blocks of the checks: rendering, numbers, punctuation, markup, allow comments,
+and the promise that each catalog is parsed once and each message rendered once."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from check_helpers import check, make_clinic
+
+from carepages.checks import context as context_module
+from carepages.checks.allow import NO_REASON, allowances
+from carepages.checks.context import Entry
+from carepages.checks.numbers import compare, number_formats
+from carepages.checks.render import Rendered, Renderer
+from carepages.checks.structure import markup_changes
+from carepages.checks.wording import end_mark
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer()
+
+
+def test_links_come_from_the_rendered_message(renderer: Renderer) -> None:
+    rendered = renderer.render(
+        'See [the overview](overview.html "Title"), ![a knee](knee.png), <https://example.org/a>, '
+        '`[not](a-link.html)`, [unresolved][ref], <a href="raw.html">raw</a> and www.example.org/b.'
+    )
+    assert rendered.links == (
+        "overview.html",
+        "knee.png",
+        "https://example.org/a",
+        "raw.html",
+        "www.example.org/b",
+    )
+
+
+def test_rendering_summarises_blocks_inline_elements_and_text(renderer: Renderer) -> None:
+    rendered = renderer.render("A *b* and **c** with `d*` &amp; <b>e</b>")
+    assert rendered.blocks == ("p",)
+    assert (rendered.count("em"), rendered.count("strong"), rendered.count("code")) == (1, 1, 1)
+    assert rendered.raw_html == ("b", "b")  # the entity is not raw HTML
+    assert rendered.text == "A b and c with d* & e"
+    assert rendered.prose == "A b and c with  & e"  # code spans are not prose
+    assert renderer.render("# Heading").blocks == ("h1",)
+    assert renderer.render("1. step").blocks == ("ol",)
+    assert renderer.render("").blocks == ()
+
+
+def test_each_text_is_rendered_once(renderer: Renderer) -> None:
+    first = renderer.render("Cached *text*")
+    assert renderer.render("Cached *text*") is first
+
+
+@pytest.mark.parametrize(
+    ("locale", "translation"),
+    [
+        ("de", "1.250 Patienten, 2,5 Jahre"),
+        ("de", "2.5 Jahre, 1,250 Patienten"),  # the source's own convention is also fine
+        ("fr", "1 250 patients, 2,5 ans"),
+        ("fr", "1\u202f250 patients, 2,5 ans"),
+        ("ar", "١٬٢٥٠ مريضًا لمدة ٢٫٥ سنة"),
+        ("ar", "1,250 مريضًا لمدة 2.5 سنة"),
+        ("zh_CN", "１２５０名患者，２.５年"),
+    ],
+)
+def test_numbers_may_use_the_locales_own_separators_and_digits(locale: str, translation: str) -> None:
+    assert compare("1,250 patients for 2.5 years", translation, "en", locale) is None
+
+
+@pytest.mark.parametrize(
+    ("translation", "missing", "added"),
+    [
+        ("1.250 Patienten, 25 Jahre", ["2.5"], ["25"]),
+        ("Patienten, 2,5 Jahre", ["1250"], []),
+        ("1.250 Patienten, 2,5 Jahre, 2,5 Jahre", [], ["2.5"]),  # a multiset: the count matters
+        ("1.250 Patienten, 3,5 Jahre", ["2.5"], ["3.5"]),
+    ],
+)
+def test_numbers_that_differ(translation: str, missing: list[str], added: list[str]) -> None:
+    assert compare("1,250 patients for 2.5 years", translation, "en", "de") == (missing, added)
+
+
+def test_number_formats_come_from_cldr() -> None:
+    assert [(f.decimal, f.group) for f in number_formats("de")] == [(",", ".")]
+    assert ("٫", "٬") in [(f.decimal, f.group) for f in number_formats("ar")]
+
+
+@pytest.mark.parametrize(
+    ("source", "translation"),
+    [
+        ("Done.", "Fertig."),
+        ("Done.", "完成。"),
+        ("Done.", "ختم۔"),
+        ("Done.", "\u202bتم.\u202c"),
+        ("Why?", "为什么？"),
+        ("Why?", "لماذا؟"),
+        ("Stop!", "停！"),
+        ("Note:", "注意："),
+        ('He said "stop."', "Er sagte „Stopp.“"),
+        ("Wait...", "Warten…"),
+        ("Heading", "Überschrift"),
+    ],
+)
+def test_equivalent_end_punctuation(source: str, translation: str) -> None:
+    assert end_mark(source) == end_mark(translation)
+
+
+def test_different_end_punctuation() -> None:
+    assert end_mark("Done.") != end_mark("Fertig")
+    assert end_mark("Done.") != end_mark("Fertig?")
+    assert end_mark("Why?") != end_mark("Warum؛")
+
+
+def test_markup_changes_name_what_broke(renderer: Renderer) -> None:
+    source = renderer.render("See [the overview](a.html) for *more*.")
+    assert markup_changes(source, renderer.render("Mehr *dazu in [der Übersicht](a.html).")) == [
+        "emphasis (*…*): 1 in the source, 0 in the translation",
+        "'*' shows as text 1 more time than in the source",
+    ]
+    assert markup_changes(source, renderer.render("Siehe [die Übersicht] (a.html) für *mehr*.")) == [
+        "link ([…](…)): 1 in the source, 0 in the translation"
+    ]
+    assert markup_changes(source, renderer.render("Siehe [Übersicht](a.html) für mehr](x.")) == [
+        "emphasis (*…*): 1 in the source, 0 in the translation",
+        "'](' shows as text 1 more time than in the source",
+    ]
+
+
+def entry_with(*comments: str) -> Entry:
+    return Entry("knee", "locale/de/LC_MESSAGES/knee.po", Message("x", "y", user_comments=list(comments)))
+
+
+def test_allow_comments() -> None:
+    assert allowances(entry_with("allow: numbers -- local number")) == {"numbers": "local number"}
+    assert allowances(entry_with("Allow: links, identical -- a brand")) == {"links": "a brand", "identical": "a brand"}
+    assert allowances(entry_with("allow: punctuation")) == {"punctuation": NO_REASON}
+    assert allowances(entry_with("please allow: nothing here", "a note")) == {}
+
+
+def test_each_catalog_is_parsed_once_and_each_text_rendered_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_clinic(tmp_path / "clinic")
+    parsed: Counter[str] = Counter()
+    real_read = context_module.read_catalog
+
+    def counting_read(path: Path, rel: str, locale: str | None = None) -> Catalog:
+        parsed[rel] += 1
+        return real_read(path, rel, locale)
+
+    rendered: Counter[str] = Counter()
+    real_render = Renderer._render
+
+    def counting_render(self: Renderer, source: str) -> Rendered:
+        rendered[source] += 1
+        return real_render(self, source)
+
+    monkeypatch.setattr(context_module, "read_catalog", counting_read)
+    monkeypatch.setattr(Renderer, "_render", counting_render)
+    monkeypatch.setattr("carepages.checks.catalog.find_duplicates", lambda path: pytest.fail("parsed twice"))
+    check(root)
+    assert parsed and set(parsed.values()) == {1}
+    assert len([rel for rel in parsed if rel.endswith(".po")]) == 9
+    assert rendered and set(rendered.values()) == {1}
+
+
+def test_a_duplicate_is_still_found_by_the_second_parse(tmp_path: Path) -> None:
+    root = make_clinic(tmp_path / "clinic")
+    path = root / "locale/de/LC_MESSAGES/knee.po"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + '\nmsgid "What to ask"\nmsgstr "Was fragen"\n', encoding="utf-8")
+    found = [f.problem for f in check(root, "de").findings if f.problem.code == "duplicate"]
+    assert [(p.path, p.line) for p in found] == [("locale/de/LC_MESSAGES/knee.po", len(text.splitlines()) + 2)]
+    shutil.rmtree(root)
+
+
+def test_the_built_output_checks_run_last() -> None:
+    """They say whether a locale the build left out has other errors, so everything else runs first."""
+    from carepages.checks.registry import LOCALE, checks
+
+    assert [check.code for check in checks(LOCALE)][-2:] == ["built", "built-disclaimer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "edges"),
+    [
+        ("x", ("", "")),
+        (" x\n", (" ", "\n")),
+        ("\u00a0:", ("", "")),  # French typography, not an accident
+        ("x\u202f", ("", "")),
+        (" \u00a0x", (" ", "")),
+    ],
+)
+def test_whitespace_edges_ignore_no_break_spaces(text: str, edges: tuple[str, str]) -> None:
+    from carepages.checks.wording import _edges
+
+    assert _edges(text) == edges
