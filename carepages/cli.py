@@ -120,7 +120,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_catalog_commands(sub)
+    _add_build_command(sub)
+    _add_check_command(sub)
+    return parser
 
+
+Subparsers = argparse._SubParsersAction
+
+
+def _add_catalog_commands(sub: Subparsers) -> None:
+    """extract, update and stats: the translators' side of the pipeline."""
     extract = sub.add_parser(
         "extract",
         help="write the .pot templates from the Markdown pages",
@@ -147,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     stats.set_defaults(func=cmd_stats)
 
+
+def _add_build_command(sub: Subparsers) -> None:
     build = sub.add_parser(
         "build",
         help="render every published locale's pages into dist/",
@@ -161,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(func=cmd_build)
 
+
+def _add_check_command(sub: Subparsers) -> None:
     check = sub.add_parser(
         "check",
         help="the CI gate: disclaimers, links, numbers and structure in catalogs and built pages",
@@ -181,7 +195,6 @@ def build_parser() -> argparse.ArgumentParser:
         "because a translator's machine may have no dist/; CI never should)",
     )
     check.set_defaults(func=cmd_check)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

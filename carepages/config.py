@@ -14,7 +14,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from babel import Locale, UnknownLocaleError
 
@@ -112,67 +112,84 @@ def load_config(project: Path | None = None) -> Config:
     return _validate(pyproject, table, data.get("project", {}))
 
 
-def _validate(pyproject: Path, table: dict[str, Any], project: dict[str, Any]) -> Config:
-    def bad(key: str, message: str, hint: str | None = None) -> ConfigError:
-        return ConfigError(f"tool.carepages.{key}: {message}", path=pyproject, hint=hint)
+class _Validator:
+    """Checks one ``[tool.carepages]`` table; every complaint names the key and the bad value."""
 
-    for key in table:
-        if key not in DEFAULTS:
-            close = difflib.get_close_matches(key, DEFAULTS, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(DEFAULTS)
-            raise bad(key, "unknown key", hint)
-    values = {**DEFAULTS, **table}
-    root = pyproject.parent
+    def __init__(self, pyproject: Path, table: dict[str, Any]) -> None:
+        self.pyproject = pyproject
+        self.root = pyproject.parent.resolve()
+        for key in table:
+            if key not in DEFAULTS:
+                close = difflib.get_close_matches(key, DEFAULTS, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(DEFAULTS)
+                raise self.bad(key, "unknown key", hint)
+        self.values = {**DEFAULTS, **table}
 
-    def folder(key: str, must_exist: bool) -> Path:
-        value = values[key]
+    def bad(self, key: str, message: str, hint: str | None = None) -> ConfigError:
+        return ConfigError(f"tool.carepages.{key}: {message}", path=self.pyproject, hint=hint)
+
+    def folder(self, key: str, must_exist: bool) -> Path:
+        """A folder inside the project (a setting may never point outside it)."""
+        value = self.values[key]
         if not isinstance(value, str) or not value or "\x00" in value:
-            raise bad(key, f"must be a folder name, not {value!r}")
-        path = (root / value).resolve()
-        if not path.is_relative_to(root.resolve()):
-            raise bad(key, f"{value!r} lies outside the project folder")
+            raise self.bad(key, f"must be a folder name, not {value!r}")
+        path = (self.root / value).resolve()
+        if not path.is_relative_to(self.root):
+            raise self.bad(key, f"{value!r} lies outside the project folder")
         if must_exist and not path.is_dir():
-            raise bad(key, f"folder {value!r} does not exist", f"create {value}/ or fix the setting")
+            raise self.bad(key, f"folder {value!r} does not exist", f"create {value}/ or fix the setting")
         return path
 
-    source_language = _locale(values["source_language"], lambda m: bad("source_language", m))
-    locales_value = values["locales"]
-    if not isinstance(locales_value, list) or not all(isinstance(v, str) for v in locales_value):
-        raise bad("locales", 'must be a list of locale codes such as ["de", "pt_BR"]')
-    locales = tuple(_locale(v, lambda m: bad("locales", m)) for v in locales_value)
-    if len(set(locales)) != len(locales):
-        raise bad("locales", "lists a locale twice")
-    if source_language in locales:
-        raise bad("locales", f"{source_language!r} is the source language; list only translations")
+    def locales(self) -> tuple[str, tuple[str, ...]]:
+        """The source language and the target locales, each known to Babel, no repeats."""
+        source = _locale(self.values["source_language"], lambda m: self.bad("source_language", m))
+        value = self.values["locales"]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.bad("locales", 'must be a list of locale codes such as ["de", "pt_BR"]')
+        locales = tuple(_locale(v, lambda m: self.bad("locales", m)) for v in value)
+        if len(set(locales)) != len(locales):
+            raise self.bad("locales", "lists a locale twice")
+        if source in locales:
+            raise self.bad("locales", f"{source!r} is the source language; list only translations")
+        return source, locales
 
-    threshold = values["publish_threshold"]
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 100:
-        raise bad("publish_threshold", f"must be a percentage from 0 to 100, not {threshold!r}")
-    if values["locations"] not in LOCATION_MODES:
-        raise bad("locations", f"must be one of {', '.join(LOCATION_MODES)}, not {values['locations']!r}")
-    width = values["line_width"]
-    if isinstance(width, bool) or not isinstance(width, int) or not 40 <= width <= 200:
-        raise bad("line_width", f"must be a whole number from 40 to 200, not {width!r}")
+    def number(self, key: str, low: int, high: int, kinds: tuple[type, ...], what: str) -> Any:
+        value = self.values[key]
+        if isinstance(value, bool) or not isinstance(value, kinds) or not low <= cast(float, value) <= high:
+            raise self.bad(key, f"must be {what} from {low} to {high}, not {value!r}")
+        return value
 
-    source_dir = folder("source_dir", must_exist=True)
-    disclaimers = values["disclaimers"]
-    if not isinstance(disclaimers, str) or "/" in disclaimers or "\\" in disclaimers or disclaimers in {"", ".", ".."}:
-        raise bad("disclaimers", f"must be a file name inside source_dir, not {disclaimers!r}")
-    name = values["project_name"] or project.get("name") or root.name
+    def choice(self, key: str, options: tuple[str, ...]) -> str:
+        value = self.values[key]
+        if value not in options:
+            raise self.bad(key, f"must be one of {', '.join(options)}, not {value!r}")
+        return str(value)
+
+    def file_name(self, key: str) -> str:
+        value = self.values[key]
+        if not isinstance(value, str) or "/" in value or "\\" in value or value in {"", ".", ".."}:
+            raise self.bad(key, f"must be a file name inside source_dir, not {value!r}")
+        return value
+
+
+def _validate(pyproject: Path, table: dict[str, Any], project: dict[str, Any]) -> Config:
+    check = _Validator(pyproject, table)
+    source_language, locales = check.locales()
+    source_dir = check.folder("source_dir", must_exist=True)
     return Config(
-        root=root.resolve(),
+        root=check.root,
         pyproject=pyproject,
         source_language=source_language,
         locales=locales,
         source_dir=source_dir,
-        locale_dir=folder("locale_dir", must_exist=False),
-        dist_dir=folder("dist_dir", must_exist=False),
-        disclaimers_file=source_dir / disclaimers,
-        publish_threshold=float(threshold),
-        locations=values["locations"],
-        project_name=str(name),
-        bugs_address=str(values["bugs_address"]),
-        line_width=width,
+        locale_dir=check.folder("locale_dir", must_exist=False),
+        dist_dir=check.folder("dist_dir", must_exist=False),
+        disclaimers_file=source_dir / check.file_name("disclaimers"),
+        publish_threshold=float(check.number("publish_threshold", 0, 100, (int, float), "a percentage")),
+        locations=check.choice("locations", LOCATION_MODES),
+        project_name=str(check.values["project_name"] or project.get("name") or check.root.name),
+        bugs_address=str(check.values["bugs_address"]),
+        line_width=check.number("line_width", 40, 200, (int,), "a whole number"),
     )
 
 

@@ -96,21 +96,7 @@ def extract_sources(config: Config, parser: PageParser | None = None) -> Sources
     """Parse every page and the shared disclaimers, collecting all problems before failing."""
     parser = parser or PageParser()
     errors: list[CarepagesError] = []
-    shared_page = load_disclaimers_page(config)
-    shared_segments, shared_ids = page_segments(parser, shared_page)
-    for segment in shared_segments:
-        if segment.disclaimer is None:
-            errors.append(
-                SourceError(
-                    "every block of the shared disclaimers file must be a disclaimer",
-                    path=shared_page.rel,
-                    line=segment.line,
-                    hint="put <!-- disclaimer: some-id --> on the line before it",
-                )
-            )
-    if not shared_ids:
-        errors.append(SourceError("the shared disclaimers file marks no disclaimer", path=shared_page.rel))
-    shared = PageMessages(shared_page, tuple(shared_segments), tuple(shared_ids))
+    shared = _shared_disclaimers(config, parser, errors)
     pages: list[PageMessages] = []
     try:
         loaded = load_pages(config)
@@ -123,20 +109,38 @@ def extract_sources(config: Config, parser: PageParser | None = None) -> Sources
         except CarepagesError as exc:
             errors.append(exc)
             continue
-        for disclaimer in own:
-            if disclaimer in shared_ids:
-                line = next((s.line for s in found if s.disclaimer == disclaimer), None)
-                errors.append(
-                    SourceError(
-                        f"disclaimer {disclaimer!r} is already one of the shared disclaimers",
-                        path=page.rel,
-                        line=line,
-                        hint="choose another id, or rely on the shared one (every page carries it)",
-                    )
-                )
-        pages.append(PageMessages(page, tuple(found), (*shared_ids, *own)))
+        errors.extend(_reused_shared_ids(page, found, own, shared.disclaimers))
+        pages.append(PageMessages(page, tuple(found), (*shared.disclaimers, *own)))
     raise_all(errors)
     return Sources(tuple(pages), shared)
+
+
+def _shared_disclaimers(config: Config, parser: PageParser, errors: list[CarepagesError]) -> PageMessages:
+    """The shared disclaimers file, where every block must be a marked disclaimer."""
+    page = load_disclaimers_page(config)
+    found, ids = page_segments(parser, page)
+    hint = "put <!-- disclaimer: some-id --> on the line before it"
+    for segment in found:
+        if segment.disclaimer is None:
+            message = "every block of the shared disclaimers file must be a disclaimer"
+            errors.append(SourceError(message, path=page.rel, line=segment.line, hint=hint))
+    if not ids:
+        errors.append(SourceError("the shared disclaimers file marks no disclaimer", path=page.rel, hint=hint))
+    return PageMessages(page, tuple(found), tuple(ids))
+
+
+def _reused_shared_ids(page: Page, found: list[Segment], own: list[str], shared: tuple[str, ...]) -> list[SourceError]:
+    """A page-local disclaimer may not reuse a shared id: the two texts would compete for one id."""
+    return [
+        SourceError(
+            f"disclaimer {disclaimer!r} is already one of the shared disclaimers",
+            path=page.rel,
+            line=next((s.line for s in found if s.disclaimer == disclaimer), None),
+            hint="choose another id, or rely on the shared one (every page carries it)",
+        )
+        for disclaimer in own
+        if disclaimer in shared
+    ]
 
 
 def build_template(config: Config, messages: PageMessages) -> Catalog:
