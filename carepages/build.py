@@ -51,6 +51,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -65,7 +66,6 @@ from carepages.config import Config
 from carepages.errors import CarepagesError, raise_all
 from carepages.extract import DISCLAIMERS_DOMAIN, PageMessages, Sources, extract_sources
 from carepages.markdown_ext import PageParser
-from carepages.pages import Page
 from carepages.render.html import (
     IndexEntry,
     IndexPage,
@@ -106,6 +106,8 @@ LOCK_TIMEOUT = 600.0
 #: Zip entries carry this timestamp (the earliest a zip can hold), so bundles are byte-identical.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 NOT_BUILT = "not built yet: run carepages build without -l"
+#: Rendering passes no source lines: segments' line numbers are for templates and errors, not pages.
+NO_LINES: list[str] = []
 LIBRARIES = ("Babel", "Markdown", "nh3", "Jinja2", "MarkupSafe", "wcwidth")
 
 
@@ -321,9 +323,8 @@ class Worker:
         self.sources = sources
         self.ui_ids = ui_ids
         self.work_dir = work_dir
-        self.parser = PageParser()
+        self.parser = PageParser(keep_blocks=True)
         self.env: Environment = make_environment()
-        self._lines: dict[Path, list[str]] = {}
 
     def table_path(self, locale: str) -> Path:
         return self.work_dir / f"{locale}.table"
@@ -337,12 +338,6 @@ class Worker:
             TranslationTable.from_catalogs(locale, catalogs).save(self.table_path(locale))
         return status
 
-    def source_lines(self, page: Page) -> list[str]:
-        if page.path not in self._lines:
-            text = page.path.read_text(encoding="utf-8-sig")
-            self._lines[page.path] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        return self._lines[page.path]
-
     def render(self, job: RenderJob) -> LocaleResult:
         """Every page of one locale, in both formats, straight to the staging folder."""
         source = job.locale == self.config.source_language
@@ -351,7 +346,7 @@ class Worker:
         labels = text_labels(self.env, translations)
         shared_page = self.sources.shared.page
         shared = _lookup(table, DISCLAIMERS_DOMAIN)
-        disclaimers = Markup(markdown_html(self.parser, shared_page, self.source_lines(shared_page), shared))
+        disclaimers = Markup(markdown_html(self.parser, shared_page, NO_LINES, shared))
         writer = LocaleWriter(job.staging, job.locale)
         titles = []
         for messages in self.sources.pages[job.start : job.stop]:
@@ -368,7 +363,7 @@ class Worker:
     ) -> PageView:
         """Translate one page: the body through the parser with the lookup, then title and notices."""
         page, locale, review = messages.page, job.locale, job.status.review
-        body = markdown_html(self.parser, page, self.source_lines(page), lookup)
+        body = markdown_html(self.parser, page, NO_LINES, lookup)
         title = lookup.text(page.meta.title)
         heading, rest = split_heading(body, title)
         reviewed = review.status == REVIEWED
@@ -453,6 +448,14 @@ class Runner:
         futures: list[Future[Any]] = [self.pool.submit(task, item) for item in items]
         for future in as_completed(futures):
             yield future.result()
+
+    def start(self, task: Any, item: Any) -> Future[Any]:
+        """Queue one more task behind those already running (run here, at once, without a pool)."""
+        if self.pool is not None:
+            return self.pool.submit(task, item)
+        done: Future[Any] = Future()
+        done.set_result(task(item))
+        return done
 
     def close(self) -> None:
         global _WORKER
@@ -667,6 +670,12 @@ def run_build(
     if jobs is not None and jobs < 1:
         raise CarepagesError(f"--jobs must be at least 1, not {jobs}", hint="use -j 1 to build in one process")
     selected = selected_locales(config, locales)
+    if config.dist_dir.exists() and not config.dist_dir.is_dir():
+        raise CarepagesError(
+            "exists and is not a folder: the build would replace it",
+            path=config.relative(config.dist_dir),
+            hint="move the file away, or set tool.carepages.dist_dir to another folder",
+        )
     reporter = Progress(progress)
     with build_lock(config, reporter):
         recover(config.dist_dir)
@@ -796,7 +805,11 @@ class Build:
                     link_or_copy(self.dist / rel, staging / rel)
 
     def render(self, jobs: list[RenderJob], staging: Path) -> None:
-        """Render in page chunks (so every worker stays busy), then zip each locale."""
+        """Render in page chunks (so every worker stays busy); zip each locale once its pages are done.
+
+        A locale's zip is queued as soon as its last chunk is back, so the zips fill
+        the time a worker would otherwise wait for the others' last chunks.
+        """
         if not jobs:
             return
         self.progress.note(f"rendering {len(jobs)} locale(s)")
@@ -807,22 +820,28 @@ class Build:
             for job in jobs
             for start in range(0, max(pages, 1), size)
         ]
+        waiting = Counter(chunk.locale for chunk in chunks)
         results: dict[str, list[LocaleResult]] = {job.locale: [] for job in jobs}
+        bundles: list[Future[tuple[str, tuple[str, tuple[int, str]]]]] = []
         for result in self.runner().run(_render_task, chunks):
             results[result.locale].append(result)
-        for locale, parts in results.items():
-            parts.sort(key=lambda part: part.start)
-            entry = self.entries[locale]
-            titles = [title for part in parts for title in part.pages]
-            files = {rel: info for part in parts for rel, info in part.files.items()}
-            self.entries[locale] = Entry(entry.status_key, entry.status, entry.render_key, titles, files)
-            self.rendered[locale] = len(titles)
-        bundles = [
-            BundleJob(job.locale, staging, tuple(name for name, _ in self.entries[job.locale].pages)) for job in jobs
-        ]
-        for done, (locale, (rel, info)) in enumerate(self.runner().run(_bundle_task, bundles), start=1):
+            waiting[result.locale] -= 1
+            if not waiting[result.locale]:
+                bundles.append(self.runner().start(_bundle_task, self.rendered_locale(result.locale, results, staging)))
+        for done, future in enumerate(as_completed(bundles), start=1):
+            locale, (rel, info) = future.result()
             self.entries[locale].files[rel] = info
             self.progress.note(f"[{done}/{len(jobs)}] {locale}: {self.rendered[locale]} page(s)")
+
+    def rendered_locale(self, locale: str, results: dict[str, list[LocaleResult]], staging: Path) -> BundleJob:
+        """Record a locale's rendered pages and files (chunks in page order); return its zip job."""
+        parts = sorted(results[locale], key=lambda part: part.start)
+        entry = self.entries[locale]
+        titles = [title for part in parts for title in part.pages]
+        files = {rel: info for part in parts for rel, info in part.files.items()}
+        self.entries[locale] = Entry(entry.status_key, entry.status, entry.render_key, titles, files)
+        self.rendered[locale] = len(titles)
+        return BundleJob(locale, staging, tuple(name for name, _ in titles))
 
     def finishing_files(self, published: list[str]) -> tuple[bytes, bytes, bytes]:
         """index.html, manifest.json and the cache, from the entries (no file is read)."""

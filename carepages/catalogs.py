@@ -24,7 +24,7 @@ from typing import Any
 import polib
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, normalize, read_po, write_po
 
 from carepages.config import Config
 from carepages.errors import CatalogError
@@ -63,10 +63,14 @@ def read_catalog(path: Path, rel: str, locale: str | None = None) -> Catalog:
             line=line,
             hint="save the catalog as UTF-8 with 'charset=UTF-8' in its Content-Type header",
         ) from exc
-    data = data.replace(b"\r\n", b"\n")
-    _check_string_literals(data.decode("utf-8"), rel)
+    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # Windows and classic Mac line ends
+    text = data.decode("utf-8")
+    _check_string_literals(text, rel)
+    _check_nplurals(text, rel)
     try:
-        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True, charset="utf-8")
+        # Text, not bytes: Babel would decode by the header's charset, and a UTF-8 file (checked above)
+        # whose header says ISO-8859-1 would publish "Ã¼" for "ü". The check reports the header.
+        catalog = read_po(io.StringIO(text), locale=locale, abort_invalid=True, charset="utf-8")
     except PoFileError as exc:
         raise CatalogError(
             f"cannot parse: {exc.args[0].rsplit(' on ', 1)[0]}: {exc.line.strip()!r}",
@@ -76,11 +80,42 @@ def read_catalog(path: Path, rel: str, locale: str | None = None) -> Catalog:
         ) from exc
     except (ValueError, LookupError) as exc:
         raise CatalogError(f"cannot parse: {exc}", path=rel, hint="check the catalog's header") from exc
+    _restore_previous_ids(catalog, text)
+    return catalog
+
+
+def _restore_previous_ids(catalog: Catalog, text: str) -> None:
+    """Give fuzzy messages back their previous msgids (``#|``), which Babel reads as comments.
+
+    Babel keeps ``#|`` lines as translator comments (and drops repeated lines), so
+    the next update would lose the previous source text translators rely on. polib
+    reads them properly; it is only asked when the file has such lines.
+    """
+    if "\n#|" not in text:
+        return
+    previous = {
+        (entry.msgctxt, entry.msgid): [entry.previous_msgid, *filter(None, [entry.previous_msgid_plural])]
+        for entry in polib.pofile(text, wrapwidth=WIDTH)
+        if entry.previous_msgid
+    }
+    for message in [*catalog, *catalog.obsolete.values()]:
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        found = previous.get((message.context, msgid))
+        if found:
+            message.previous_id = found
 
 
 _KEYWORD_LINE = re.compile(r"^(?:#~\s*|#\|\s*|#~\|\s*)?(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s*(.*)$")
 _CONTINUATION = re.compile(r"^(?:#~\s*|#\|\s*|#~\|\s*)?(\".*)$")
 _STRING_LITERAL = re.compile(r'^"(?:[^"\\]|\\.)*"$')
+
+# A file made only of lines as PO writers lay them out: comments, and keyword or continuation
+# lines whose string literal is well formed. Possessive (*+, ++), so it never backtracks.
+_LITERAL = r'"(?:[^"\\\n]++|\\[^\n])*+"'
+_KEYWORD = r"(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "
+_LAID_OUT_LINE = rf"(?:#[^~|\n][^\n]*+|#|(?:#~ |#\| |#~\| )?(?:{_KEYWORD})?{_LITERAL}|)"
+_WELL_FORMED = re.compile(rf"(?:{_LAID_OUT_LINE}\n)*+{_LAID_OUT_LINE}")
 
 
 def _check_string_literals(text: str, rel: str) -> None:
@@ -89,7 +124,17 @@ def _check_string_literals(text: str, rel: str) -> None:
     Given ``msgstr "Knie`` (no closing quote) Babel drops the last character and
     polib keeps going, so a broken catalog would publish a corrupted translation.
     This only validates the quoting of string lines; parsing stays with Babel.
+
+    One regular expression accepts the usual layout of a whole file at once; only a
+    file it does not accept (a broken one, or an unusual layout) is checked line by
+    line, which took as long as parsing the file.
     """
+    if not _WELL_FORMED.fullmatch(text):
+        _check_each_line(text, rel)
+
+
+def _check_each_line(text: str, rel: str) -> None:
+    """:func:`_check_string_literals` one line at a time, naming the first malformed one."""
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         match = _KEYWORD_LINE.match(stripped) or _CONTINUATION.match(stripped)
@@ -100,6 +145,21 @@ def _check_string_literals(text: str, rel: str) -> None:
                 line=number,
                 hint='every string must be in double quotes, with inner quotes written as \\"',
             )
+
+
+_NPLURALS = re.compile(r'"Plural-Forms:[^"\n]*?nplurals\s*=\s*([^;\s"\\]*)', re.IGNORECASE)
+
+
+def _check_nplurals(text: str, rel: str) -> None:
+    """Name the header line of a non-numeric ``nplurals``: Babel only fails at the next entry, vaguely."""
+    match = _NPLURALS.search(text, max(text.find('"Plural-Forms:'), 0))
+    if match and not match.group(1).isdigit():
+        raise CatalogError(
+            f"the Plural-Forms header's nplurals must be a number, not {match.group(1)!r}",
+            path=rel,
+            line=text.count("\n", 0, match.start()) + 1,
+            hint="write the rule Babel has for the language, e.g. 'Plural-Forms: nplurals=2; plural=(n != 1);'",
+        )
 
 
 def find_duplicates(path: Path) -> list[tuple[int, str]]:
@@ -116,7 +176,12 @@ def find_duplicates(path: Path) -> list[tuple[int, str]]:
 
 
 def render_catalog(catalog: Catalog, locations: str = "full") -> bytes:
-    """The exact bytes of a catalog as carepages writes it (Babel's writer, fixed width)."""
+    """The exact bytes of a catalog as carepages writes it (Babel's writer, fixed width).
+
+    The previous msgids of fuzzy messages (``#|``) are written here, not by Babel: Babel
+    wraps them as comment text, which cuts a long one's quoted string in two, and GNU
+    msgfmt (and carepages) then reject the whole file.
+    """
     buffer = io.BytesIO()
     write_po(
         buffer,
@@ -124,9 +189,38 @@ def render_catalog(catalog: Catalog, locations: str = "full") -> bytes:
         width=WIDTH,
         no_location=locations == "none",
         include_lineno=locations == "full",
-        include_previous=True,
+        include_previous=False,
     )
-    return buffer.getvalue()
+    return _with_previous(buffer.getvalue().decode("utf-8"), catalog).encode("utf-8")
+
+
+def _with_previous(text: str, catalog: Catalog) -> str:
+    """Put each message's ``#| msgid`` lines right before its entry (its msgctxt or msgid line).
+
+    Babel writes one ``msgid`` line per active message, in the catalog's order (the
+    header first), so the n-th such line belongs to the n-th message.
+    """
+    messages = iter(catalog)
+    out: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith("msgid "):
+            message = next(messages, None)
+            if message is not None and message.previous_id:
+                start = len(out)
+                while start and (out[start - 1].startswith('"') or out[start - 1].startswith("msgctxt ")):
+                    start -= 1
+                out[start:start] = _previous_lines(message.previous_id)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _previous_lines(previous: list[str] | tuple[str, ...]) -> list[str]:
+    """``#| msgid`` (and ``#| msgid_plural``) lines, each string quoted and wrapped as a msgid is."""
+    lines = []
+    for keyword, string in zip(("msgid", "msgid_plural"), previous, strict=False):
+        first, *rest = normalize(string, width=WIDTH).split("\n")
+        lines += [f"#| {keyword} {first}", *(f"#| {part}" for part in rest)]
+    return lines
 
 
 def new_template(config: Config, domain: str, source_rel: str) -> Catalog:

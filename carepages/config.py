@@ -21,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 from carepages.errors import ConfigError
 
 #: Locale codes as folder names: language, then optional script/territory/variant.
-LOCALE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*$")
+LOCALE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*\Z")  # \Z: "$" would let a final newline through
 
 LOCATION_MODES = ("full", "file", "none")
 
@@ -165,6 +165,23 @@ class _Validator:
             raise self.bad(key, f"must be one of {', '.join(options)}, not {value!r}")
         return str(value)
 
+    def replaceable(self, key: str, path: Path, source_dir: Path, locale_dir: Path) -> Path:
+        """The build folder: every build replaces it whole, so it must hold no sources or catalogs.
+
+        ``dist_dir = "."`` (or ``"source"``, ``"locale"``, ``"locale/de"``) would otherwise
+        make a build delete the project's pages and translations.
+        """
+        inside_locales = path.is_relative_to(locale_dir)
+        for other_key, other in (("source_dir", source_dir), ("locale_dir", locale_dir)):
+            if other.is_relative_to(path) or (other_key == "locale_dir" and inside_locales):
+                raise self.bad(
+                    key,
+                    f"{self.values[key]!r} overlaps {other_key} {self.values[other_key]!r}: "
+                    "every build replaces this folder whole",
+                    "use a folder of its own, such as 'dist'",
+                )
+        return path
+
     def file_name(self, key: str) -> str:
         value = self.values[key]
         if not isinstance(value, str) or "/" in value or "\\" in value or value in {"", ".", ".."}:
@@ -176,14 +193,16 @@ def _validate(pyproject: Path, table: dict[str, Any], project: dict[str, Any]) -
     check = _Validator(pyproject, table)
     source_language, locales = check.locales()
     source_dir = check.folder("source_dir", must_exist=True)
+    locale_dir = check.folder("locale_dir", must_exist=False)
+    dist_dir = check.replaceable("dist_dir", check.folder("dist_dir", must_exist=False), source_dir, locale_dir)
     return Config(
         root=check.root,
         pyproject=pyproject,
         source_language=source_language,
         locales=locales,
         source_dir=source_dir,
-        locale_dir=check.folder("locale_dir", must_exist=False),
-        dist_dir=check.folder("dist_dir", must_exist=False),
+        locale_dir=locale_dir,
+        dist_dir=dist_dir,
         disclaimers_file=source_dir / check.file_name("disclaimers"),
         publish_threshold=float(check.number("publish_threshold", 0, 100, (int, float), "a percentage")),
         locations=check.choice("locations", LOCATION_MODES),

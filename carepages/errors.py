@@ -26,9 +26,15 @@ def display_path(path: Path | str | None, root: Path | None = None) -> str:
 
 
 def format_location(path: str, line: int | None) -> str:
-    """GNU style ``path:line`` (or just ``path`` when the line is unknown)."""
+    """GNU style ``path:line`` (or just ``path`` when the line is unknown).
+
+    A character that does not print (a newline or a zero-width space in a file name) is
+    shown escaped, so the message stays one line and shows what is wrong with the name.
+    """
     if not path:
         return "carepages"
+    if not path.isprintable():
+        path = "".join(char if char.isprintable() else repr(char)[1:-1] for char in path)
     return f"{path}:{line}" if line else path
 
 

@@ -19,15 +19,18 @@ by a forward search from the previous one; directives carry their own lines.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from carepages import segments
 from carepages.errors import SourceError
@@ -150,18 +153,13 @@ class SegmentTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         conv = self.ext.conversion
-        attached = self._attach_directives(root)
+        attached = self._attach_directives(root) if conv.directives else {}
         locator = _Locator(conv.lines, conv.first_line)
         self.ext.attribute_blocks = []
         for element, ancestors, kind in segments.iter_blocks(root):
-            chain = [*ancestors, element]
-            if any(d.name == "notranslate" for el in chain for d in attached.get(id(el), ())):
+            skip, disclaimer, notes = _block_directives([*ancestors, element], attached)
+            if skip:
                 continue
-            disclaimer = next(
-                (d.value for el in reversed(chain) for d in attached.get(id(el), ()) if d.name == "disclaimer"),
-                None,
-            )
-            notes = tuple(d.value for el in chain for d in attached.get(id(el), ()) if d.name == "translators")
             raw = element.text or ""
             line = locator.find(raw)
             if not segments.is_translatable(raw):
@@ -169,8 +167,9 @@ class SegmentTreeprocessor(Treeprocessor):
                 continue
             segment = Segment(segments.normalize(raw), kind, line, disclaimer, notes)
             replacement = self.ext.emit(segment)
-            if replacement is not None:
-                element.text = segments.to_markdown(replacement)
+            text = segments.to_markdown(replacement) if replacement is not None else raw
+            # Plain text is its own rendering: marked atomic, the inline parser passes it by.
+            element.text = AtomicString(text) if segments.is_plain(text) else text
 
     def _attach_directives(self, root: etree.Element) -> dict[int, list[Directive]]:
         """Remove marker paragraphs; map each following block (by id) to its directives."""
@@ -200,6 +199,26 @@ class SegmentTreeprocessor(Treeprocessor):
                 conv.error(f"disclaimer {directive.value!r} is marked twice in this file", directive.line)
             conv.disclaimers.append(directive.value)
             element.set("data-disclaimer", directive.value)
+
+
+def _block_directives(
+    chain: list[etree.Element], attached: dict[int, list[Directive]]
+) -> tuple[bool, str | None, tuple[str, ...]]:
+    """What the directives on a block and its ancestors say: (notranslate, disclaimer id, notes).
+
+    The innermost disclaimer wins. Most pages have few directives, so a page with none
+    skips the walk up the chain for every block.
+    """
+    if not attached:
+        return False, None, ()
+    if any(d.name == "notranslate" for el in chain for d in attached.get(id(el), ())):
+        return True, None, ()
+    disclaimer = next(
+        (d.value for el in reversed(chain) for d in attached.get(id(el), ()) if d.name == "disclaimer"),
+        None,
+    )
+    notes = tuple(d.value for el in chain for d in attached.get(id(el), ()) if d.name == "translators")
+    return False, disclaimer, notes
 
 
 class AttributeTreeprocessor(Treeprocessor):
@@ -247,28 +266,75 @@ class PageParser:
     """One reusable Python-Markdown instance with the carepages extension.
 
     Creating a Markdown instance costs more than converting a short page, so one
-    parser is kept per process and reset between pages.
+    parser is kept per process and reset between pages. With ``keep_blocks`` (the
+    build, which converts each page once per locale) it also keeps each page's
+    block structure for the next conversion (see :class:`_BlockCache`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, keep_blocks: bool = False) -> None:
         self.extension = CarepagesExtension()
         self.md = markdown.Markdown(
             extensions=[*MARKDOWN_EXTENSIONS, self.extension],
             output_format="html",
         )
+        self.blocks = _BlockCache(self.md) if keep_blocks else None
 
     def convert(
         self, body: str, rel: str, first_line: int, source_lines: list[str], handler: Handler | None = None
     ) -> tuple[str, Conversion]:
-        """Convert a page body to HTML; return it with the segments and problems found."""
+        """Convert a page body to HTML; return it with the segments and problems found.
+
+        ``source_lines`` (the whole file) give each segment its line. Without them
+        every segment gets the body's first line: the build, which only puts
+        translations in and never reports a segment's line, saves locating each block.
+        """
         conversion = Conversion(rel=rel, lines=source_lines, first_line=first_line, handler=handler)
         self.extension.conversion = conversion
         self.md.reset()
         try:
             html = self.md.convert(body)
+        except RecursionError:
+            raise SourceError(
+                "lists, quotes or notes are nested too deeply for the Markdown parser",
+                path=rel,
+                line=first_line + _deepest_line(body),
+                hint="nest them less deeply",
+            ) from None
         finally:
             self.extension.conversion = Conversion(rel="", lines=[], first_line=1)
         return html, conversion
+
+
+class _BlockCache:
+    """Python-Markdown's block parse of a page body, kept for the next conversion of the same body.
+
+    The build converts each page once per locale, and the blocks are the same in every
+    locale (translations go in afterwards, block by block, by the segment tree
+    processor), so the block parser runs once per page and each conversion gets its
+    own copy of the tree. The block parser's one other effect, the link reference
+    definitions it records, is kept with the tree.
+    """
+
+    def __init__(self, md: markdown.Markdown, size: int = 512) -> None:
+        self.md = md
+        self.parse = md.parser.parseDocument
+        self.parsed = functools.lru_cache(maxsize=size)(self._parse)
+        md.parser.parseDocument = self.parse_document  # type: ignore[method-assign]
+
+    def _parse(self, lines: tuple[str, ...]) -> tuple[etree.ElementTree, dict[str, tuple[str, str]]]:
+        return self.parse(lines), dict(self.md.references)
+
+    def parse_document(self, lines: Iterable[str]) -> etree.ElementTree:
+        """Python-Markdown's ``parseDocument``, from the cache when these lines were parsed before."""
+        tree, references = self.parsed(tuple(lines))
+        self.md.references.update(references)
+        return copy.deepcopy(tree)
+
+
+def _deepest_line(body: str) -> int:
+    """The 0-based index of the most deeply indented or quoted line, to point at a nesting problem."""
+    lines = body.split("\n")
+    return max(range(len(lines)), key=lambda i: len(lines[i]) - len(lines[i].lstrip(" \t>")))
 
 
 class _Locator:
@@ -279,6 +345,8 @@ class _Locator:
         self.cursor = max(first_line - 1, 0)
 
     def find(self, raw: str) -> int:
+        if not self.lines:
+            return self.cursor + 1
         first = next((ln for ln in raw.split("\n") if ln.strip()), "")
         key = " ".join(re.sub("\x02[^\x03]*\x03", " ", first).split())
         if key:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import marshal
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,11 +29,12 @@ from typing import Any
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.support import Translations
+from markupsafe import Markup, escape
 
 from carepages import segments
 from carepages.catalogs import po_path, read_catalog
 from carepages.config import Config
-from carepages.errors import CarepagesError, raise_all
+from carepages.errors import CarepagesError, CatalogError, raise_all
 from carepages.extract import DISCLAIMERS_DOMAIN, UI_DOMAIN, PageMessages, Sources
 from carepages.review import SOURCE, Review
 from carepages.segments import Segment
@@ -49,23 +51,90 @@ _RAW_HTML = re.compile(
     r"|<",
     re.DOTALL,
 )
+_TAG = re.compile(r"<[^<>]*>")
+#: Control characters (C0 and C1 but tab and newline): invisible on a page, and in the plain text
+#: a terminal runs them as escape sequences (clearing the screen, renaming the window).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: A ``%`` that starts no named placeholder (``%%`` removed first): Jinja would format the whole mapping.
+_UNNAMED_FORMAT = re.compile(r"%(?!\()")
 
 
-def escape_raw_html(text: str) -> str:
+def raw_tags(text: str) -> Counter[str]:
+    """The raw HTML tags of a message, exactly as written (``<sup>``, ``</sup>``), counted."""
+    found: Counter[str] = Counter()
+    if "<" not in text:
+        return found
+    for match in _RAW_HTML.finditer(text):
+        tag = None if match.group("keep") else _TAG.match(text, match.start())
+        if tag is not None:
+            found[tag.group(0)] += 1
+    return found
+
+
+def escape_raw_html(text: str, allowed: Counter[str] | None = None) -> str:
     """Escape raw HTML in a translation before Python-Markdown sees it.
 
     A translator writes inline Markdown, never HTML: a ``<script>``, an event
     handler or a forged ``data-disclaimer`` element must come out as visible
-    text. Code spans and autolinks (``<https://...>``) stay Markdown.
+    text. Code spans and autolinks (``<https://...>``) stay Markdown. Only the
+    tags of ``allowed`` (the source message's own, such as ``<sup>`` in m<sup>2</sup>)
+    are kept, each as often as the source has it, so a faithful translation shows
+    what its source shows and adds nothing.
     """
-    return _RAW_HTML.sub(lambda match: match.group("keep") or "&lt;", text)
+    if "<" not in text:
+        return text  # only a '<' starts raw HTML: most messages have nothing to escape
+    budget = Counter(allowed or ())
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group("keep"):
+            return match.group("keep")
+        tag = _TAG.match(text, match.start())
+        if tag is not None and budget[tag.group(0)] > 0:
+            budget[tag.group(0)] -= 1
+            return "<"
+        return "&lt;"
+
+    return _RAW_HTML.sub(replace, text)
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control characters (tab and newline kept)."""
+    return _CONTROL.sub("", text)
+
+
+def format_names(text: str) -> frozenset[str] | None:
+    """The ``%(name)s`` placeholders of an interface string, or None when ``%`` formatting would fail on it.
+
+    Jinja formats every interface string with ``%`` (``"100 %"`` raises, ``"%s"`` prints
+    the whole mapping), so this is decided by formatting it, not by a pattern.
+    """
+    if _UNNAMED_FORMAT.search(text.replace("%%", "")):
+        return None
+    names = _Names()
+    try:
+        text % names  # formatting only to learn which names it asks for
+    except (ValueError, TypeError):
+        return None
+    return frozenset(names.asked)
+
+
+class _Names(dict[str, int]):
+    """A mapping that records every key a ``%`` format asks for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: set[str] = set()
+
+    def __missing__(self, key: str) -> int:
+        self.asked.add(key)
+        return 0
 
 
 def usable(message: Message | None) -> str | None:
     """The translation to show for ``message``, or None: fuzzy and empty ones never show."""
     if message is None or message.fuzzy or not isinstance(message.string, str):
         return None
-    return message.string or None
+    return without_controls(message.string) or None
 
 
 # -- reading a locale's catalogs ------------------------------------------------------------
@@ -83,6 +152,15 @@ def load_catalogs(config: Config, locale: str, domains: Iterable[str]) -> dict[s
     for domain in domains:
         path = po_path(config, locale, domain)
         if not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(config.locale_dir):
+            errors.append(
+                CatalogError(
+                    "is a link to a file outside the locale folder",
+                    path=config.relative(path),
+                    hint="replace the link by the catalog itself",
+                )
+            )
             continue
         try:
             catalogs[domain] = read_catalog(path, config.relative(path), locale)
@@ -240,9 +318,22 @@ class TranslationTable:
 
 
 def ui_mo_bytes(locale: str, catalog: Catalog | None) -> bytes:
-    """The interface catalog compiled to MO (Babel leaves fuzzy and empty messages out)."""
+    """The interface catalog compiled to MO, with only the translations the page templates can use.
+
+    Fuzzy and empty ones are left out (as msgfmt does), and so is one whose ``%(name)s``
+    placeholders differ from its source's: Jinja formats every interface string with
+    ``%``, so it would stop the build (``%(datum)s``, ``100 %``) or drop the date the
+    string shows. Those fall back to the source text, and the page says so. The header
+    (plural rule included) is Babel's for the locale, not the translator's.
+    """
+    usable_catalog = Catalog(locale=locale, fuzzy=False)
+    for message in catalog or ():
+        msgid = message.id if isinstance(message.id, str) else ""
+        text = usable(message) if msgid else None
+        if text is not None and format_names(text) == format_names(msgid):
+            usable_catalog.add(msgid, text)
     buffer = io.BytesIO()
-    write_mo(buffer, catalog if catalog is not None else Catalog(locale=locale), use_fuzzy=False)
+    write_mo(buffer, usable_catalog, use_fuzzy=False)
     return buffer.getvalue()
 
 
@@ -255,15 +346,18 @@ class UiTranslations(Translations):
             self._catalog = {}
         self.fell_back = False
 
-    def gettext(self, message: str) -> str:
+    # Jinja's newstyle gettext takes what these return as markup (with autoescape on), so they
+    # escape it: an interface translation is text, and its "<script>" must stay text.
+
+    def gettext(self, message: str) -> Markup:
         if message not in self._catalog:
             self.fell_back = True
-        return super().gettext(message)
+        return escape(super().gettext(message))
 
-    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> Markup:
         if (msgid1, 0) not in self._catalog:
             self.fell_back = True
-        return super().ngettext(msgid1, msgid2, n)
+        return escape(super().ngettext(msgid1, msgid2, n))
 
     # Jinja2 prefers these names when they exist, and Babel defines them: route them through the tracking.
     ugettext = gettext
@@ -284,7 +378,7 @@ class PageLookup:
         text = self.find(segment.msgid)
         if text is None or segment.kind in ATTRIBUTE_KINDS:
             return text
-        return escape_raw_html(text)
+        return escape_raw_html(text, raw_tags(segment.msgid) if "<" in text else None)
 
     def find(self, msgid: str) -> str | None:
         """The usable translation of ``msgid``; records a fallback when there is none."""

@@ -100,14 +100,25 @@ _PROTECTED = re.compile(r"\]\([^)]*\)|`[^`]*`|<[^>]*>|https?://\S+|%\([a-z]+\)s|
 _ACCENTS = str.maketrans("aeiouAEIOU", "áéíóúÁÉÍÓÚ")
 
 
+_FINAL_PUNCTUATION = re.compile(r"[.?!:…]*$")
+
+
 def pseudo_translate(text: str, locale: str) -> str:
-    """Accented letters outside link targets, code and placeholders, plus ~30 % length: Markdown intact."""
+    """Accented letters outside link targets, code and placeholders, plus a locale tag: Markdown intact.
+
+    The tag goes before the final punctuation and has no ``_`` (``⟦pt-BR⟧``), so the
+    corpus is clean for ``carepages check``: its time is measured on a realistic
+    corpus, not on thousands of genuine findings.
+    """
     pieces, last = [], 0
     for match in _PROTECTED.finditer(text):
         pieces += [text[last : match.start()].translate(_ACCENTS), match.group(0)]
         last = match.end()
     pieces.append(text[last:].translate(_ACCENTS))
-    return "".join(pieces) + f" ⟦{locale}⟧"
+    translated = "".join(pieces)
+    end = _FINAL_PUNCTUATION.search(translated).start()  # type: ignore[union-attr]
+    tag = locale.replace("_", "-")
+    return f"{translated[:end]} ⟦{tag}⟧{translated[end:]}"
 
 
 def translate_all(root: Path) -> None:

@@ -161,3 +161,22 @@ def test_update_without_templates_says_to_extract(project: Path, capsys: pytest.
     result = run(capsys, "update")
     assert result.status == 2
     assert "run 'carepages extract' first" in result.err
+
+
+def test_long_previous_msgid_survives_repeated_updates(updated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Babel reads '#|' lines as comments (dropping repeated ones); the previous text must survive."""
+    long_old = "A quoted paragraph. " + "The same words again and again, " * 8 + "end."
+    edit_source(updated, "> A quoted paragraph.", "> " + long_old)
+    run(capsys, "extract")
+    run(capsys, "update", "-l", "de")
+    translate(po(updated), {long_old: "Ein langer Absatz."})
+    edit_source(updated, long_old, long_old.replace("end.", "the end."))
+    run(capsys, "extract")
+    run(capsys, "update", "-l", "de")
+    first = po(updated).read_bytes()
+    entry = polib.pofile(str(po(updated))).find(long_old.replace("end.", "the end."))
+    assert entry is not None and entry.fuzzy and entry.previous_msgid == long_old
+    assert read_catalog(po(updated), "x")[entry.msgid].previous_id == [long_old]
+    run(capsys, "update", "-l", "de")
+    assert po(updated).read_bytes() == first
+    assert "# |" not in first.decode()

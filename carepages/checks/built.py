@@ -163,10 +163,11 @@ def _check_page_disclaimer(
     ctx: LocaleContext, page: PageMessages, disclaimer: str, marked: Marked | None, text: str
 ) -> Iterator[Issue]:
     """Check one disclaimer on one built page; ``text`` is the page's plain text, already squeezed."""
-    html_path, text_path = (ctx.config.relative(path) for path in page_files(ctx, page))
+    html_file, text_file = page_files(ctx, page)
     fix = "check the page template and the renderer, then run carepages build"
     if marked is None:
-        yield Issue(html_path, 0, f"disclaimer {disclaimer!r} is missing: no data-disclaimer element: {fix}")
+        missing = f"disclaimer {disclaimer!r} is missing: no data-disclaimer element: {fix}"
+        yield Issue(ctx.config.relative(html_file), 0, missing)
         return
     wrong_html = wrong_text = False
     shown = squeeze(marked.text)
@@ -175,10 +176,14 @@ def _check_page_disclaimer(
         wrong_text = wrong_text or not contains_in_order(text, chunks, squeezed=True)
     if wrong_html:
         yield Issue(
-            html_path, marked.line, f"disclaimer {disclaimer!r} does not show its {ctx.locale} translation: {fix}"
+            ctx.config.relative(html_file),
+            marked.line,
+            f"disclaimer {disclaimer!r} does not show its {ctx.locale} translation: {fix}",
         )
     if wrong_text:
-        yield Issue(text_path, 0, f"disclaimer {disclaimer!r} is missing from the plain-text page: {fix}")
+        yield Issue(
+            ctx.config.relative(text_file), 0, f"disclaimer {disclaimer!r} is missing from the plain-text page: {fix}"
+        )
 
 
 def expected_chunks(ctx: LocaleContext, page: PageMessages, disclaimer: str) -> list[list[str]]:

@@ -14,10 +14,13 @@ that fixes it.
 
 from __future__ import annotations
 
+import gettext
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from babel.messages.catalog import Catalog
+from babel.messages.plurals import get_plural
 
 from carepages.catalogs import find_duplicates
 from carepages.checks.context import LoadedCatalog, LocaleContext, RunContext
@@ -28,6 +31,9 @@ from carepages.stats import Counts, count_catalog
 _HEADER_ENTRY = re.compile(rb'^msgid ""\r?\nmsgstr ', re.MULTILINE)
 _ACTIVE_MSGID = re.compile(rb"^msgid ", re.MULTILINE)
 _OBSOLETE_MSGID = re.compile(rb"^#~ msgid ", re.MULTILINE)
+_DECLARED_CHARSET = re.compile(rb'"Content-Type:[^"\r\n]*charset=', re.IGNORECASE)
+#: The numbers a plural rule is compared on: enough to tell every rule gettext uses apart.
+PLURAL_SAMPLES = (*range(1001), 10_000, 100_000, 1_000_000, 10_000_000)
 
 
 def msgids(catalog: Catalog) -> set[object]:
@@ -101,7 +107,7 @@ def check_parse(ctx: LocaleContext) -> Iterator[Issue]:
 @register(
     "encoding",
     ERROR,
-    "A catalog is not UTF-8, or its Content-Type header declares another charset.",
+    "A catalog is not UTF-8, or its Content-Type header declares another charset or none.",
     allowable=False,
 )
 def check_encoding(ctx: LocaleContext) -> Iterator[Issue]:
@@ -114,6 +120,13 @@ def check_encoding(ctx: LocaleContext) -> Iterator[Issue]:
                 header_line(loaded, "Content-Type"),
                 f"the Content-Type header declares charset={loaded.catalog.charset}: "
                 "save the catalog as UTF-8 and set 'charset=UTF-8' in its header",
+            )
+        elif not _DECLARED_CHARSET.search(loaded.data):
+            yield Issue(
+                loaded.rel,
+                header_line(loaded, "Content-Type"),
+                "the header declares no charset (gettext tools then read the catalog as ASCII): "
+                "add the header line 'Content-Type: text/plain; charset=UTF-8'",
             )
 
 
@@ -249,3 +262,41 @@ def locale_counts(ctx: LocaleContext) -> Counts:
         else:
             total = total + Counts(untranslated=sum(1 for m in template if m.id))
     return total
+
+
+@register(
+    "plural-forms",
+    ERROR,
+    "A catalog's Plural-Forms header does not fit its locale (Babel's plural rule for the language).",
+    allowable=False,
+)
+def check_plural_forms(ctx: LocaleContext) -> Iterator[Issue]:
+    """Compare each catalog's plural rule with Babel's for the locale, by what it does, not how it is written."""
+    expected = get_plural(ctx.locale)
+    wanted = f"nplurals={expected.num_plurals}; plural={expected.plural_expr};"
+    for loaded in ctx.catalogs.values():
+        catalog = loaded.catalog
+        problem = plural_problem(catalog.num_plurals, catalog.plural_expr, expected.num_plurals, expected.plural_expr)
+        if problem:
+            yield Issue(
+                loaded.rel,
+                header_line(loaded, "Plural-Forms"),
+                f"the Plural-Forms header {problem}: set 'Plural-Forms: {wanted}' in the header "
+                f"(a plural message would otherwise show the wrong form in {ctx.locale})",
+            )
+
+
+@cache
+def plural_problem(count: int, expression: str, expected_count: int, expected_expression: str) -> str | None:
+    """What is wrong with a declared plural rule (count and C expression), or None when it fits."""
+    try:
+        declared = gettext.c2py(expression)
+    except (ValueError, SyntaxError, RecursionError):
+        return f"has a plural expression gettext cannot read ({expression!r})"
+    if count != expected_count:
+        return f"says nplurals={count}, but the language has {expected_count} plural form(s)"
+    reference = gettext.c2py(expected_expression)
+    wrong = next((n for n in PLURAL_SAMPLES if declared(n) != reference(n)), None)
+    if wrong is not None:
+        return f"chooses form {declared(wrong)} for n={wrong}, where the language uses form {reference(wrong)}"
+    return None

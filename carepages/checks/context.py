@@ -69,6 +69,11 @@ class Entry:
 
     def pairs(self) -> list[tuple[str, str]]:
         """(source, translation) pairs: singular with the first form, plural with the others."""
+        return self._pairs
+
+    @cached_property
+    def _pairs(self) -> list[tuple[str, str]]:
+        """Worked out once: most checks compare every pair."""
         ids = self.message.id if self.plural else (self.msgid,)
         return [(ids[min(i, len(ids) - 1)], text) for i, text in enumerate(self.strings)]
 
@@ -106,6 +111,15 @@ class RunContext:
             domain: frozenset(s.msgid for s in messages.segments if s.disclaimer)
             for domain, messages in self.source_domains.items()
         }
+
+    @cached_property
+    def source_msgids(self) -> frozenset[str]:
+        """Every msgid of the sources and templates: the texts every locale's checks render again."""
+        ids = {segment.msgid for messages in self.sources.all() for segment in messages.segments}
+        for template in self.templates.values():
+            for message in template:
+                ids.update([message.id] if isinstance(message.id, str) else message.id)
+        return frozenset(ids)
 
     def disclaimer_segments(self, domain: str, disclaimer: str) -> list[Segment]:
         """The segments of one disclaimer in its domain, each msgid once, in document order."""
@@ -165,6 +179,10 @@ class LocaleContext:
     def _load(self) -> None:
         for path in sorted(self.folder.glob("*.po")) if self.folder.is_dir() else []:
             rel = self.config.relative(path)
+            if not path.resolve().is_relative_to(self.config.locale_dir):
+                issue = Issue(rel, 0, "is a link to a file outside the locale folder: replace the link by the catalog")
+                self.failures.append(("parse", issue))
+                continue
             try:
                 data = path.read_bytes()
                 catalog = read_catalog(path, rel, locale=None)
@@ -201,6 +219,11 @@ class LocaleContext:
 
     def translated_entries(self) -> list[Entry]:
         """The messages the build publishes: the ones whose content is worth comparing."""
+        return self._translated
+
+    @cached_property
+    def _translated(self) -> list[Entry]:
+        """Worked out once: a dozen checks go through the translated messages."""
         return [entry for entry in self.entries if entry.translated]
 
     def is_disclaimer(self, entry: Entry) -> bool:

@@ -33,6 +33,8 @@ from carepages.checks.render import BARE_URL
 
 #: Space characters a person may type where CLDR's group symbol is a (narrow) no-break space.
 _SPACES = " \u00a0\u2007\u2009\u202f"
+#: A digit of any script: a text without one states no number.
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,10 @@ def check_numbers(ctx: LocaleContext) -> Iterator[Issue]:
     for entry in ctx.translated_entries():
         if entry.plural:
             continue  # plural forms state different numbers by design ("one day", "%(n)s days")
-        source, translation = (BARE_URL.sub(" ", render(text).text) for text in (entry.msgid, entry.strings[0]))
+        texts = [render(text).text for text in (entry.msgid, entry.strings[0])]
+        if not any(map(_DIGIT.search, texts)):
+            continue  # no number on either side (most messages)
+        source, translation = (BARE_URL.sub(" ", text) for text in texts)
         difference = compare(source, translation, ctx.config.source_language, ctx.locale)
         if difference is not None:
             yield Issue(

@@ -10,6 +10,12 @@ One Markdown instance is kept per run and every distinct text is rendered once
 (msgids are shared by every locale), into a :class:`Rendered` summary: the
 block-level elements, the inline elements counted, the link targets, the raw
 HTML Python-Markdown passed through, and the visible text.
+
+Most messages are plain text (:func:`carepages.segments.is_plain`): Python-Markdown
+makes one paragraph of exactly that text, so :func:`plain_rendering` writes that
+summary down without running it, the tests proving the two equal.
+The tree of any other text is taken as soon as it is finished: the checks never
+read the HTML, so Python-Markdown does not serialise it.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import html
 import re
 import xml.etree.ElementTree as etree
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -26,7 +33,7 @@ from markdown import util
 from markdown.treeprocessors import Treeprocessor
 
 from carepages.markdown_ext import MARKDOWN_EXTENSIONS
-from carepages.segments import to_markdown
+from carepages.segments import is_plain, to_markdown
 
 #: Inline elements whose counts must survive translation.
 INLINE_TAGS = ("em", "strong", "code", "a", "img")
@@ -36,6 +43,7 @@ BARE_URL = re.compile(r"\b(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s<>\"']+")
 _URL_TAIL = ".,;:!?)]}'\"\u00bb\u201d\u2019"  # closing punctuation after a URL in a sentence
 _STASH = re.compile(f"{util.STX}[^{util.ETX}]*{util.ETX}")
 _TAG_NAME = re.compile(r"^<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)")
+_DECLARATION = re.compile(r"^<([!?][A-Za-z\[]*)")  # <![CDATA[ ... ]]>, <!DOCTYPE ...>, <?php ... ?>
 
 
 @dataclass(frozen=True)
@@ -54,16 +62,36 @@ class Rendered:
         return dict(self.inline).get(tag, 0)
 
 
-EMPTY = Rendered((), tuple((tag, 0) for tag in INLINE_TAGS), (), (), "", "", ())
+NO_INLINE = tuple((tag, 0) for tag in INLINE_TAGS)
+EMPTY = Rendered((), NO_INLINE, (), (), "", "", ())
+
+
+def plain_rendering(source: str) -> Rendered:
+    """What Python-Markdown makes of plain text: one paragraph of exactly that text."""
+    return Rendered(
+        blocks=("p",),
+        inline=NO_INLINE,
+        links=tuple(_bare_urls([source])),
+        raw_html=(),
+        text=source,
+        prose=BARE_URL.sub(" ", source).strip(),
+        chunks=(source,),
+    )
+
+
+class _Captured(Exception):
+    """Carries the finished tree out of Python-Markdown, which then stops: no HTML is serialised."""
+
+    def __init__(self, root: etree.Element) -> None:
+        super().__init__()
+        self.root = root
 
 
 class _Capture(Treeprocessor):
-    """Keeps the finished element tree (runs after inline parsing and unescaping)."""
-
-    root: etree.Element | None = None
+    """Hands over the finished element tree (runs after inline parsing and unescaping)."""
 
     def run(self, root: etree.Element) -> None:
-        self.root = root
+        raise _Captured(root)
 
 
 class _Attributes(HTMLParser):
@@ -84,9 +112,15 @@ class Renderer:
 
     def __init__(self) -> None:
         self.md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
-        self.capture = _Capture(self.md)
-        self.md.treeprocessors.register(self.capture, "carepages_check_capture", -100)
+        self.md.treeprocessors.register(_Capture(self.md), "carepages_check_capture", -100)
         self.cache: dict[str, Rendered] = {}
+
+    def forget(self, keep: Collection[str]) -> None:
+        """Drop every rendering but those of ``keep`` (the msgids, which every locale shares).
+
+        Called after each locale, so memory holds one locale's translations, not all of them.
+        """
+        self.cache = {text: rendered for text, rendered in self.cache.items() if text in keep}
 
     def render(self, text: str) -> Rendered:
         """The rendering of a msgid or msgstr, as the build would put it into a block."""
@@ -96,14 +130,17 @@ class Renderer:
         return cached
 
     def _render(self, source: str) -> Rendered:
+        return plain_rendering(source) if is_plain(source) else self.markdown(source)
+
+    def markdown(self, source: str) -> Rendered:
+        """The summary of inline Markdown as Python-Markdown renders it (no shortcut, no cache)."""
         self.md.reset()
-        self.capture.root = None
-        self.md.convert(source)
-        root = self.capture.root
-        if root is None:
-            return EMPTY
-        stash = [item for item in self.md.htmlStash.rawHtmlBlocks if isinstance(item, str)]
-        return _summarise(root, stash)
+        try:
+            self.md.convert(source)
+        except _Captured as captured:
+            stash = [item for item in self.md.htmlStash.rawHtmlBlocks if isinstance(item, str)]
+            return _summarise(captured.root, stash)
+        return EMPTY  # a blank text: Python-Markdown returns before building a tree
 
 
 def _summarise(root: etree.Element, stash: list[str]) -> Rendered:
@@ -187,7 +224,7 @@ def _raw_tag(item: str) -> str | None:
     stripped = item.strip()
     if stripped.startswith("<!--"):
         return "comment"
-    match = _TAG_NAME.match(stripped)
+    match = _TAG_NAME.match(stripped) or _DECLARATION.match(stripped)
     return match.group(1).lower() if match else None
 
 

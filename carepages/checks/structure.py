@@ -79,7 +79,7 @@ def check_structure(ctx: LocaleContext) -> Iterator[Issue]:
 def markup_changes(source: Rendered, translation: Rendered) -> list[str]:
     """What differs in inline markup, in words; empty when nothing does."""
     changes = []
-    for tag in INLINE_TAGS:
+    for tag in INLINE_TAGS if source.inline != translation.inline else ():
         if source.count(tag) != translation.count(tag):
             changes.append(
                 f"{INLINE_NAMES[tag]}: {source.count(tag)} in the source, {translation.count(tag)} in the translation"
@@ -120,6 +120,8 @@ def check_html(ctx: LocaleContext) -> Iterator[Issue]:
     render = ctx.run.renderer.render
     for entry in ctx.translated_entries():
         for source, translation in entry.pairs():
+            if not render(translation).raw_html:
+                continue  # nothing extra can be in it (most messages)
             extra = Counter(render(translation).raw_html) - Counter(render(source).raw_html)
             if extra:
                 tags = ", ".join(f"<{tag}>" if tag != "comment" else "<!-- -->" for tag in sorted(extra))

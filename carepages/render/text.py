@@ -27,6 +27,7 @@ The few words the renderer writes itself come from ``labels`` (see
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -96,11 +97,20 @@ def _break_points(word: str) -> Iterator[int]:
 
     A zero-width character (an Arabic vowel mark, an accent, a joiner) belongs to the
     visible character before it, so breaks are decided between visible characters.
+
+    Only a wide character allows a break (see :func:`_can_break`), so a word with none,
+    as is every word of a script written with spaces, is not walked character by
+    character: that walk was most of the cost of rendering a page as text.
     """
-    base, joined = word[:1], False
+    if word.isascii():
+        return
+    widths = [wcwidth(char) for char in word]
+    if max(widths) < 2:
+        return
+    base, joined = word[0], False
     for index in range(1, len(word)):
         char = word[index]
-        if wcwidth(char) <= 0:
+        if widths[index] <= 0:
             joined = joined or char == _ZWJ
             continue
         if not joined and _can_break(base, char):
@@ -108,8 +118,16 @@ def _break_points(word: str) -> Iterator[int]:
         base, joined = char, False
 
 
+def _has_wide(text: str) -> bool:
+    """Whether ``text`` has a wide (CJK) character: only then may a word break between characters."""
+    return max(map(wcwidth, set(text)), default=0) >= 2
+
+
 def _pieces(text: str) -> Iterator[tuple[bool, str]]:
     """The unbreakable pieces of ``text``, each with whether a space separates it from the previous one."""
+    if not _has_wide(text):  # each word is one piece: asked once per text, not once per word
+        yield from ((True, word) for word in _HTML_SPACE.split(text) if word)
+        return
     for word in _HTML_SPACE.split(text):
         start = 0
         for index in _break_points(word):
@@ -129,7 +147,9 @@ def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str
     lines: list[str] = []
     line, used, empty = initial_indent, display_width(initial_indent), True
     for spaced, piece in _pieces(text):
-        size = display_width(piece)
+        size = wcswidth(piece)
+        if size < 0:  # a control character: only then is the slower, forgiving measure needed
+            size = display_width(piece)
         gap = 1 if spaced and not empty else 0
         if not empty and used + gap + size > width:
             lines.append(line)
@@ -142,11 +162,17 @@ def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str
 
 def _wrap_lines(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
     """Wrap text that may hold hard line breaks ("\\n", from ``<br>``): each part on new lines."""
+    return list(_wrapped(text, width, initial_indent, subsequent_indent))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(text: str, width: int, initial_indent: str, subsequent_indent: str) -> tuple[str, ...]:
+    """:func:`_wrap_lines`, remembered: every page of a locale repeats its disclaimers and notices."""
     lines: list[str] = []
     for part in text.split("\n"):
         indent = subsequent_indent if lines else initial_indent
         lines.extend(wrap(part, width, indent, subsequent_indent))
-    return lines
+    return tuple(lines)
 
 
 # --------------------------------------------------------------------------- parsing

@@ -1,0 +1,59 @@
+"""Translations that would not reach a reader as the text they are.
+
+* ``control`` -- control characters (an escape sequence, a NUL, a bell): invisible
+  on a page, and in the plain-text page a terminal runs them (clearing the screen,
+  renaming the window). The build removes them; the translation should not have them.
+* ``placeholders`` -- an interface string (``ui``) whose ``%(name)s`` placeholders
+  differ from its source's, or with a stray ``%`` (write ``%%``): the page templates
+  format every interface string with ``%``, so the build cannot use it and shows the
+  source text instead (see :func:`carepages.translate.ui_mo_bytes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from carepages.checks.context import LocaleContext
+from carepages.checks.registry import ERROR, Issue, register
+from carepages.extract import UI_DOMAIN
+from carepages.translate import format_names, without_controls
+
+
+@register("control", ERROR, "A translation contains control characters (escape sequences, NUL, bell).")
+def check_control(ctx: LocaleContext) -> Iterator[Issue]:
+    for entry in ctx.translated_entries():
+        dirty = [text for text in entry.strings if without_controls(text) != text]
+        if dirty:
+            found = sorted({f"U+{ord(char):04X}" for text in dirty for char in text if not without_controls(char)})
+            yield Issue(
+                entry.path,
+                entry.line,
+                f"control characters in the translation ({', '.join(found)}): delete them "
+                "(they are invisible in an editor, and a terminal showing the plain-text page runs them)",
+                entry,
+            )
+
+
+@register(
+    "placeholders",
+    ERROR,
+    "An interface translation's %(name)s placeholders differ from its source's (the build shows the source).",
+)
+def check_placeholders(ctx: LocaleContext) -> Iterator[Issue]:
+    for entry in ctx.translated_entries():
+        if entry.domain != UI_DOMAIN:
+            continue
+        for source, translation in entry.pairs():
+            wanted, found = format_names(source), format_names(translation)
+            if wanted is not None and found != wanted:
+                yield Issue(entry.path, entry.line, _placeholder_message(wanted, found), entry)
+                break
+
+
+def _placeholder_message(wanted: frozenset[str], found: frozenset[str] | None) -> str:
+    keep = ", ".join(f"%({name})s" for name in sorted(wanted)) or "no placeholder"
+    if found is None:
+        problem = "the translation has a '%' that starts no placeholder (write '%%' for a percent sign)"
+    else:
+        problem = "the placeholders differ from the source's"
+    return f"{problem}: keep exactly {keep} as in the source; the build shows the source text until then"

@@ -1,0 +1,267 @@
+# ruff: noqa: RUF001 -- the punctuation of other scripts is what these tests feed the renderers.
+"""The shortcuts taken for speed give exactly what the long way gives.
+
+Each shortcut skips work whose result is known in advance; these tests compare it
+with the long way on real catalogs and pages and on generated text, so a change to
+either side (or to Python-Markdown) that breaks the equivalence fails here, not in
+a published page. Speed itself is measured by ``scripts/benchmark.py``, never here.
+"""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+from pathlib import Path
+
+import markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from wcwidth import wcwidth
+
+from carepages import catalogs, checks
+from carepages.build import run_build
+from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.checks.render import Renderer, plain_rendering
+from carepages.config import load_config
+from carepages.markdown_ext import MARKDOWN_EXTENSIONS, PageParser
+from carepages.render import text
+from carepages.segments import is_plain, is_translatable, to_markdown
+
+DATA = Path(__file__).parent / "data"
+
+# Letters of several scripts, digits, the punctuation of running text, spaces of several kinds,
+# direction marks, and every character that means something to Markdown.
+ALPHABET = "aZéß中文ع٣ 0 9 .,;:!?'\"()/%-–…«»¿¡+^$@\u00a0\u202f\u200e\u200f\t\n*_`[]<>&|#~={}\\"
+TOKENS = ["word", "Wort", "中文", "عيادة", "3.5", "*", "**", "_", "`", "[", "]", "(x.html)", "<b>", "&amp;", "#", "1."]
+TOKENS += ["-", "!", "|", "~", "=", "\\", "https://example.org/a", "www.example.com", ".", ",", "\n", "  ", "\u00a0"]
+# Words with markup around them: single marks, and the pairs that make emphasis, code, links and HTML.
+WORDS = st.sampled_from(["word", "Wort", "中文", "عيادة", "x", "3.5", "https://example.org/a"])
+MARKS = st.sampled_from(["", "", "*", "**", "_", "`", "[", "]", "](x.html)", "<b>", "</b>", "&amp;", "\\", "|", "  \n"])
+PAIRS = st.sampled_from(
+    [("*", "*"), ("**", "**"), ("_", "_"), ("`", "`"), ("[", "](x.html)"), ("![", "](x.png)"), ("<b>", "</b>")]
+) | st.sampled_from([("\\*", ""), ("&amp;", ""), ("&#169;", ""), ("\\", ""), ("", "  \n")])
+MARKED_WORD = st.tuples(MARKS, WORDS, MARKS).map("".join) | st.tuples(PAIRS, WORDS).map(
+    lambda pair_word: pair_word[0][0] + pair_word[1] + pair_word[0][1]
+)
+TEXTS = (
+    st.lists(MARKED_WORD, min_size=1, max_size=6).map(lambda words: "Start " + " ".join(words))
+    | st.text(alphabet=ALPHABET, max_size=40)
+    | st.lists(st.sampled_from(TOKENS), max_size=10).map(" ".join)
+    | st.lists(st.sampled_from(TOKENS), max_size=10).map("".join)
+    | st.sampled_from(
+        [
+            "See https://example.org/a.b, then www.example.com.",
+            "1. Not a list",
+            "Call 112!",
+            "Dose: 3.5 ml (twice) - not more",
+            "A  double  space",
+            "Ends with two spaces  ",
+            "Line\nbreak",
+            "!!! note",
+            "Word --- word",
+            "Ärzte sagen: „nein“.",
+            "مرحبا؟",
+            "疼痛。",
+            "Start _word_ here",
+            "Start *word* here",
+            "Start **word**",
+            "Start \\*word",
+            "Start \\. and \\(x\\)",
+            "Start `code`",
+            "Start [a link](x.html)",
+            "Start ![an image](x.png)",
+            "Start <b>bold</b>",
+            "Start &amp; more",
+            "Start  \nbreak",
+            "| a | b |",
+        ]
+    )
+)
+
+
+def catalog_texts() -> list[str]:
+    """Every msgid and msgstr of the test data's catalogs and templates."""
+    found: set[str] = set()
+    for path in sorted(DATA.rglob("*.po*")):
+        try:
+            catalog = read_catalog(path, path.name)
+        except Exception:  # the bad-input catalogs are meant not to parse
+            continue
+        for message in catalog:
+            for value in (message.id, message.string):
+                found.update(v for v in ((value,) if isinstance(value, str) else value or ()) if v)
+    return sorted(found)
+
+
+# -- checks: plain text is not given to Python-Markdown -----------------------------------------
+
+
+def test_plain_rendering_is_what_python_markdown_makes_of_every_catalog_text() -> None:
+    renderer = Renderer()
+    plain = [source for source in map(to_markdown, catalog_texts()) if is_plain(source)]
+    assert len(plain) > 50  # the comparison covers real messages
+    for source in plain:
+        assert plain_rendering(source) == renderer.markdown(source), source
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_plain_rendering_is_what_python_markdown_makes_of_generated_text(raw: str) -> None:
+    source = to_markdown(raw)
+    if is_plain(source):
+        assert plain_rendering(source) == Renderer().markdown(source)
+
+
+@pytest.mark.parametrize("source", ["**bold** text", "a [link](x.html)", "x < y", "AT&T", "# Title", "1. one", ""])
+def test_text_with_markup_is_not_plain(source: str) -> None:
+    assert not is_plain(source)
+
+
+# -- the build: plain text skips the inline parser; the block parse is reused -------------------
+
+
+def page_bodies() -> list[str]:
+    """The test data's source pages without their directive comments (which only carepages reads)."""
+    bodies = []
+    for path in sorted(DATA.rglob("source/*.md")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        if lines and lines[0] == "---":
+            lines = lines[lines.index("---", 1) + 1 :]
+        bodies.append("\n".join(line for line in lines if not line.lstrip().startswith("<!--")))
+    return bodies
+
+
+def test_page_parser_renders_a_page_as_python_markdown_does_each_time() -> None:
+    parser = PageParser(keep_blocks=True)
+    plain = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+    bodies = page_bodies()
+    assert bodies
+    for _ in range(2):  # the second time from the block cache
+        for body in bodies:
+            plain.reset()
+            assert parser.convert(body, "page.md", 1, [])[0] == plain.convert(body)
+
+
+def test_reference_links_resolve_every_time_a_page_is_converted() -> None:
+    parser = PageParser(keep_blocks=True)
+    body = "See [the register][reg].\n\n[reg]: https://example.org/register\n"
+    other = "Nothing here but [a stray][reg] reference.\n"
+    for _ in range(2):
+        assert 'href="https://example.org/register"' in parser.convert(body, "a.md", 1, [])[0]
+        assert "href" not in parser.convert(other, "b.md", 1, [])[0]
+
+
+def test_translations_and_fallbacks_of_one_page_do_not_leak_between_conversions() -> None:
+    parser = PageParser(keep_blocks=True)
+    body = "# Title\n\nA paragraph.\n\n- an **item**\n"
+    german = {"Title": "Titel", "A paragraph.": "Ein Absatz.", "an **item**": "ein **Punkt**"}
+    for _ in range(2):
+        html, _ = parser.convert(body, "p.md", 1, [], lambda segment: german.get(segment.msgid))
+        assert html == "<h1>Titel</h1>\n<p>Ein Absatz.</p>\n<ul>\n<li>ein <strong>Punkt</strong></li>\n</ul>"
+        assert parser.convert(body, "p.md", 1, [])[0].startswith("<h1>Title</h1>\n<p>A paragraph.</p>")
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS)
+def test_a_block_is_translatable_exactly_when_words_remain_without_markup(raw: str) -> None:
+    stripped = is_translatable.__globals__["_NOT_WORDS"].sub(" ", raw)
+    assert is_translatable(raw) == any(char.isalpha() for char in stripped)
+
+
+# -- catalogs: the whole-file check of quoted strings ---------------------------------------
+
+
+WELL_FORMED_LINES = ['msgid "a"', 'msgstr "b"', 'msgstr[0] "c"', 'msgid_plural "d"', 'msgctxt "e"', '"co\\"nt"']
+COMMENT_LINES = ['#~ msgid "old"', '#| msgid "prev"', '#~| msgid "x"', "#. note", "#: src.md:3", "#, fuzzy", "#", ""]
+ODD_LINES = ['msgid "open', 'msgstr "a"b"', 'msgid "x" ', ' msgid "x"', 'msgstr "\\"', "msgid x", '"', '#~ "z']
+ODDER_LINES = ['msgid\t"t"', 'msgstr"u"', '#~msgid "v"', '"\\\\"', 'msgstrange "w"', "\r", "#|"]
+PO_LINES = st.lists(st.sampled_from([*WELL_FORMED_LINES, *COMMENT_LINES, *ODD_LINES, *ODDER_LINES]), max_size=12).map(
+    "\n".join
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PO_LINES)
+def test_a_file_accepted_whole_has_no_malformed_line(text: str) -> None:
+    if catalogs._WELL_FORMED.fullmatch(text):
+        catalogs._check_each_line(text, "x.po")  # must not raise
+
+
+def test_every_well_formed_catalog_of_the_test_data_is_accepted_whole() -> None:
+    accepted = 0
+    for path in sorted(DATA.rglob("*.po*")):
+        content = path.read_bytes().removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
+        try:
+            source = content.decode("utf-8")
+            catalogs._check_each_line(source, path.name)
+        except (UnicodeDecodeError, catalogs.CatalogError):
+            continue
+        accepted += bool(catalogs._WELL_FORMED.fullmatch(source))
+    assert accepted > 10
+
+
+# -- plain text: words are split between characters only where a wide character is ----------
+
+
+def reference_break_points(word: str) -> list[int]:
+    """The definition: every pair of visible characters, asked one by one."""
+    points, base, joined = [], word[:1], False
+    for index in range(1, len(word)):
+        char = word[index]
+        if wcwidth(char) <= 0:
+            joined = joined or char == "\u200d"
+            continue
+        if not joined and text._can_break(base, char):
+            points.append(index)
+        base, joined = char, False
+    return points
+
+
+WORD_CHARS = "abcé中文字。、（）「」한국\u0301\u200d\u064e\U0001f1e9\U0001f1ea-.,"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=WORD_CHARS, min_size=1, max_size=12))
+def test_break_points_are_those_of_the_character_by_character_definition(word: str) -> None:
+    assert list(text._break_points(word)) == reference_break_points(word)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=WORD_CHARS + "  \n", max_size=60), st.integers(min_value=1, max_value=20))
+def test_remembered_wrapping_is_the_wrapping_and_each_caller_gets_its_own_list(raw: str, width: int) -> None:
+    wrapped = list(text._wrapped.__wrapped__(raw, width, "> ", "  "))
+    first = text._wrap_lines(raw, width, "> ", "  ")
+    first.append("changed by the caller")
+    assert text._wrap_lines(raw, width, "> ", "  ") == wrapped
+
+
+def test_a_control_character_counts_as_no_column() -> None:
+    assert text.wrap("a\x07b cd", 3) == ["a\x07b", "cd"]
+    assert unicodedata.category("\x07") == "Cc"
+
+
+# -- the check: locales in worker processes give the same report ----------------------------
+
+
+def test_checking_in_worker_processes_reports_exactly_what_one_process_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from check_helpers import make_clinic
+
+    root = make_clinic(tmp_path / "clinic")
+    config = load_config(root)
+    run_build(config, jobs=1)
+    for locale in ("de", "ar"):  # findings in two locales: a changed link, a lost full stop, a number
+        path = po_path(config, locale, "knee")
+        catalog = read_catalog(path, config.relative(path), locale)
+        for message in list(catalog)[1:4]:
+            if isinstance(message.string, str) and message.string:
+                message.string = message.string.rstrip(".。") + " 42 [x](https://example.org/other)"
+        path.write_bytes(render_catalog(catalog, config.locations))
+    shutil.rmtree(root / "dist" / "zh_CN")  # and a locale whose pages are gone
+    serial = checks.collect(config, jobs=1)
+    monkeypatch.setattr(checks, "PARALLEL_MIN_BYTES", 0)
+    parallel = checks.collect(config, jobs=2)
+    assert {finding.scope for finding in serial.findings} >= {"de", "ar", "zh_CN"}
+    assert parallel == serial

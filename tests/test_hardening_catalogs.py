@@ -1,0 +1,209 @@
+"""Broken and hostile catalogs: ``build`` and ``check`` give a clear error with file and line, never a traceback.
+
+Each file in tests/data/hostile/catalogs/ replaces ``locale/de/LC_MESSAGES/short.po``
+of a built project. Its first two lines say what must happen (line numbers count
+those two lines too)::
+
+    # build: ok          the build succeeds and shows the translation
+    # build: fallback    the build succeeds and shows the source text (nothing usable in the file)
+    # build: error 21    the build fails, naming short.po:21, and leaves dist/ as it was
+    # check: clean       no finding in short.po
+    # check: parse 21, language 1    these errors, on these lines (0: the file as a whole)
+
+Then: interface strings whose placeholders a translator broke, a catalog that is a
+link to a file outside the project, a very large catalog and a very long message.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Message
+from hardening_helpers import HOSTILE, make_project, outside_dist, set_translation, snapshot
+from helpers import Result, run
+
+from carepages.build import run_build
+from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.config import load_config
+
+CASES = sorted((HOSTILE / "catalogs").glob("*.po"))
+SHORT = "locale/de/LC_MESSAGES/short.po"
+TRANSLATED = "Eine kurze Seite über"  # the start: a case may put control characters later on
+SOURCE_TEXT = "A short page about the knee."
+
+
+def case_meta(case: Path) -> tuple[str, str]:
+    """The ``# build:`` and ``# check:`` lines of a case (whatever its encoding and line ends)."""
+    lines = re.split(r"\r\n|\r|\n", case.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("latin-1"), maxsplit=2)
+    assert lines[0].startswith("# build: ") and lines[1].startswith("# check: "), case.name
+    return lines[0].removeprefix("# build: "), lines[1].removeprefix("# check: ")
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile project, translated and built once."""
+    root = make_project(tmp_path_factory.mktemp("catalogs") / "clinic")
+    run_build(load_config(root), jobs=1)
+    return root
+
+
+@pytest.fixture
+def clinic(prepared: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "clinic"
+    shutil.copytree(prepared, root)
+    return root
+
+
+def cli(capsys: pytest.CaptureFixture[str], root: Path, *argv: str) -> Result:
+    result = run(capsys, "--project", str(root), *argv)
+    assert "Traceback" not in result.err + result.out
+    return result
+
+
+def no_leftovers(root: Path) -> bool:
+    return not [p.name for p in root.iterdir() if p.name.startswith((".dist-staging-", ".dist-work-", ".dist-old-"))]
+
+
+def test_there_are_cases_for_every_kind_of_broken_catalog() -> None:
+    names = {case.stem for case in CASES}
+    kinds = ("syntax-", "latin1-", "charset-", "plural-forms-", "byte-order-mark", "crlf", "duplicate", "no-header")
+    for prefix in kinds:
+        assert any(name.startswith(prefix) for name in names), prefix
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.stem for case in CASES])
+def test_build_uses_the_catalog_or_fails_clearly(clinic: Path, case: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    expected, _ = case_meta(case)
+    (clinic / SHORT).write_bytes(case.read_bytes())
+    dist, rest = snapshot(clinic / "dist"), outside_dist(clinic)
+    result = cli(capsys, clinic, "build", "-j", "1")
+    assert outside_dist(clinic) == rest
+    assert no_leftovers(clinic)
+    if expected.startswith("error "):
+        assert result.status == 2, result.out
+        assert f"{SHORT}:{expected.removeprefix('error ')}: error: " in result.err
+        assert snapshot(clinic / "dist") == dist
+        return
+    assert result.status == 0, result.err
+    page = (clinic / "dist" / "de" / "short.html").read_text(encoding="utf-8")
+    assert (TRANSLATED if expected == "ok" else SOURCE_TEXT) in page
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.stem for case in CASES])
+def test_check_reports_the_catalog_with_file_and_line(
+    clinic: Path, case: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, expected = case_meta(case)
+    (clinic / SHORT).write_bytes(case.read_bytes())
+    result = cli(capsys, clinic, "check", "-l", "de")
+    mine = [line for line in result.out.splitlines() if line.startswith(f"{SHORT}:") or line.startswith(f"{SHORT}: ")]
+    if expected == "clean":
+        assert result.status == 0 and mine == [], result.out
+        return
+    assert result.status == 1, result.out
+    for item in expected.split(", "):
+        code, line = item.split()
+        where = SHORT if line == "0" else f"{SHORT}:{line}"
+        assert any(found.startswith(f"{where}: error: [{code}] ") for found in mine), (item, mine)
+
+
+# -- interface strings -------------------------------------------------------------------------------
+
+LAST_REVIEWED = "Last reviewed: %(date)s"
+
+
+@pytest.mark.parametrize(
+    "msgstr",
+    ["Zuletzt geprüft: %(datum)s", "Zu 100 % geprüft: %(date)s", "Zuletzt geprüft: %s", "Zuletzt geprüft."],
+    ids=["renamed-placeholder", "stray-percent", "positional-placeholder", "dropped-placeholder"],
+)
+def test_an_interface_string_with_broken_placeholders_falls_back(
+    clinic: Path, msgstr: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = set_translation(clinic, "de", "ui", LAST_REVIEWED, msgstr)
+    result = cli(capsys, clinic, "build", "-j", "1")
+    assert result.status == 0, result.err
+    page = (clinic / "dist" / "de" / "guide.html").read_text(encoding="utf-8")
+    assert "Last reviewed: 20. November 2026" in page  # the source text, with the date in German
+    assert "DE Parts of this page are not yet translated" in page  # and the page says it fell back
+    result = cli(capsys, clinic, "check", "-l", "de")
+    assert result.status == 1
+    assert f"locale/de/LC_MESSAGES/ui.po:{line}: error: [placeholders] " in result.out
+
+
+def test_an_interface_string_with_its_placeholders_and_a_percent_sign_is_used(
+    clinic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    set_translation(clinic, "de", "ui", LAST_REVIEWED, "Zu 100 %% geprüft am %(date)s")
+    assert cli(capsys, clinic, "build", "-j", "1").status == 0
+    assert "Zu 100 % geprüft am 20. November 2026" in (clinic / "dist/de/guide.html").read_text(encoding="utf-8")
+    assert "[placeholders]" not in cli(capsys, clinic, "check", "-l", "de").out
+
+
+# -- a catalog that is a link ----------------------------------------------------------------------
+
+
+def test_a_catalog_linking_outside_the_project_is_refused_unread(
+    clinic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:the first line of a private file\n", encoding="utf-8")
+    (clinic / SHORT).unlink()
+    (clinic / SHORT).symlink_to(secret)
+    dist = snapshot(clinic / "dist")
+    build = cli(capsys, clinic, "build", "-j", "1")
+    assert build.status == 2
+    assert f"{SHORT}: error: is a link to a file outside the locale folder" in build.err
+    assert snapshot(clinic / "dist") == dist
+    check = cli(capsys, clinic, "check", "-l", "de")
+    assert check.status == 1
+    assert f"{SHORT}: error: [parse] is a link to a file outside the locale folder" in check.out
+    assert "private file" not in build.err + build.out + check.err + check.out
+
+
+# -- size ---------------------------------------------------------------------------------------------
+
+
+def test_a_very_large_catalog(clinic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """20,000 messages: 500 in use on a page, 19,500 kept obsolete from earlier versions of it."""
+    paragraphs = [f"Paragraph {number} about the knee." for number in range(500)]
+    (clinic / "source" / "short.md").write_text(
+        "---\ntitle: Short page\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8"
+    )
+    assert cli(capsys, clinic, "extract").status == 0
+    assert cli(capsys, clinic, "update").status == 0
+    config = load_config(clinic)
+    path = po_path(config, "de", "short")
+    catalog = read_catalog(path, SHORT, "de")
+    for message in catalog:
+        if message.id:
+            message.string = f"DE {message.id}"
+            message.flags.discard("fuzzy")  # update guessed each new paragraph from the old one
+    for number in range(19500):
+        catalog.obsolete[f"Old paragraph {number}."] = Message(f"Old paragraph {number}.", f"Alter Absatz {number}.")
+    path.write_bytes(render_catalog(catalog, config.locations))
+    assert path.read_bytes().count(b"msgid ") > 20000
+    build = cli(capsys, clinic, "build", "-j", "1")
+    assert build.status == 0, build.out
+    assert "DE Paragraph 499 about the knee." in (clinic / "dist/de/short.html").read_text(encoding="utf-8")
+    check = cli(capsys, clinic, "check", "-l", "de")
+    assert check.status == 0, check.out
+    assert cli(capsys, clinic, "update").status == 0
+
+
+def test_a_very_long_message(clinic: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 1 MB translation on one PO line, as some tools write it."""
+    text = "Das Knie " * 116_000 + "ist ein Gelenk."
+    assert len(text.encode("utf-8")) > 1_000_000
+    data = (clinic / SHORT).read_bytes()
+    old = f'msgstr "DE {SOURCE_TEXT}"'.encode()
+    assert old in data
+    (clinic / SHORT).write_bytes(data.replace(old, f'msgstr "{text}"'.encode()))
+    assert cli(capsys, clinic, "build", "-j", "1").status == 0
+    page = (clinic / "dist/de/short.txt").read_text(encoding="utf-8")
+    assert page.count("Das Knie") == 116_000
+    assert max(len(line) for line in page.splitlines()) <= 72
+    assert cli(capsys, clinic, "check", "-l", "de").status == 0
