@@ -644,20 +644,6 @@ def _outcome_line(outcome: LocaleOutcome) -> str:
 # -- the build ------------------------------------------------------------------------------------
 
 
-def selected_locales(config: Config, locales: list[str] | None) -> list[str]:
-    """The configured locales to build, in configuration order; an unknown one is an error."""
-    if not locales:
-        return list(config.locales)
-    unknown = [code for code in locales if code not in config.locales and code != config.source_language]
-    if unknown:
-        raise CarepagesError(
-            f"locale {unknown[0]!r} is not configured",
-            path=config.relative(config.pyproject),
-            hint=f"add it to tool.carepages.locales (configured: {', '.join(config.locales) or 'none'})",
-        )
-    return [code for code in config.locales if code in locales]
-
-
 def run_build(
     config: Config,
     locales: list[str] | None = None,
@@ -669,7 +655,7 @@ def run_build(
     """Build dist/ (see the module docstring); return what was done, for the report."""
     if jobs is not None and jobs < 1:
         raise CarepagesError(f"--jobs must be at least 1, not {jobs}", hint="use -j 1 to build in one process")
-    selected = selected_locales(config, locales)
+    selected = config.select_locales(locales, allow_source=True)
     if config.dist_dir.exists() and not config.dist_dir.is_dir():
         raise CarepagesError(
             "exists and is not a folder: the build would replace it",

@@ -64,6 +64,24 @@ class Config:
         """Where the ``.pot`` templates live: ``locale/templates``."""
         return self.locale_dir / "templates"
 
+    def select_locales(self, locales: list[str] | None, allow_source: bool = False) -> list[str]:
+        """The configured locales a command works on (``-l``), in configuration order.
+
+        An unconfigured code is a usage error; ``allow_source`` accepts the source
+        language too (the build always renders it, so it is not in the result).
+        """
+        if not locales:
+            return list(self.locales)
+        allowed = {*self.locales, self.source_language} if allow_source else set(self.locales)
+        unknown = [code for code in locales if code not in allowed]
+        if unknown:
+            raise ConfigError(
+                f"locale {unknown[0]!r} is not configured",
+                path=self.relative(self.pyproject),
+                hint=f"add it to tool.carepages.locales (configured: {', '.join(self.locales) or 'none'})",
+            )
+        return [code for code in self.locales if code in locales]
+
     def relative(self, path: Path) -> str:
         """``path`` relative to the project root, POSIX style, for messages and references."""
         for candidate in (Path(os.path.abspath(path)), path.resolve()):

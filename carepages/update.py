@@ -81,14 +81,7 @@ def refuse_duplicates(path: Path, rel: str) -> None:
 
 def run_update(config: Config, locales: list[str] | None = None) -> WriteSummary:
     """Create or merge the catalogs of ``locales`` (default: every configured locale)."""
-    selected = locales or list(config.locales)
-    unknown = [code for code in selected if code not in config.locales]
-    if unknown:
-        raise CarepagesError(
-            f"locale {unknown[0]!r} is not configured",
-            path=config.relative(config.pyproject),
-            hint=f"add it to tool.carepages.locales (configured: {', '.join(config.locales) or 'none'})",
-        )
+    selected = config.select_locales(locales)
     templates = read_templates(config)
     plans: list[PlannedWrite] = []
     errors: list[CarepagesError] = []

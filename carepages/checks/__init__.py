@@ -108,26 +108,13 @@ def collect(
 
     ``jobs`` caps the worker processes (default: the available cores; 1: this process only).
     """
-    selected = _selected_locales(config, locales)
+    selected = config.select_locales(locales)
     run = load_run(config)
     findings = list(_project_findings(run, strict, skip))
     for found in _each_locale(run, selected, strict, skip, jobs):
         findings.extend(found)
     findings.sort(key=lambda finding: finding.sort_key)
     return Report((TEMPLATES, *selected), tuple(findings), tuple(checks()), strict)
-
-
-def _selected_locales(config: Config, locales: list[str] | None) -> list[str]:
-    """The locales to check, in configured order; an unconfigured one is a usage error."""
-    wanted = list(dict.fromkeys(locales or config.locales))
-    unknown = [code for code in wanted if code not in config.locales]
-    if unknown:
-        raise CarepagesError(
-            f"locale {unknown[0]!r} is not configured",
-            path=config.relative(config.pyproject),
-            hint=f"add it to tool.carepages.locales (configured: {', '.join(config.locales) or 'none'})",
-        )
-    return [code for code in config.locales if code in wanted]
 
 
 def _project_findings(run: RunContext, strict: bool, skip: frozenset[str]) -> Iterable[Finding]:
