@@ -13,15 +13,19 @@ from pathlib import Path
 
 
 def display_path(path: Path | str | None, root: Path | None = None) -> str:
-    """Return ``path`` relative to ``root`` when it lies below it, for short messages."""
+    """Return ``path`` relative to ``root`` when it lies below it, for short messages.
+
+    A relative path is already relative to the project root (errors carry such paths),
+    never to the current folder, which may be a subfolder of the project.
+    """
     if path is None:
         return ""
     p = Path(path)
-    if root is not None:
-        try:
-            return p.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+    if root is None or not p.is_absolute():
+        return p.as_posix()
+    for candidate in (p, p.resolve()):
+        if candidate.is_relative_to(root.resolve()):
+            return candidate.relative_to(root.resolve()).as_posix()
     return p.as_posix()
 
 

@@ -86,3 +86,12 @@ def test_page_linking_outside_the_source_folder(project: Path, tmp_path: Path, c
     assert result.status == 2
     assert "source/evil.md: error: page is a link to a file outside the source folder" in result.err
     assert not (project / "locale").exists()
+
+
+def test_error_paths_are_relative_to_the_project_from_a_subfolder(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "source" / "no-title.md").write_bytes((BAD / "no-title.md").read_bytes())
+    monkeypatch.chdir(project / "source")
+    result = run(capsys, "extract")
+    assert result.err.startswith("source/no-title.md:1: error: page has no title")
