@@ -1,13 +1,17 @@
-"""Reading, writing and merging gettext catalogs: the only module that touches PO syntax.
+"""Reading and writing gettext catalogs: the only module that touches PO syntax.
 
 Babel's :class:`~babel.messages.catalog.Catalog` is the one catalog model every
-stage consumes; this module wraps Babel's PO reader and writer (and polib, for what
-Babel does not report) once, turning their errors into :class:`CatalogError` with a
-file and a 1-based line.
+stage consumes. This module is the one boundary to the PO format: polib parses
+(it reports syntax errors and keeps ``#|`` previous msgids, both of which Babel's
+reader gets wrong), the result becomes a Babel catalog, and Babel's writer writes.
+Every command reads through :func:`read_catalog`, so a file that one command
+refuses, every command refuses, for the same reason and on the same line.
 
-Merging uses Babel's own ``Catalog.update`` for exact and fuzzy matching, but runs it
-once per *kind* of message (and per disclaimer), so a changed heading is only ever
-guessed from another heading of the same page, never from a paragraph elsewhere.
+What GNU ``msgfmt -c`` rejects, :func:`read_catalog` rejects with a
+:class:`CatalogError` naming the file and the 1-based line: a byte sequence that is
+not UTF-8, a malformed quoted string or escape sequence, a stray ``msgstr``, a
+message defined twice, and (stricter than msgfmt, because the build needs it) a
+catalog without a ``Language`` header.
 """
 
 from __future__ import annotations
@@ -16,22 +20,29 @@ import datetime as dt
 import io
 import os
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import polib
-from babel import Locale
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, normalize, read_po, write_po
+from babel.messages.pofile import normalize, write_po
 
 from carepages.config import Config
 from carepages.errors import CatalogError
-from carepages.segments import Segment, disclaimer_of, kind_of
+from carepages.segments import Segment
 
 #: Fixed wrapping, so catalogs do not change shape with the tool that last saved them.
 WIDTH = 76
+#: The shared disclaimers, written once in the source and translated once per locale.
+DISCLAIMERS_DOMAIN = "disclaimers"
+#: The interface strings of the page templates (see :mod:`carepages.ui`).
+UI_DOMAIN = "ui"
+RESERVED_DOMAINS = frozenset({DISCLAIMERS_DOMAIN, UI_DOMAIN})
+
+BOM = b"\xef\xbb\xbf"
+_FIX_SYNTAX = (
+    "fix the PO syntax (every msgstr needs its msgid right before it), or restore the file from version control"
+)
 
 
 def fixed_date() -> dt.datetime:
@@ -45,89 +56,182 @@ def fixed_date() -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
+# -- reading ----------------------------------------------------------------------------------
+
+
 def read_catalog(path: Path, rel: str, locale: str | None = None) -> Catalog:
-    """Read a PO or POT file strictly; any syntax problem is a :class:`CatalogError`."""
+    """Read a PO or POT file strictly; any problem is a :class:`CatalogError` with file and line.
+
+    ``locale`` is the catalog's folder; the catalog's own ``Language`` header is what
+    the returned catalog says (the ``language`` check compares the two).
+    """
+    return read_catalog_text(path, rel, locale)[0]
+
+
+def read_catalog_text(path: Path, rel: str, locale: str | None = None) -> tuple[Catalog, str]:
+    """:func:`read_catalog`, with the file's text (the checks look up header lines in it)."""
+    text = decode_catalog(path, rel)
+    _check_string_literals(text, rel)
+    _check_nplurals(text, rel)
+    _check_pairs(text, rel)
+    entries = _parse(text, rel)
+    lines = text.split("\n")
+    catalog = _to_babel(entries, lines, locale, rel)
+    if path.suffix == ".po" and not entries.metadata.get("Language", "").strip():
+        raise CatalogError(
+            "the header has no Language field",
+            path=rel,
+            line=_header_line(lines),
+            hint=f"add the header line 'Language: {locale or 'xx'}' (the language code of the folder)",
+            code="language",
+        )
+    return catalog, text
+
+
+def decode_catalog(path: Path, rel: str) -> str:
+    """A catalog file's text: UTF-8 (a byte-order mark is dropped), with ``\\n`` line ends."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", path=rel) from exc
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+        raise CatalogError(f"cannot read: {exc.strerror}", path=rel, hint="check the file's permissions") from exc
+    data = data.removeprefix(BOM)
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
         raise CatalogError(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
             path=rel,
-            line=line,
+            line=data[: exc.start].count(b"\n") + 1,
             hint="save the catalog as UTF-8 with 'charset=UTF-8' in its Content-Type header",
+            code="encoding",
         ) from exc
-    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # Windows and classic Mac line ends
-    text = data.decode("utf-8")
-    _check_string_literals(text, rel)
-    _check_nplurals(text, rel)
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and classic Mac line ends
+
+
+def _parse(text: str, rel: str) -> polib.POFile:
+    """polib's parse, its syntax errors as :class:`CatalogError`; a repeated message is one too."""
+    if not text.strip():
+        raise CatalogError("the file is empty", path=rel, line=1, hint="restore the file from version control")
     try:
-        # Text, not bytes: Babel would decode by the header's charset, and a UTF-8 file (checked above)
-        # whose header says ISO-8859-1 would publish "Ã¼" for "ü". The check reports the header.
-        catalog = read_po(io.StringIO(text), locale=locale, abort_invalid=True, charset="utf-8")
-    except PoFileError as exc:
+        entries = polib.pofile(text if "\n" in text else text + "\n", wrapwidth=WIDTH)
+    except (OSError, ValueError, IndexError) as exc:
+        found = re.search(r"line (\d+)", str(exc))
         raise CatalogError(
-            f"cannot parse: {exc.args[0].rsplit(' on ', 1)[0]}: {exc.line.strip()!r}",
+            "cannot parse: " + _polib_problem(exc),
             path=rel,
-            line=exc.lineno + 1,
-            hint="fix the PO syntax, or restore the file from version control",
+            line=int(found.group(1)) if found else None,
+            hint=_FIX_SYNTAX,
         ) from exc
-    except (ValueError, LookupError) as exc:
-        raise CatalogError(f"cannot parse: {exc}", path=rel, hint="check the catalog's header") from exc
-    _restore_previous_ids(catalog, text)
+    _refuse_duplicates(entries, text.split("\n"), rel)
+    return entries
+
+
+def _polib_problem(exc: Exception) -> str:
+    """polib's message without its own line suffix (the error names the line itself)."""
+    return re.sub(r"\s*\(line \d+\)", "", str(exc)).strip() or type(exc).__name__
+
+
+def _refuse_duplicates(entries: polib.POFile, lines: list[str], rel: str) -> None:
+    """A message defined twice: gettext tools silently keep one of the two translations."""
+    seen: dict[tuple[str | None, str, bool], int] = {}
+    for entry in entries:
+        key = (entry.msgctxt, entry.msgid, bool(entry.obsolete))
+        line = _msgid_line(lines, entry)
+        if key in seen:
+            raise CatalogError(
+                f"message {entry.msgid[:60]!r} is defined twice (first on line {seen[key]})",
+                path=rel,
+                line=line,
+                hint="keep the right translation in one entry and delete the other",
+                code="duplicate",
+            )
+        seen[key] = line
+
+
+def _msgid_line(lines: list[str], entry: polib.POEntry) -> int:
+    """The 1-based line of an entry's msgid (polib records where the entry's comments start)."""
+    index = max(int(entry.linenum or 1) - 1, 0)
+    while index < len(lines) and not lines[index].lstrip("#~ ").startswith("msgid"):
+        index += 1
+    return index + 1 if index < len(lines) else int(entry.linenum or 1)
+
+
+def _header_line(lines: list[str]) -> int:
+    """The line of the header entry (``msgid ""``), where a missing header field belongs."""
+    return next((number for number, line in enumerate(lines, start=1) if line.startswith('msgid ""')), 1)
+
+
+def _to_babel(entries: polib.POFile, lines: list[str], locale: str | None, rel: str) -> Catalog:
+    """The Babel catalog of polib's entries: the header first (it sets Language and plural rule)."""
+    catalog = Catalog(locale=locale, charset="utf-8", fuzzy=False)
+    header = "".join(f"{key}: {value}\n" for key, value in entries.ordered_metadata())
+    header_comments = entries.header.split("\n") if entries.header else []
+    flags = {"fuzzy"} if entries.metadata_is_fuzzy else set()
+    try:
+        catalog[""] = Message("", header, flags=flags, user_comments=header_comments)
+    except (ValueError, LookupError) as exc:  # an unknown Language, a date Babel cannot read
+        raise CatalogError(
+            f"cannot read the header: {_cut(str(exc))}",
+            path=rel,
+            line=_header_line(lines),
+            hint="check the Language, Plural-Forms and date fields of the header",
+        ) from exc
+    for entry in entries:
+        message = _message(entry, lines)
+        if entry.obsolete:
+            catalog.obsolete[_key(message)] = message
+        else:
+            catalog[message.id] = message
     return catalog
 
 
-def _restore_previous_ids(catalog: Catalog, text: str) -> None:
-    """Give fuzzy messages back their previous msgids (``#|``), which Babel reads as comments.
+def _key(message: Message) -> str | tuple[str, str]:
+    msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+    return (msgid, message.context) if message.context is not None else msgid
 
-    Babel keeps ``#|`` lines as translator comments (and drops repeated lines), so
-    the next update would lose the previous source text translators rely on. polib
-    reads them properly; it is only asked when the file has such lines.
-    """
-    if "\n#|" not in text:
-        return
-    previous = {
-        (entry.msgctxt, entry.msgid): [entry.previous_msgid, *filter(None, [entry.previous_msgid_plural])]
-        for entry in polib.pofile(text, wrapwidth=WIDTH)
-        if entry.previous_msgid
-    }
-    for message in [*catalog, *catalog.obsolete.values()]:
-        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
-        msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
-        found = previous.get((message.context, msgid))
-        if found:
-            message.previous_id = found
+
+def _message(entry: polib.POEntry, lines: list[str]) -> Message:
+    """One polib entry as a Babel message, with the line of its msgid."""
+    if entry.msgid_plural:
+        msgid: str | tuple[str, str] = (entry.msgid, entry.msgid_plural)
+        string: str | tuple[str, ...] = tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+    else:
+        msgid, string = entry.msgid, entry.msgstr
+    previous = [entry.previous_msgid, *filter(None, [entry.previous_msgid_plural])] if entry.previous_msgid else []
+    return Message(
+        msgid,
+        string,
+        locations=[(name, int(line) if line.isdigit() else None) for name, line in entry.occurrences],  # type: ignore[misc]
+        flags=set(entry.flags),
+        auto_comments=entry.comment.split("\n") if entry.comment else [],
+        user_comments=entry.tcomment.split("\n") if entry.tcomment else [],
+        previous_id=previous,
+        lineno=_msgid_line(lines, entry),
+        context=entry.msgctxt,
+    )
 
 
 _KEYWORD_LINE = re.compile(r"^(?:#~\s*|#\|\s*|#~\|\s*)?(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s*(.*)$")
 _CONTINUATION = re.compile(r"^(?:#~\s*|#\|\s*|#~\|\s*)?(\".*)$")
-_STRING_LITERAL = re.compile(r'^"(?:[^"\\]|\\.)*"$')
+#: The escape sequences a C compiler (and so msgfmt) accepts in a PO string.
+_ESCAPE = r'\\(?:[ntrabfv"\\?\']|[0-7]{1,3}|x[0-9A-Fa-f]+)'
+_STRING_LITERAL = re.compile(rf'^"(?:[^"\\]|{_ESCAPE})*"$')
 
 # A file made only of lines as PO writers lay them out: comments, and keyword or continuation
 # lines whose string literal is well formed. Possessive (*+, ++), so it never backtracks.
-_LITERAL = r'"(?:[^"\\\n]++|\\[^\n])*+"'
+_LITERAL = rf'"(?:[^"\\\n]++|{_ESCAPE})*+"'
 _KEYWORD = r"(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) "
 _LAID_OUT_LINE = rf"(?:#[^~|\n][^\n]*+|#|(?:#~ |#\| |#~\| )?(?:{_KEYWORD})?{_LITERAL}|)"
 _WELL_FORMED = re.compile(rf"(?:{_LAID_OUT_LINE}\n)*+{_LAID_OUT_LINE}")
 
 
 def _check_string_literals(text: str, rel: str) -> None:
-    """Reject malformed quoted strings, which Babel and polib both accept silently.
+    """Reject malformed quoted strings and escapes, which Babel and polib both accept silently.
 
-    Given ``msgstr "Knie`` (no closing quote) Babel drops the last character and
-    polib keeps going, so a broken catalog would publish a corrupted translation.
-    This only validates the quoting of string lines; parsing stays with Babel.
-
-    One regular expression accepts the usual layout of a whole file at once; only a
-    file it does not accept (a broken one, or an unusual layout) is checked line by
-    line, which took as long as parsing the file.
+    Given ``msgstr "Knie`` (no closing quote) polib keeps going, and ``"\\q"`` becomes a
+    literal backslash; msgfmt rejects both. This validates the quoting of string lines
+    only; parsing stays with polib. One regular expression accepts the usual layout of
+    a whole file at once; a file it does not accept is checked line by line.
     """
     if not _WELL_FORMED.fullmatch(text):
         _check_each_line(text, rel)
@@ -140,39 +244,58 @@ def _check_each_line(text: str, rel: str) -> None:
         match = _KEYWORD_LINE.match(stripped) or _CONTINUATION.match(stripped)
         if match and not _STRING_LITERAL.match(match.group(1).strip()):
             raise CatalogError(
-                f"cannot parse: malformed quoted string {stripped!r}",
+                f"cannot parse: malformed quoted string {_cut(stripped)}",
                 path=rel,
                 line=number,
-                hint='every string must be in double quotes, with inner quotes written as \\"',
+                hint='every string must be in double quotes, with inner quotes written as \\" '
+                'and only the escapes \\n, \\t, \\\\ and \\"',
             )
+
+
+def _cut(text: str, width: int = 80) -> str:
+    """A value quoted for a message, cut short: a hostile file may hold a line of megabytes."""
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+_MSGID_LINE = re.compile(r"^(?:#~ ?)?msgid ", re.MULTILINE)
+_MSGSTR_LINE = re.compile(r"^(?:#~ ?)?msgstr(?: |\[0\] )", re.MULTILINE)
+
+
+def _check_pairs(text: str, rel: str) -> None:
+    """Every msgid has its msgstr and every msgstr its msgid (polib accepts a last msgid without one)."""
+    if len(_MSGID_LINE.findall(text)) == len(_MSGSTR_LINE.findall(text)):
+        return
+    waiting: int | None = None  # the line of a msgid whose msgstr has not come yet
+    for number, line in enumerate(text.split("\n"), start=1):
+        if _MSGSTR_LINE.match(line):
+            if waiting is None:
+                raise CatalogError(
+                    "cannot parse: a msgstr has no msgid before it", path=rel, line=number, hint=_FIX_SYNTAX
+                )
+            waiting = None
+        elif _MSGID_LINE.match(line):
+            if waiting is not None:
+                break
+            waiting = number
+    raise CatalogError("cannot parse: a msgid has no msgstr after it", path=rel, line=waiting, hint=_FIX_SYNTAX)
 
 
 _NPLURALS = re.compile(r'"Plural-Forms:[^"\n]*?nplurals\s*=\s*([^;\s"\\]*)', re.IGNORECASE)
 
 
 def _check_nplurals(text: str, rel: str) -> None:
-    """Name the header line of a non-numeric ``nplurals``: Babel only fails at the next entry, vaguely."""
+    """Name the header line of a non-numeric ``nplurals``: the parsers only fail later, vaguely."""
     match = _NPLURALS.search(text, max(text.find('"Plural-Forms:'), 0))
     if match and not match.group(1).isdigit():
         raise CatalogError(
-            f"the Plural-Forms header's nplurals must be a number, not {match.group(1)!r}",
+            f"the Plural-Forms header's nplurals must be a number, not {_cut(match.group(1))}",
             path=rel,
             line=text.count("\n", 0, match.start()) + 1,
             hint="write the rule Babel has for the language, e.g. 'Plural-Forms: nplurals=2; plural=(n != 1);'",
         )
 
 
-def find_duplicates(path: Path) -> list[tuple[int, str]]:
-    """Messages defined twice in one file, as ``(line, msgid)``: Babel silently keeps the last."""
-    entries = polib.pofile(str(path), encoding="utf-8", wrapwidth=WIDTH)
-    seen: set[tuple[str | None, str]] = set()
-    duplicates: list[tuple[int, str]] = []
-    for entry in entries:
-        key = (entry.msgctxt, entry.msgid)
-        if key in seen:
-            duplicates.append((entry.linenum, entry.msgid))
-        seen.add(key)
-    return duplicates
+# -- writing ----------------------------------------------------------------------------------
 
 
 def render_catalog(catalog: Catalog, locations: str = "full") -> bytes:
@@ -250,109 +373,21 @@ def add_segments(catalog: Catalog, segments: Iterable[Segment], source_rel: str)
         )
 
 
-def new_catalog(template: Catalog, locale: str) -> Catalog:
-    """A locale's first catalog for a template: every message untranslated."""
-    language = Locale.parse(locale).english_name
-    source = next((loc[0] for m in template for loc in m.locations), template.domain)
-    comment = (
-        f"# {language} translation of {source} ({template.project}).\n"
-        "# Created by 'carepages update'; translate with any PO editor."
-    )
-    catalog = _empty_like(template, locale, comment)
-    catalog.last_translator = "none yet"
-    catalog.language_team = f"{language}"
-    for message in template:
-        if message.id:
-            catalog[message.id] = message.clone()
-    return catalog
+def msgids(catalog: Catalog) -> set[object]:
+    """The keys of a catalog's active messages: a msgid, or (msgid, context) for one with a context.
 
-
-def _empty_like(header_from: Catalog, locale: str, header_comment: str | None) -> Catalog:
-    """A catalog with the header fields of ``header_from`` but Language and Plural-Forms from Babel."""
-    return Catalog(
-        locale=locale,
-        domain=header_from.domain,
-        header_comment=header_comment,
-        project=header_from.project,
-        version=header_from.version,
-        copyright_holder=header_from.copyright_holder,
-        msgid_bugs_address=header_from.msgid_bugs_address,
-        creation_date=header_from.creation_date,
-        revision_date=header_from.revision_date,
-        last_translator=header_from.last_translator,
-        language_team=header_from.language_team,
-        charset="utf-8",
-        fuzzy=False,
-    )
-
-
-def _group(message: Message) -> tuple[str | None, str | None]:
-    """Fuzzy guesses stay within one kind of message, and within one disclaimer."""
-    comments = list(message.auto_comments)
-    return kind_of(comments), disclaimer_of(comments)
-
-
-Group = tuple[str | None, str | None]
-
-
-def _partition(old: Catalog, template: Catalog) -> dict[Group, tuple[list[Message], list[Message]]]:
-    """Split template and old messages into groups; an exact match joins its template group."""
-    template_group = {m.id: _group(m) for m in template if m.id}
-    groups: dict[Group, tuple[list[Message], list[Message]]] = defaultdict(lambda: ([], []))
-    for message in template:
-        if message.id:
-            groups[template_group[message.id]][0].append(message)
-    revivable = [m for m in old.obsolete.values() if m.id in template_group]
-    for message in [m for m in old if m.id] + revivable:
-        groups[template_group.get(message.id) or _group(message)][1].append(message)
-    return groups
-
-
-def _update_groups(old: Catalog, template: Catalog, locale: str) -> tuple[dict[Any, Message], dict[Any, Message]]:
-    """Run Babel's ``Catalog.update`` once per group; return (merged, newly obsolete)."""
-    merged: dict[Any, Message] = {}
-    obsolete: dict[Any, Message] = {}
-    for new_messages, old_messages in _partition(old, template).values():
-        part = Catalog(locale=locale, fuzzy=False)
-        for message in old_messages:
-            part[message.id] = message.clone()
-        part_template = Catalog(locale=locale, fuzzy=False)
-        for message in new_messages:
-            part_template[message.id] = message
-        part.update(part_template, update_creation_date=False)
-        merged.update((m.id, m) for m in part if m.id)
-        obsolete.update(part.obsolete)
-    return merged, obsolete
-
-
-def merge(old: Catalog, template: Catalog, locale: str) -> Catalog:
-    """Bring ``old`` up to date with ``template``, losing no translation.
-
-    Exact matches keep their translation; changed messages become fuzzy with the
-    previous msgid kept (``#|``), guessed only within their own group; messages
-    gone from the template stay as obsolete (``#~``); an obsolete message that
-    comes back exactly is revived. Order follows the template, then the old file.
+    Plural messages count by their msgid pair. Templates and catalogs are compared by
+    these sets, never by bytes, so another tool's line wrapping is not a change.
     """
-    merged, newly_obsolete = _update_groups(old, template, locale)
-    result = _empty_like(old, locale, old.header_comment)
-    result.creation_date = template.creation_date
-    # Babel forgets the previous msgid of a message that is still fuzzy on the next run.
-    previous = {m.id: m.previous_id for m in old if m.id and m.previous_id}
-    template_ids = set()
-    for message in template:
-        if not message.id:
-            continue
-        template_ids.add(message.id)
-        item = merged[message.id]
-        if item.fuzzy and not item.previous_id:
-            item.previous_id = previous.get(message.id, [])
-        if not item.fuzzy:
-            item.previous_id = []
-        result[message.id] = item
-    for key, message in [*newly_obsolete.items(), *old.obsolete.items()]:
-        if key not in template_ids and key not in result.obsolete:
-            result.obsolete[key] = message
-    return result
+    found: set[object] = set()
+    for message in catalog:
+        if message.id:
+            msgid = message.id if isinstance(message.id, str) else tuple(message.id)
+            found.add(msgid if message.context is None else (msgid, message.context))
+    return found
+
+
+# -- where catalogs live ------------------------------------------------------------------------
 
 
 def po_path(config: Config, locale: str, domain: str) -> Path:

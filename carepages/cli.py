@@ -8,17 +8,14 @@ messages and exit status 2; a traceback is never what a user sees for bad input.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from carepages import __version__
 from carepages.config import Config, check_locale, load_config
-from carepages.errors import CarepagesError
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+from carepages.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CarepagesError
 
 
 def _locale_arg(value: str) -> str:
@@ -60,7 +57,7 @@ def cmd_stats(config: Config, args: argparse.Namespace) -> int:
     from carepages.stats import collect_stats, format_json, format_table
     from carepages.update import read_templates
 
-    locales = args.locales or list(config.locales)
+    locales = config.select_locales(args.locales)
     stats = collect_stats(config, read_templates(config), locales)
     print(format_json(stats) if args.format == "json" else format_table(stats))
     return EXIT_OK
@@ -77,10 +74,16 @@ def cmd_build(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_check(config: Config, args: argparse.Namespace) -> int:
-    from carepages.checks import run_check
+    from carepages.gate import run_check
 
     return run_check(
-        config, args.locales, strict=args.strict, output=args.format, list_checks=args.list, skip=args.skip or ()
+        config,
+        args.locales,
+        strict=args.strict,
+        output=args.format,
+        list_checks=args.list,
+        skip=args.skip or (),
+        quiet=args.quiet,
     )
 
 
@@ -112,21 +115,45 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'carepages COMMAND --help' for the options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"carepages {__version__}")
-    parser.add_argument(
-        "--project",
-        type=Path,
-        metavar="DIR",
-        help="the project folder (default: the nearest folder upwards with a pyproject.toml that has [tool.carepages])",
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_global_options(parser, argparse.SUPPRESS)
+    parser.set_defaults(project=None, quiet=False)
+    sub = Subparsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
     _add_catalog_commands(sub)
     _add_build_command(sub)
     _add_check_command(sub)
     return parser
 
 
-Subparsers = argparse._SubParsersAction
+def _add_global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """--project and -q, accepted before the command and after it (``carepages build -q --project DIR``).
+
+    Each parser's default is SUPPRESS, so a value given in one place is never reset by the other.
+    """
+    parser.add_argument(
+        "--project",
+        type=Path,
+        metavar="DIR",
+        default=default,
+        help="the project folder (default: the nearest folder upwards with a pyproject.toml that has [tool.carepages])",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", default=default, help="print only problems")
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    _add_global_options(common, argparse.SUPPRESS)
+    return common
+
+
+class Subparsers:
+    """Subcommand parsers that all accept the global options after the command too."""
+
+    def __init__(self, action: argparse._SubParsersAction) -> None:
+        self.action = action
+
+    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = self.action.add_parser(name, parents=[_common()], **kwargs)  # type: ignore[arg-type]
+        return parser
 
 
 def _add_catalog_commands(sub: Subparsers) -> None:
@@ -191,8 +218,8 @@ def _add_check_command(sub: Subparsers) -> None:
         "--skip",
         action="append",
         metavar="CODE",
-        help="do not run this check (repeatable; e.g. the pre-commit hook skips 'built' and 'built-disclaimer' "
-        "because a translator's machine may have no dist/; CI never should)",
+        help="do not run this check of the built output (repeatable: 'built', 'built-disclaimer'; the pre-commit "
+        "hook skips them because a translator's machine may have no dist/; CI never should)",
     )
     check.set_defaults(func=cmd_check)
 
@@ -205,13 +232,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.project)
         func: Command = args.func
-        return func(config, args)
+        status = func(config, args)
+        sys.stdout.flush()
+        return status
     except CarepagesError as exc:
         print(exc.format(config.root if config else Path.cwd()), file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (``carepages stats | head -1``): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("carepages: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,24 @@ do, because a translator should be able to fix the problem from the message alon
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
+
+#: Exit statuses of every command, defined once: success, a failed gate or build, bad usage or input.
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+#: What a shell reports for a program stopped by Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+
+
+class Severity(StrEnum):
+    """How bad a finding is: an error fails the gate and withholds what it is about."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    #: A finding a reviewer accepted (see :mod:`carepages.checks.allow`): shown and counted, never failing.
+    ALLOWED = "allowed"
 
 
 def display_path(path: Path | str | None, root: Path | None = None) -> str:
@@ -82,7 +99,23 @@ class SourceError(CarepagesError):
 
 
 class CatalogError(CarepagesError):
-    """A PO or POT file cannot be read, or a catalog operation failed."""
+    """A PO or POT file cannot be read, or a catalog operation failed.
+
+    ``code`` names the kind of problem as the check reports it: ``encoding`` (not UTF-8),
+    ``parse`` (broken syntax), ``duplicate`` (a message defined twice) or ``language``
+    (no Language header), so every command refuses the same files for the same reasons.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+        code: str = "parse",
+    ) -> None:
+        super().__init__(message, path, line, hint)
+        self.code = code
 
 
 class ErrorList(CarepagesError):
@@ -113,7 +146,7 @@ class Problem:
 
     path: str
     line: int
-    severity: str  # "error" | "warning"
+    severity: Severity
     code: str
     message: str
 

@@ -9,23 +9,19 @@ disclaimers a page must carry always comes from the source, never from a catalog
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog
 
 from carepages import segments
-from carepages.catalogs import add_segments, new_template, pot_path, render_catalog
+from carepages.catalogs import RESERVED_DOMAINS, UI_DOMAIN, add_segments, new_template, pot_path, render_catalog
 from carepages.config import Config
 from carepages.errors import CarepagesError, SourceError, raise_all
-from carepages.fsutil import write_if_changed
+from carepages.fsutil import WriteSummary, write_if_changed
 from carepages.markdown_ext import PageParser
 from carepages.pages import Page, load_disclaimers_page, load_pages
 from carepages.segments import Segment
-
-DISCLAIMERS_DOMAIN = "disclaimers"
-#: The interface strings of the page templates (written by the build's extractor).
-UI_DOMAIN = "ui"
-RESERVED_DOMAINS = frozenset({DISCLAIMERS_DOMAIN, UI_DOMAIN})
+from carepages.ui import ui_template
 
 
 @dataclass(frozen=True)
@@ -51,30 +47,6 @@ class Sources:
     def all(self) -> tuple[PageMessages, ...]:
         """The shared disclaimers first, then the pages: every domain there is."""
         return (self.shared, *self.pages)
-
-
-@dataclass
-class WriteSummary:
-    """What a command did to the files it manages, for the CLI to print and tests to assert."""
-
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    def record(self, rel: str, existed: bool, written: bool) -> None:
-        if not written:
-            self.unchanged.append(rel)
-        elif existed:
-            self.updated.append(rel)
-        else:
-            self.created.append(rel)
-
-    def describe(self) -> str:
-        return (
-            f"{len(self.created)} created, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed"
-        )
 
 
 def page_segments(parser: PageParser, page: Page) -> tuple[list[Segment], list[str]]:
@@ -152,8 +124,6 @@ def build_template(config: Config, messages: PageMessages) -> Catalog:
 
 def run_extract(config: Config) -> WriteSummary:
     """Write every domain's template, skip unchanged ones, and remove templates of deleted pages."""
-    from carepages.render.html import ui_template  # the page templates' interface strings
-
     sources = extract_sources(config)
     templates = {messages.domain: build_template(config, messages) for messages in sources.all()}
     templates[UI_DOMAIN] = ui_template(config)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from carepages.errors import CarepagesError
@@ -59,3 +60,27 @@ def safe_join(base: Path, *parts: str) -> Path:
             hint="remove the symbolic link or rename the file",
         )
     return joined
+
+
+@dataclass
+class WriteSummary:
+    """What a command did to the files it manages, for the CLI to print and tests to assert."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def record(self, rel: str, existed: bool, written: bool) -> None:
+        if not written:
+            self.unchanged.append(rel)
+        elif existed:
+            self.updated.append(rel)
+        else:
+            self.created.append(rel)
+
+    def describe(self) -> str:
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed"
+        )

@@ -20,6 +20,7 @@ by a forward search from the previous one; directives carry their own lines.
 from __future__ import annotations
 
 import copy
+import difflib
 import functools
 import re
 import xml.etree.ElementTree as etree
@@ -40,7 +41,11 @@ from carepages.segments import Segment
 Handler = Callable[[Segment], "str | None"]
 
 DISCLAIMER_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DIRECTIVE_NAMES = ("translators", "notranslate", "disclaimer")
 DIRECTIVE_START = re.compile(r"^\s*<!--\s*(translators|notranslate|disclaimer)\b(.*)$", re.IGNORECASE)
+#: A comment whose first word is followed by ':' or '=' reads as a directive, whatever the word.
+_DIRECTIVE_LIKE = re.compile(r"^\s*<!--\s*([A-Za-z][\w-]*)\s*([:=])")
+_FIRST_WORD = re.compile(r"^\s*<!--\s*([A-Za-z][\w-]*)")
 MARKER = "\ue000carepages-directive-{}\ue000"
 MARKER_RE = re.compile("^\ue000carepages-directive-(\\d+)\ue000$")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -58,6 +63,15 @@ class Directive:
     line: int
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a segment's text ended up: a block element's inline content, or one of its attributes."""
+
+    segment: Segment
+    element: etree.Element
+    attribute: str | None = None
+
+
 @dataclass
 class Conversion:
     """The state of converting one page: where it came from and what was found."""
@@ -66,8 +80,11 @@ class Conversion:
     lines: list[str]  # the whole source file, for locating segments
     first_line: int  # 1-based line of the file on which the body starts
     handler: Handler | None = None
+    #: Attributes (``lang``, ``dir``) that mark a block whose text stays in the source language.
+    fallback: dict[str, str] | None = None
     directives: list[Directive] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
     disclaimers: list[str] = field(default_factory=list)
     errors: list[SourceError] = field(default_factory=list)
 
@@ -98,6 +115,8 @@ class DirectivePreprocessor(Preprocessor):
                     fence = None
             match = DIRECTIVE_START.match(line) if fence is None else None
             if match is None:
+                if fence is None and "<!--" in line:
+                    self._refuse_lookalike(line, conv.first_line + i)
                 out.append(line)
                 i += 1
                 continue
@@ -121,11 +140,37 @@ class DirectivePreprocessor(Preprocessor):
             i += 1
         return out
 
+    def _refuse_lookalike(self, line: str, number: int) -> None:
+        """A comment that reads like a misspelt directive is an error: its block would lose its meaning.
+
+        ``<!-- disclaimr: side-effects -->`` would otherwise leave the block after it an
+        ordinary paragraph, unprotected, without a word. A comment of prose stays allowed.
+        """
+        word = _FIRST_WORD.match(line)
+        if word is None:
+            return
+        close = difflib.get_close_matches(word.group(1).lower(), DIRECTIVE_NAMES, n=1, cutoff=0.75)
+        if close:
+            self.ext.conversion.error(
+                f"unknown directive {word.group(1)!r}",
+                number,
+                f"did you mean {close[0]!r}? Directives are " + ", ".join(DIRECTIVE_NAMES),
+            )
+        elif _DIRECTIVE_LIKE.match(line):
+            self.ext.conversion.error(
+                f"unknown directive {word.group(1)!r}",
+                number,
+                "directives are " + ", ".join(DIRECTIVE_NAMES) + "; write a plain comment without 'word:' at its start",
+            )
+
     def _parse(self, name: str, body: str, line: int) -> Directive | None:
         conv = self.ext.conversion
         value = " ".join(body.split())
         if value.startswith(":"):
             value = value[1:].strip()
+        elif value and name != "notranslate":
+            conv.error(f"'{name}' needs a ':' before its value", line, f"write <!-- {name}: {value} -->")
+            return None
         if name == "notranslate":
             if value:
                 conv.error("'notranslate' takes no value", line, "write <!-- notranslate -->")
@@ -166,10 +211,13 @@ class SegmentTreeprocessor(Treeprocessor):
                 self.ext.attribute_blocks.append((element, line, disclaimer, notes))
                 continue
             segment = Segment(segments.normalize(raw), kind, line, disclaimer, notes)
-            replacement = self.ext.emit(segment)
+            replacement = self.ext.emit(segment, element)
             text = segments.to_markdown(replacement) if replacement is not None else raw
+            holder = element
+            if replacement is None and conv.fallback:
+                holder = _mark_fallback(element, conv.fallback)
             # Plain text is its own rendering: marked atomic, the inline parser passes it by.
-            element.text = AtomicString(text) if segments.is_plain(text) else text
+            holder.text = AtomicString(text) if segments.is_plain(text) else text
 
     def _attach_directives(self, root: etree.Element) -> dict[int, list[Directive]]:
         """Remove marker paragraphs; map each following block (by id) to its directives."""
@@ -199,6 +247,21 @@ class SegmentTreeprocessor(Treeprocessor):
                 conv.error(f"disclaimer {directive.value!r} is marked twice in this file", directive.line)
             conv.disclaimers.append(directive.value)
             element.set("data-disclaimer", directive.value)
+
+
+def _mark_fallback(element: etree.Element, attributes: dict[str, str]) -> etree.Element:
+    """Mark a block shown in the source language (``lang="en"``); return the element that holds its text.
+
+    A block with nested blocks (a list item with a sub-list) gets a ``span`` around its
+    own text, so the mark does not spread to the nested, translated blocks.
+    """
+    if len(element) == 0:
+        element.attrib.update(attributes)
+        return element
+    span = etree.Element("span", attributes)
+    element.insert(0, span)
+    element.text = None
+    return span
 
 
 def _block_directives(
@@ -232,7 +295,7 @@ class AttributeTreeprocessor(Treeprocessor):
         for block, line, disclaimer, notes in self.ext.attribute_blocks:
             for element, attribute, kind in segments.iter_attributes(block):
                 text = segments.normalize(element.get(attribute, ""))
-                replacement = self.ext.emit(Segment(text, kind, line, disclaimer, notes))
+                replacement = self.ext.emit(Segment(text, kind, line, disclaimer, notes), element, attribute)
                 if replacement is not None:
                     element.set(attribute, segments.normalize(replacement))
         self.ext.attribute_blocks = []
@@ -255,9 +318,10 @@ class CarepagesExtension(Extension):
     def reset(self) -> None:
         self.attribute_blocks = []
 
-    def emit(self, segment: Segment) -> str | None:
-        """Record a segment and ask the handler (if any) for its replacement."""
+    def emit(self, segment: Segment, element: etree.Element, attribute: str | None = None) -> str | None:
+        """Record a segment and where it stands; ask the handler (if any) for its replacement."""
         self.conversion.segments.append(segment)
+        self.conversion.placements.append(Placement(segment, element, attribute))
         handler = self.conversion.handler
         return handler(segment) if handler is not None else None
 
@@ -280,15 +344,22 @@ class PageParser:
         self.blocks = _BlockCache(self.md) if keep_blocks else None
 
     def convert(
-        self, body: str, rel: str, first_line: int, source_lines: list[str], handler: Handler | None = None
+        self,
+        body: str,
+        rel: str,
+        first_line: int,
+        source_lines: list[str],
+        handler: Handler | None = None,
+        fallback: dict[str, str] | None = None,
     ) -> tuple[str, Conversion]:
         """Convert a page body to HTML; return it with the segments and problems found.
 
         ``source_lines`` (the whole file) give each segment its line. Without them
         every segment gets the body's first line: the build, which only puts
         translations in and never reports a segment's line, saves locating each block.
+        ``fallback`` marks the blocks whose text stays in the source language.
         """
-        conversion = Conversion(rel=rel, lines=source_lines, first_line=first_line, handler=handler)
+        conversion = Conversion(rel=rel, lines=source_lines, first_line=first_line, handler=handler, fallback=fallback)
         self.extension.conversion = conversion
         self.md.reset()
         try:

@@ -16,10 +16,9 @@ import yaml
 
 from carepages.config import Config
 from carepages.errors import CarepagesError, SourceError, raise_all
+from carepages.segments import CONTROL
 
 PAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*\Z")  # \Z: "$" would let a final newline through
-#: Control characters but tab and newline (line ends are normalised first).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 #: Front-matter fields a reader sees, extracted as messages, in this order.
 READER_FIELDS = ("title", "description")
@@ -65,7 +64,7 @@ def read_text(path: Path, rel: str) -> str:
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", path=rel, line=line, hint="save the file as UTF-8"
         ) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    control = _CONTROL.search(text)
+    control = CONTROL.search(text)
     if control:
         raise SourceError(
             f"control character U+{ord(control.group()):04X} in the text (invisible in an editor; "

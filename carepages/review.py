@@ -36,6 +36,11 @@ class Review:
     reviewer: str = ""
     reviewed_on: dt.date | None = None
 
+    @classmethod
+    def source(cls) -> Review:
+        """The source language's status: the original text, not a translation."""
+        return cls(status=SOURCE)
+
     @property
     def is_draft(self) -> bool:
         return self.status == DRAFT

@@ -48,6 +48,9 @@ KINDS = (
     PAGE_DESCRIPTION,
 )
 
+#: Segment kinds whose text ends up in an attribute (alt, title), not in the page's visible text.
+ATTRIBUTE_KINDS = frozenset({ALT_TEXT, IMAGE_TITLE, LINK_TITLE})
+
 DISCLAIMER_PREFIX = "disclaimer: "
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -66,6 +69,22 @@ _NOT_WORDS = re.compile(
 )
 # What may start a bare URL, the one thing in _NOT_WORDS that can begin with a letter.
 _URL_START = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+#: Control characters (C0 and C1 but tab and newline): invisible on a page, and in the plain text
+#: a terminal runs them as escape sequences (clearing the screen, renaming the window).
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+#: Characters a renderer may add or drop without changing what a reader sees: soft hyphen,
+#: zero-width space, direction marks, embeddings and isolates, byte-order mark.
+INVISIBLE = frozenset("\u00ad\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+
+_SQUEEZE = re.compile("[\\s" + "".join(sorted(INVISIBLE)) + "]+")
+
+
+def squeeze(text: str) -> str:
+    """Text with all whitespace and invisible marks removed, for comparing what two layouts show."""
+    return _SQUEEZE.sub("", text)
+
 
 # Characters with a meaning in this Markdown dialect (inline markup, raw HTML, entities, escapes,
 # tables, fences, hard breaks) or that Python-Markdown removes (STX, ETX).
@@ -91,6 +110,15 @@ class Segment:
         return lines
 
 
+#: Whitespace as HTML and Markdown define it: a no-break space (French "«\u00a0»") is a character, not a gap.
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def squash(line: str) -> str:
+    """One line with runs of spaces and tabs made one space, trimmed; no-break spaces kept."""
+    return _SPACES.sub(" ", line).strip(" ")
+
+
 def normalize(text: str) -> str:
     """The msgid of a block's raw inline Markdown.
 
@@ -100,7 +128,7 @@ def normalize(text: str) -> str:
     lines = text.split("\n")
     out: list[str] = []
     for i, raw in enumerate(lines):
-        stripped = " ".join(raw.split())
+        stripped = squash(raw)
         if not stripped:
             continue
         if out:
@@ -109,9 +137,14 @@ def normalize(text: str) -> str:
     return "".join(out).strip()
 
 
+def without_controls(text: str) -> str:
+    """``text`` without control characters (tab and newline kept)."""
+    return CONTROL.sub("", text)
+
+
 def to_markdown(msgstr: str) -> str:
     """Put a translation back as inline Markdown: newlines become hard breaks again."""
-    parts = [" ".join(line.split()) for line in msgstr.strip().split("\n")]
+    parts = [squash(line) for line in msgstr.strip(" \t\r\n\f\v").split("\n")]
     return "  \n".join(part for part in parts if part)
 
 

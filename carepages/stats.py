@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from babel.messages.catalog import Catalog
 
@@ -41,6 +42,15 @@ class Counts:
 
     def as_dict(self) -> dict[str, float | int]:
         return {**asdict(self), "total": self.total, "percent": self.percent}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Counts:
+        return cls(int(data["translated"]), int(data["fuzzy"]), int(data["untranslated"]))
+
+    @property
+    def open_share(self) -> float:
+        """The share of messages a reader sees in the source language (untranslated or fuzzy), in percent."""
+        return round(100.0 - self.percent, 1)
 
 
 def count_catalog(catalog: Catalog) -> Counts:

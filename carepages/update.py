@@ -1,24 +1,34 @@
 """``carepages update``: create each locale's catalogs and merge template changes into them.
 
+Merging uses Babel's own ``Catalog.update`` for exact and fuzzy matching, but runs it
+once per *kind* of message (and per disclaimer), so a changed heading is only ever
+guessed from another heading of the same page, never from a paragraph elsewhere.
+
 Every catalog is read and merged before any is written, so a broken file stops the
 run with its file and line and nothing half-done. A catalog whose content did not
 change is left byte for byte as it was, even when another tool (Poedit, Weblate,
-msgmerge) saved it with different line wrapping.
+msgmerge) saved it with different line wrapping. The header's ``Plural-Forms`` is
+always the running Babel's rule for the language.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from babel.messages.catalog import Catalog
+from babel import Locale
+from babel.messages.catalog import Catalog, Message
 
-from carepages.catalogs import find_duplicates, merge, new_catalog, po_path, read_catalog, render_catalog
+from carepages.catalogs import po_path, read_catalog, render_catalog
 from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, raise_all
-from carepages.extract import WriteSummary
-from carepages.fsutil import safe_join, write_if_changed
+from carepages.fsutil import WriteSummary, safe_join, write_if_changed
 from carepages.pages import PAGE_NAME
+from carepages.segments import disclaimer_of, kind_of
+
+Group = tuple[str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -33,11 +43,7 @@ def read_templates(config: Config) -> dict[str, Catalog]:
     """Every template under ``locale/templates``, by domain, in name order."""
     folder = config.templates_dir
     if not folder.is_dir() or not any(folder.glob("*.pot")):
-        raise CatalogError(
-            "no templates found",
-            path=config.relative(folder),
-            hint="run 'carepages extract' first",
-        )
+        raise CatalogError("no templates found", path=config.relative(folder), hint="run 'carepages extract' first")
     templates: dict[str, Catalog] = {}
     errors: list[CarepagesError] = []
     for path in sorted(folder.glob("*.pot")):
@@ -52,6 +58,109 @@ def read_templates(config: Config) -> dict[str, Catalog]:
     return templates
 
 
+def new_catalog(template: Catalog, locale: str) -> Catalog:
+    """A locale's first catalog for a template: every message untranslated."""
+    language = Locale.parse(locale).english_name
+    source = next((loc[0] for m in template for loc in m.locations), template.domain)
+    comment = (
+        f"# {language} translation of {source} ({template.project}).\n"
+        "# Created by 'carepages update'; translate with any PO editor."
+    )
+    catalog = _empty_like(template, locale, comment)
+    catalog.last_translator = "none yet"
+    catalog.language_team = f"{language}"
+    for message in template:
+        if message.id:
+            catalog[message.id] = message.clone()
+    return catalog
+
+
+def _empty_like(header_from: Catalog, locale: str, header_comment: str | None) -> Catalog:
+    """A catalog with the header fields of ``header_from`` but Language and Plural-Forms from Babel."""
+    return Catalog(
+        locale=locale,
+        domain=header_from.domain,
+        header_comment=header_comment,
+        project=header_from.project,
+        version=header_from.version,
+        copyright_holder=header_from.copyright_holder,
+        msgid_bugs_address=header_from.msgid_bugs_address,
+        creation_date=header_from.creation_date,
+        revision_date=header_from.revision_date,
+        last_translator=header_from.last_translator,
+        language_team=header_from.language_team,
+        charset="utf-8",
+        fuzzy=False,
+    )
+
+
+def _group(message: Message) -> Group:
+    """Fuzzy guesses stay within one kind of message, and within one disclaimer."""
+    comments = list(message.auto_comments)
+    return kind_of(comments), disclaimer_of(comments)
+
+
+def _partition(old: Catalog, template: Catalog) -> dict[Group, tuple[list[Message], list[Message]]]:
+    """Split template and old messages into groups; an exact match joins its template group."""
+    template_group = {m.id: _group(m) for m in template if m.id}
+    groups: dict[Group, tuple[list[Message], list[Message]]] = defaultdict(lambda: ([], []))
+    for message in template:
+        if message.id:
+            groups[template_group[message.id]][0].append(message)
+    revivable = [m for m in old.obsolete.values() if m.id in template_group]
+    for message in [m for m in old if m.id] + revivable:
+        groups[template_group.get(message.id) or _group(message)][1].append(message)
+    return groups
+
+
+def _update_groups(old: Catalog, template: Catalog, locale: str) -> tuple[dict[Any, Message], dict[Any, Message]]:
+    """Run Babel's ``Catalog.update`` once per group; return (merged, newly obsolete)."""
+    merged: dict[Any, Message] = {}
+    obsolete: dict[Any, Message] = {}
+    for new_messages, old_messages in _partition(old, template).values():
+        part = Catalog(locale=locale, fuzzy=False)
+        for message in old_messages:
+            part[message.id] = message.clone()
+        part_template = Catalog(locale=locale, fuzzy=False)
+        for message in new_messages:
+            part_template[message.id] = message
+        part.update(part_template, update_creation_date=False)
+        merged.update((m.id, m) for m in part if m.id)
+        obsolete.update(part.obsolete)
+    return merged, obsolete
+
+
+def merge(old: Catalog, template: Catalog, locale: str) -> Catalog:
+    """Bring ``old`` up to date with ``template``, losing no translation.
+
+    Exact matches keep their translation; changed messages become fuzzy with the
+    previous msgid kept (``#|``), guessed only within their own group; messages
+    gone from the template stay as obsolete (``#~``); an obsolete message that
+    comes back exactly is revived. Order follows the template, then the old file.
+    A message that is no longer fuzzy loses its ``#|`` lines (as msgmerge does).
+    """
+    merged, newly_obsolete = _update_groups(old, template, locale)
+    result = _empty_like(old, locale, old.header_comment)
+    result.creation_date = template.creation_date
+    # Babel forgets the previous msgid of a message that is still fuzzy on the next run.
+    previous = {m.id: m.previous_id for m in old if m.id and m.previous_id}
+    template_ids = set()
+    for message in template:
+        if not message.id:
+            continue
+        template_ids.add(message.id)
+        item = merged[message.id]
+        if item.fuzzy and not item.previous_id:
+            item.previous_id = previous.get(message.id, [])
+        if not item.fuzzy:
+            item.previous_id = []
+        result[message.id] = item
+    for key, message in [*newly_obsolete.items(), *old.obsolete.items()]:
+        if key not in template_ids and key not in result.obsolete:
+            result.obsolete[key] = message
+    return result
+
+
 def plan_catalog(config: Config, locale: str, domain: str, template: Catalog) -> PlannedWrite:
     """Work out the new content of one catalog without writing it."""
     path = safe_join(config.locale_dir, locale, "LC_MESSAGES", f"{domain}.po")
@@ -59,24 +168,10 @@ def plan_catalog(config: Config, locale: str, domain: str, template: Catalog) ->
     if not path.exists():
         return PlannedWrite(path, render_catalog(new_catalog(template, locale), config.locations), False, False)
     old = read_catalog(path, config.relative(path), locale=locale)
-    refuse_duplicates(path, config.relative(path))
     data = render_catalog(merge(old, template, locale), config.locations)
     # Same content in another tool's wrapping is not a change: compare as we would write it.
     unchanged = data == render_catalog(old, config.locations)
     return PlannedWrite(path, data, True, unchanged)
-
-
-def refuse_duplicates(path: Path, rel: str) -> None:
-    """Stop before a merge would silently keep only one of two entries with the same msgid."""
-    duplicates = find_duplicates(path)
-    if duplicates:
-        line, msgid = duplicates[0]
-        raise CatalogError(
-            f"message {msgid[:60]!r} is defined twice ({len(duplicates)} duplicate(s) in this file)",
-            path=rel,
-            line=line,
-            hint="keep the right translation in one entry and delete the other, then run update again",
-        )
 
 
 def run_update(config: Config, locales: list[str] | None = None) -> WriteSummary:

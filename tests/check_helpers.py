@@ -23,10 +23,10 @@ from pathlib import Path
 import markdown
 
 from carepages.catalogs import po_path, read_catalog, render_catalog
-from carepages.checks import collect
 from carepages.checks.report import Report
 from carepages.config import Config, load_config
 from carepages.extract import Sources, extract_sources, run_extract
+from carepages.gate import collect
 from carepages.markdown_ext import MARKDOWN_EXTENSIONS
 from carepages.segments import to_markdown
 from carepages.update import run_update

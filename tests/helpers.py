@@ -5,10 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
+from carepages import segments
 from carepages.cli import main
+from carepages.markdown_ext import PageParser
+from carepages.pages import FrontMatter, Page
+from carepages.render.body import Rendered, render_body
+from carepages.translate import Lookup
 
 
 @dataclass
@@ -37,3 +43,19 @@ def require_program(name: str) -> str:
             pytest.fail(f"{name} is required in CI but not installed")
         pytest.skip(f"{name} is not installed")
     return path
+
+
+def render_message(source: str, translation: str | None = None, definitions: str = "") -> Rendered:
+    """What a message renders as in its block, the build's way: ``source`` as a page paragraph, put back translated.
+
+    ``definitions`` are lines added to the page (reference link definitions, say).
+    """
+    body = f"{source}\n\n{definitions}\n" if definitions else f"{source}\n"
+    page = Page("p", Path("p.md"), "p.md", FrontMatter(title="P"), body, 1)
+    msgid = segments.normalize(source.lstrip("#").strip())
+    lookup = None if translation is None else Lookup({msgid: translation})
+    messages = render_body(_PARSER, page, lookup).messages
+    return next(iter(messages.values()))  # the page's one block
+
+
+_PARSER = PageParser(keep_blocks=True)

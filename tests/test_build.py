@@ -10,7 +10,6 @@ zh_CN: drafts; zh_CN leaves one paragraph untranslated) in tmp_path, in-process
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import re
@@ -21,15 +20,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
-from carepages import build as build_module
-from carepages.build import CACHE_NAME, BuildSummary, run_build
+from carepages.build import BuildSummary, dist, run_build
 from carepages.catalogs import po_path, read_catalog, render_catalog
 from carepages.cli import main
 from carepages.config import Config, load_config
 from carepages.errors import CarepagesError
 from carepages.extract import extract_sources
 from carepages.fsutil import write_if_changed
+from carepages.render import page as page_module
 
 FIXTURE = Path(__file__).parent / "data" / "build" / "project"
 LOCALES = ("en", "de", "ar", "zh_CN")
@@ -153,13 +153,13 @@ def test_manifest_lists_every_file_with_size_and_sha256(root: Path) -> None:
     build(root)
     dist = root / "dist"
     manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
-    on_disk = {rel for rel in snapshot(dist) if rel not in {"manifest.json", CACHE_NAME}}
+    on_disk = {rel for rel in snapshot(dist) if rel != "manifest.json"}
     assert set(manifest["files"]) == on_disk
     for rel, info in manifest["files"].items():
         data = (dist / rel).read_bytes()
         assert info == {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     assert manifest["locales"]["de"]["review"]["status"] == "reviewed"
-    assert manifest["locales"]["zh_CN"]["counts"]["percent"] == 96.9
+    assert manifest["locales"]["zh_CN"]["counts"]["percent"] == 97.0
     assert manifest["locales"]["en"]["published"] is True
     assert "source_revision" not in manifest
 
@@ -271,11 +271,13 @@ def test_draft_locale_says_so_and_reviewed_one_does_not(root: Path) -> None:
 def test_untranslated_message_falls_back_to_the_source_with_a_notice(root: Path) -> None:
     build(root)
     chinese = page(root, "zh_CN")
-    assert "<p>Ask for the answers in writing.</p>" in chinese
-    assert "本页部分内容尚未翻译，以英语显示。" in chinese
-    assert chinese.index("本页部分内容尚未翻译") < chinese.index("<p>Ask for the answers")
-    assert "本页部分内容尚未翻译" not in page(root, "zh_CN", "overview")
-    assert "Teile dieser Seite" not in page(root, "de")
+    assert '<p lang="en">Ask for the answers in writing.</p>' in chinese  # marked as the source language
+    assert "本页有一部分内容（6%）尚未翻译，以英语显示。" in chinese  # how much of this page, in Chinese
+    assert chinese.index("本页有一部分内容") < chinese.index('<p lang="en">Ask for the answers')
+    assert "本页有一部分内容" not in page(root, "zh_CN", "overview")
+    assert "Ein Teil dieser Seite" not in page(root, "de")
+    arabic = (root / "dist" / "ar" / "guide.html").read_text(encoding="utf-8")
+    assert 'lang="en"' not in arabic.split("<main>")[1]  # fully translated: nothing marked
 
 
 def test_fuzzy_message_is_never_shown(root: Path) -> None:
@@ -283,53 +285,44 @@ def test_fuzzy_message_is_never_shown(root: Path) -> None:
     build(root)
     html, text = page(root, "de"), page(root, "de", suffix="txt")
     assert "UNGEPRÜFTE VERMUTUNG" not in html + text
-    assert "<h2>What to ask</h2>" in html
-    assert "Teile dieser Seite sind noch nicht übersetzt und werden auf Englisch angezeigt." in html
-    assert "Teile dieser Seite sind noch nicht übersetzt" in text
+    assert '<h2 lang="en">What to ask</h2>' in html
+    assert re.search(r"Ein Teil dieser Seite \(\d+\xa0%\) ist noch nicht übersetzt und wird auf Englisch", html)
+    assert "Ein Teil dieser Seite" in text
 
 
-def test_missing_interface_catalog_falls_back_with_the_notice(root: Path) -> None:
-    set_config(root, "publish_threshold = 50")
+def test_missing_interface_catalog_withholds_the_locale(root: Path) -> None:
     po_path(config_of(root), "de", "ui").unlink()
-    build(root)
-    german = page(root, "de")
-    assert 'aria-label="Languages"' in german
-    assert "Parts of this page are not yet translated and are shown in Englisch." in german
-    assert "<h1>Knie-Injektionen</h1>" in german
-
-
-def test_locale_below_the_threshold_is_left_out_and_says_why(root: Path) -> None:
-    for msgid in (
-        "Source",
-        "Where it is taken from",
-        "Bone marrow",
-        "The hip bone",
-        "Fat tissue",
-        "The belly",
-        "Overview",
-    ):
-        edit_message(root, "ar", "guide" if msgid != "Overview" else "overview", msgid, "")
     summary = build(root)
-    assert "ar" not in summary.published
-    reason = "78.1 % translated, below the publishing threshold of 80 %"
-    assert summary.left_out == {"ar": (reason,)}
-    assert f"ar: left out: {reason}" in summary.report_lines()
-    assert not (root / "dist" / "ar").exists() and not (root / "dist" / "downloads" / "ar.zip").exists()
-    index = (root / "dist" / "index.html").read_text(encoding="utf-8")
-    assert reason in index
-    assert "../ar/guide.html" not in page(root, "de")
+    assert "de" not in summary.published and "ar" in summary.published
+    assert not (root / "dist" / "de").exists()
+    assert "../de/guide.html" not in page(root, "ar")
+
+
+GUIDE_MSGIDS = ("Source", "Where it is taken from", "Bone marrow", "The hip bone", "Fat tissue", "The belly")
+
+
+def test_a_page_below_the_threshold_is_withheld_and_the_rest_published(root: Path) -> None:
+    for msgid in GUIDE_MSGIDS:
+        edit_message(root, "ar", "guide", msgid, "")
+    summary = build(root)
+    verdict = next(o.verdict for o in summary.outcomes if o.locale == "ar")
+    assert verdict is not None and verdict.published_pages == ("overview",)
+    reason = verdict.page("guide").reasons[0]
+    assert reason.startswith("only ") and "% translated (at least 80 % is needed)" in reason
+    assert f"ar: withheld: guide: {reason}" in summary.report_lines()
+    assert not (root / "dist" / "ar" / "guide.html").exists() and (root / "dist" / "ar" / "overview.html").exists()
+    with zipfile.ZipFile(root / "dist" / "downloads" / "ar.zip") as bundle:
+        assert bundle.namelist() == ["ar/overview.html", "ar/overview.txt"]
+    assert reason in (root / "dist" / "index.html").read_text(encoding="utf-8")
+    assert "../ar/guide.html" not in page(root, "de") and "../ar/overview.html" in page(root, "de", "overview")
+    assert not summary.failed and not build(root, strict=True).failed  # incomplete is not an error
 
 
 @pytest.mark.parametrize(
-    ("change", "reason"),
-    [
-        ("fuzzy", "disclaimer 'emergency' is fuzzy in locale/de/LC_MESSAGES/disclaimers.po:"),
-        ("untranslated", "disclaimer 'emergency' is untranslated in locale/de/LC_MESSAGES/disclaimers.po:"),
-        ("missing", "disclaimer 'emergency' is missing: locale/de/LC_MESSAGES/disclaimers.po does not exist"),
-        ("local", "disclaimer 'no-guarantee' is fuzzy in locale/de/LC_MESSAGES/guide.po:"),
-    ],
+    ("change", "withheld"),
+    [("fuzzy", "all"), ("untranslated", "all"), ("missing", "all"), ("local", "guide")],
 )
-def test_locale_with_a_disclaimer_not_ready_is_left_out(root: Path, change: str, reason: str) -> None:
+def test_a_disclaimer_not_ready_withholds_what_carries_it(root: Path, change: str, withheld: str) -> None:
     emergency = "In an emergency, call your local emergency number right away."
     if change == "fuzzy":
         edit_message(root, "de", "disclaimers", emergency, fuzzy=True)
@@ -340,54 +333,56 @@ def test_locale_with_a_disclaimer_not_ready_is_left_out(root: Path, change: str,
     else:
         edit_message(root, "de", "guide", "No clinic can guarantee a result.", fuzzy=True)
     summary = build(root)
-    assert "de" not in summary.published
-    assert any(r.startswith(reason) for r in summary.left_out["de"]), summary.left_out
-    assert not (root / "dist" / "de").exists()
+    if withheld == "all":
+        assert "de" not in summary.published
+        assert not (root / "dist" / "de").exists()
+    else:
+        assert summary.withheld["de"] == ["guide: a medical disclaimer is missing, untranslated or out of date"]
+        assert not (root / "dist" / "de" / "guide.html").exists() and (root / "dist" / "de" / "overview.html").exists()
+    assert summary.errors and build(root, strict=True).failed
 
 
-def test_configured_locale_without_catalogs_is_left_out(root: Path) -> None:
+def test_configured_locale_without_catalogs_is_withheld(root: Path) -> None:
     text = (root / "pyproject.toml").read_text(encoding="utf-8").replace('"zh_CN"]', '"zh_CN", "fr"]')
     (root / "pyproject.toml").write_text(text, encoding="utf-8")
     summary = build(root)
-    assert summary.left_out == {"fr": ("no catalogs yet: run carepages update",)}
-    assert "fr: left out: no catalogs yet: run carepages update" in summary.report_lines()
+    assert summary.withheld == {"fr": ["all pages: not translated yet"]}
+    assert "fr: withheld: all pages: not translated yet" in summary.report_lines()
 
 
-def test_strict_fails_when_a_locale_is_left_out(root: Path) -> None:
+def test_strict_fails_exactly_when_the_check_would(root: Path) -> None:
     assert not build(root, strict=True).failed
+    assert main(["--project", str(root), "-q", "check"]) == 0
     edit_message(root, "ar", "disclaimers", NOT_ADVICE, fuzzy=True)
     summary = build(root, strict=True)
     assert summary.failed
-    assert summary.report_lines()[-1] == "build: failed: 1 locale(s) left out (--strict)"
+    assert summary.report_lines()[-1] == "build: failed (--strict): carepages check would fail"
     assert main(["--project", str(root), "-q", "build", "--strict", "-j", "1"]) == 1
     assert main(["--project", str(root), "-q", "build", "-j", "1"]) == 0
+    assert main(["--project", str(root), "-q", "check"]) == 1
 
 
 # -- sanitising what translators write ---------------------------------------------------------------
 
 
-def test_translation_cannot_inject_scripts_urls_frames_or_forged_disclaimers(root: Path) -> None:
+def test_a_hostile_translation_never_reaches_dist(root: Path) -> None:
+    """Raw HTML, script URLs and a forged disclaimer are errors: the page is withheld, in every form."""
     hostile = (
-        "Text <script>alert(1)</script> <img src=x onerror=alert(2)> [a](javascript:alert(3)) "
+        "MARKER <script>alert(1)</script> <img src=x onerror=alert(2)> [a](javascript:alert(3)) "
         '![b](data:image/png;base64,AAAA) <p data-disclaimer="emergency">forged</p> '
         '<iframe src="https://evil.example/"></iframe> <object data="x"></object> <style>p{}</style> '
         "[c](JaVaScRiPt:alert(4)) <https://example.org/ok> `<b>code</b>`"
     )
     edit_message(root, "de", "guide", PARAGRAPH, hostile)
-    build(root)
-    html = page(root, "de")
-    body = html[html.index("<main>") :]
-    tags = Tags()
-    tags.feed(body)
-    assert not {"script", "iframe", "object", "style", "embed"} & {tag for tag, _ in tags.seen}
-    for _, attrs in tags.seen:
-        assert not any(name.startswith("on") or name == "style" for name in attrs), attrs
-        for name in ("href", "src"):
-            assert not (attrs.get(name) or "").lower().startswith(("javascript:", "data:")), attrs
-    assert sum(attrs.get("data-disclaimer") == "emergency" for _, attrs in tags.seen) == 1
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
-    assert '<a href="https://example.org/ok" rel="noopener noreferrer">https://example.org/ok</a>' in body
-    assert "<code>&lt;b&gt;code&lt;/b&gt;</code>" in body
+    summary = build(root)
+    assert summary.withheld["de"] == ["guide: a translation error must be fixed first"]
+    for path in (root / "dist").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".zip":
+                with zipfile.ZipFile(path) as bundle:
+                    data = b"".join(bundle.read(name) for name in bundle.namelist())
+            assert b"MARKER" not in data, path
 
 
 # -- behaviour of the dist folder ------------------------------------------------------------------------
@@ -406,7 +401,7 @@ def test_failed_build_leaves_the_previous_dist_exactly_as_it_was(root: Path, mon
     before = snapshot(root / "dist")
     edit_message(root, "de", "guide", "What to ask", "Fragen")
     edit_message(root, "ar", "guide", "What to ask", "أسئلة")
-    real = build_module.render_page
+    real = page_module.render_page
     calls = []
 
     def failing(*args: object, **kwargs: object) -> object:
@@ -415,7 +410,7 @@ def test_failed_build_leaves_the_previous_dist_exactly_as_it_was(root: Path, mon
             raise RuntimeError("disk on fire")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(build_module, "render_page", failing)
+    monkeypatch.setattr(page_module, "render_page", failing)
     with pytest.raises(RuntimeError, match="disk on fire"):
         build(root)
     assert snapshot(root / "dist") == before
@@ -484,8 +479,8 @@ def test_locale_option_renders_only_those_and_keeps_the_others(root: Path) -> No
 def test_locale_option_on_a_fresh_project_lists_unbuilt_locales(root: Path) -> None:
     summary = build(root, locales=["ar"])
     assert summary.published == ["en", "ar"]
-    assert summary.left_out == {}
-    assert "de: left out: not built yet: run carepages build without -l" in summary.report_lines()
+    assert summary.withheld == {}
+    assert "de: not built yet: run carepages build without -l" in summary.report_lines()
     assert "../de/guide.html" not in page(root, "ar")
 
 
@@ -495,27 +490,31 @@ def test_unknown_locale_option_is_an_error(root: Path) -> None:
 
 
 def test_second_build_waits_for_the_lock_then_fails_clearly(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build_module, "LOCK_TIMEOUT", 0.2)
-    with (root / ".dist-build.lock").open("a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        with pytest.raises(CarepagesError, match="another build of this project is still running") as caught:
-            build(root)
+    monkeypatch.setattr(dist, "LOCK_TIMEOUT", 0.2)
+    with (
+        FileLock(root / ".dist-build.lock"),
+        pytest.raises(CarepagesError, match="another build of this project is still running") as caught,
+    ):
+        build(root)
     assert caught.value.path == Path(".dist-build.lock")
     assert not (root / "dist").exists()
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_broken_catalog_is_an_error_with_file_and_line_and_dist_is_untouched(root: Path, jobs: int) -> None:
+def test_a_broken_catalog_withholds_its_page_and_check_names_file_and_line(
+    root: Path, jobs: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     build(root)
-    before = snapshot(root / "dist")
     path = po_path(config_of(root), "ar", "guide")
     path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "unterminated\n', encoding="utf-8")
     edit_message(root, "de", "guide", "What to ask", "Fragen")  # two locales to read: a real pool with -j 2
-    with pytest.raises(CarepagesError) as caught:
-        build(root, jobs=jobs)
-    assert caught.value.path == Path("locale/ar/LC_MESSAGES/guide.po")
-    assert caught.value.line
-    assert snapshot(root / "dist") == before
+    summary = build(root, jobs=jobs)
+    assert summary.withheld == {"ar": ["guide: the translation file cannot be used as it is"]}
+    assert not (root / "dist" / "ar" / "guide.html").exists() and (root / "dist" / "ar" / "overview.html").exists()
+    assert "<h2>Fragen</h2>" in page(root, "de")
+    assert main(["--project", str(root), "check", "-l", "ar"]) == 1
+    lines = len(path.read_text(encoding="utf-8").split("\n"))
+    assert f"locale/ar/LC_MESSAGES/guide.po:{lines - 1}: error: [parse] " in capsys.readouterr().out
 
 
 def test_index_names_each_language_in_itself_with_status_and_links(root: Path) -> None:
@@ -526,8 +525,8 @@ def test_index_names_each_language_in_itself_with_status_and_links(root: Path) -
         assert name in index
     assert '<a href="de/guide.html" hreflang="de">HTML</a>' in index
     assert 'href="de/guide.txt"' in index and 'href="downloads/de.zip"' in index
-    assert "reviewed by Dr. Anna Beispiel on 2026-11-22" in index and "96.9 %" in index
-    assert "Not published" in index and "disclaimer &#39;not-advice&#39; is fuzzy" in index
+    assert "reviewed by Dr. Anna Beispiel on 2026-11-22" in index and "97.0 %" in index
+    assert "Not published" in index and "a medical disclaimer is missing, untranslated or out of date" in index
 
 
 def test_text_page_has_title_notices_body_disclaimers_and_review_line(root: Path) -> None:
@@ -535,7 +534,7 @@ def test_text_page_has_title_notices_body_disclaimers_and_review_line(root: Path
     text = page(root, "zh_CN", suffix="txt")
     lines = text.split("\n")
     assert lines[:2] == ["膝关节注射", "=========="]
-    assert text.index("本页部分内容尚未翻译") < text.index("一些诊所")
+    assert text.index("本页有一部分内容（6%）尚未翻译") < text.index("一些诊所")
     assert text.index("一些诊所") < text.index("重要信息") < text.index("最后医学审核日期：2026年11月20日")
     assert all(len(line.encode("utf-16-le")) // 2 <= 72 for line in lines)
 
@@ -547,4 +546,4 @@ def test_progress_goes_to_stderr_only_when_asked(root: Path, capsys: pytest.Capt
     build(root, progress=True)
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "build: rendering 1 locale(s)" in captured.err and "de: 2 page(s)" in captured.err
+    assert "build: assessing 1 locale(s)" in captured.err and "build: rendering 2 page(s)" in captured.err

@@ -48,13 +48,14 @@ def test_missing_or_empty_file_means_draft(tmp_path: Path) -> None:
     assert parse_review("", "r.toml").is_draft
 
 
-def test_build_stops_on_a_bad_review_file_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_review_file_withholds_its_locale_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "clinic"
     shutil.copytree(DATA / "project", root)
     (root / "locale" / "ar" / "review.toml").write_text('status = "done"\n', encoding="utf-8")
-    with pytest.raises(CarepagesError):
-        run_build(load_config(root), jobs=1)
-    assert main(["--project", str(root), "build", "-j", "1"]) == 2
-    err = capsys.readouterr().err
-    assert "locale/ar/review.toml:1: error: status must be" in err
-    assert not (root / "dist").exists()
+    summary = run_build(load_config(root), jobs=1)
+    assert "ar" not in summary.published and "de" in summary.published
+    assert not (root / "dist" / "ar").exists()
+    assert main(["--project", str(root), "build", "--strict", "-j", "1"]) == 1
+    assert main(["--project", str(root), "check", "-l", "ar"]) == 1
+    out = capsys.readouterr().out
+    assert "locale/ar/review.toml:1: error: [review] status must be" in out

@@ -1,6 +1,6 @@
 # ruff: noqa: RUF001 -- Arabic, Chinese and full-width text is this module's test data.
-"""The building blocks of the checks: rendering, numbers, punctuation, markup, allow comments,
-and the promise that each catalog is parsed once and each message rendered once."""
+"""The building blocks of the checks: what a message renders as, numbers, punctuation, markup,
+allow comments, and the promise that each catalog is parsed once and each page rendered once per locale."""
 
 from __future__ import annotations
 
@@ -11,23 +11,22 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog, Message
 from check_helpers import check, make_clinic
+from helpers import render_message
 
+from carepages import assess
 from carepages.checks import context as context_module
 from carepages.checks.allow import NO_REASON, allowances
-from carepages.checks.context import Entry
+from carepages.checks.model import Entry
 from carepages.checks.numbers import compare, number_formats
-from carepages.checks.render import Rendered, Renderer
-from carepages.checks.structure import markup_changes
+from carepages.checks.structure import block_marks, markup_changes
 from carepages.checks.wording import end_mark
+from carepages.config import load_config
+from carepages.gate import collect
+from carepages.render.body import Body
 
 
-@pytest.fixture(scope="module")
-def renderer() -> Renderer:
-    return Renderer()
-
-
-def test_links_come_from_the_rendered_message(renderer: Renderer) -> None:
-    rendered = renderer.render(
+def test_links_come_from_the_rendered_message() -> None:
+    rendered = render_message(
         'See [the overview](overview.html "Title"), ![a knee](knee.png), <https://example.org/a>, '
         '`[not](a-link.html)`, [unresolved][ref], <a href="raw.html">raw</a> and www.example.org/b.'
     )
@@ -40,21 +39,32 @@ def test_links_come_from_the_rendered_message(renderer: Renderer) -> None:
     )
 
 
-def test_rendering_summarises_blocks_inline_elements_and_text(renderer: Renderer) -> None:
-    rendered = renderer.render("A *b* and **c** with `d*` &amp; <b>e</b>")
-    assert rendered.blocks == ("p",)
+def test_reference_links_count_by_the_target_they_resolve_to() -> None:
+    definitions = "[ov]: overview.html\n[ev]: https://example.org/evidence"
+    source = "See [the overview][ov] and [the evidence][ev]."
+    assert render_message(source, definitions=definitions).links == ("overview.html", "https://example.org/evidence")
+    same = render_message(source, "Siehe [die Belege](https://example.org/evidence) und [Übersicht][ov].", definitions)
+    assert sorted(same.links) == ["https://example.org/evidence", "overview.html"]
+    dropped = render_message(source, "Siehe [die Übersicht][ov] und [die Belege][xx].", definitions)
+    assert dropped.links == ("overview.html",)  # an unknown label is no link at all
+
+
+def test_rendering_summarises_inline_elements_and_text_in_the_block() -> None:
+    rendered = render_message("A *b* and **c** with `d*` &amp; <b>e</b>")
     assert (rendered.count("em"), rendered.count("strong"), rendered.count("code")) == (1, 1, 1)
     assert rendered.raw_html == ("b", "b")  # the entity is not raw HTML
     assert rendered.text == "A b and c with d* & e"
     assert rendered.prose == "A b and c with  & e"  # code spans are not prose
-    assert renderer.render("# Heading").blocks == ("h1",)
-    assert renderer.render("1. step").blocks == ("ol",)
-    assert renderer.render("").blocks == ()
 
 
-def test_each_text_is_rendered_once(renderer: Renderer) -> None:
-    first = renderer.render("Cached *text*")
-    assert renderer.render("Cached *text*") is first
+def test_a_translation_stays_in_its_source_block() -> None:
+    """``# Überschrift`` for a paragraph shows as a paragraph starting with '#', as the build renders it."""
+    heading = render_message("A paragraph about the knee.", "# Eine Überschrift")
+    assert heading.text == "# Eine Überschrift"
+    turkish = render_message("# Day 1: rest the knee", "1. Gün'e dinlenin")
+    assert turkish.text == "1. Gün'e dinlenin" and compare("Day 1: rest the knee", turkish.text, "en", "tr") is None
+    assert block_marks("# Eine Überschrift\n> Zitat") == Counter({"#": 1, ">": 1})
+    assert block_marks("1. Gün, 3 - 4 Tage") == Counter()
 
 
 @pytest.mark.parametrize(
@@ -117,16 +127,17 @@ def test_different_end_punctuation() -> None:
     assert end_mark("Why?") != end_mark("Warum؛")
 
 
-def test_markup_changes_name_what_broke(renderer: Renderer) -> None:
-    source = renderer.render("See [the overview](a.html) for *more*.")
-    assert markup_changes(source, renderer.render("Mehr *dazu in [der Übersicht](a.html).")) == [
+def test_markup_changes_name_what_broke() -> None:
+    text = "See [the overview](a.html) for *more*."
+    source = render_message(text)
+    assert markup_changes(source, render_message(text, "Mehr *dazu in [der Übersicht](a.html).")) == [
         "emphasis (*…*): 1 in the source, 0 in the translation",
         "'*' shows as text 1 more time than in the source",
     ]
-    assert markup_changes(source, renderer.render("Siehe [die Übersicht] (a.html) für *mehr*.")) == [
+    assert markup_changes(source, render_message(text, "Siehe [die Übersicht] (a.html) für *mehr*.")) == [
         "link ([…](…)): 1 in the source, 0 in the translation"
     ]
-    assert markup_changes(source, renderer.render("Siehe [Übersicht](a.html) für mehr](x.")) == [
+    assert markup_changes(source, render_message(text, "Siehe [Übersicht](a.html) für mehr](x.")) == [
         "emphasis (*…*): 1 in the source, 0 in the translation",
         "'](' shows as text 1 more time than in the source",
     ]
@@ -143,34 +154,37 @@ def test_allow_comments() -> None:
     assert allowances(entry_with("please allow: nothing here", "a note")) == {}
 
 
-def test_each_catalog_is_parsed_once_and_each_text_rendered_once(
+def test_each_catalog_is_parsed_once_and_each_page_rendered_once_per_locale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_clinic(tmp_path / "clinic")
     parsed: Counter[str] = Counter()
-    real_read = context_module.read_catalog
+    real_read = context_module.read_catalog_text
 
-    def counting_read(path: Path, rel: str, locale: str | None = None) -> Catalog:
+    def counting_read(path: Path, rel: str, locale: str | None = None) -> tuple[Catalog, str]:
         parsed[rel] += 1
         return real_read(path, rel, locale)
 
-    rendered: Counter[str] = Counter()
-    real_render = Renderer._render
+    rendered: Counter[tuple[str, bool]] = Counter()
+    real_render = assess.render_body
 
-    def counting_render(self: Renderer, source: str) -> Rendered:
-        rendered[source] += 1
-        return real_render(self, source)
+    def counting_render(parser, page, handler, **options) -> Body:  # type: ignore[no-untyped-def]
+        rendered[(page.rel, handler is None)] += 1
+        return real_render(parser, page, handler, **options)
 
-    monkeypatch.setattr(context_module, "read_catalog", counting_read)
-    monkeypatch.setattr(Renderer, "_render", counting_render)
-    monkeypatch.setattr("carepages.checks.catalog.find_duplicates", lambda path: pytest.fail("parsed twice"))
-    check(root)
+    monkeypatch.setattr(context_module, "read_catalog_text", counting_read)
+    monkeypatch.setattr(assess, "render_body", counting_render)
+    collect(load_config(root), jobs=1)  # in this process, where the counters are
     assert parsed and set(parsed.values()) == {1}
     assert len([rel for rel in parsed if rel.endswith(".po")]) == 9
-    assert rendered and set(rendered.values()) == {1}
+    assert rendered[("source/knee.md", True)] == 1  # the source, once for all locales
+    assert rendered[("source/knee.md", False)] == 3  # once in each of the three locales
+    first = sum(rendered.values())
+    collect(load_config(root), jobs=1)
+    assert sum(rendered.values()) == first  # a second check reuses the first's assessments: nothing again
 
 
-def test_a_duplicate_is_still_found_by_the_second_parse(tmp_path: Path) -> None:
+def test_a_duplicate_is_found_by_the_one_reader(tmp_path: Path) -> None:
     root = make_clinic(tmp_path / "clinic")
     path = root / "locale/de/LC_MESSAGES/knee.po"
     text = path.read_text(encoding="utf-8")
@@ -181,10 +195,10 @@ def test_a_duplicate_is_still_found_by_the_second_parse(tmp_path: Path) -> None:
 
 
 def test_the_built_output_checks_run_last() -> None:
-    """They say whether a locale the build left out has other errors, so everything else runs first."""
-    from carepages.checks.registry import LOCALE, checks
+    """They judge dist/ against the verdict, so they run after everything the verdict is made from."""
+    from carepages.checks.registry import ALL_CHECKS, OUTPUT_CHECKS
 
-    assert [check.code for check in checks(LOCALE)][-2:] == ["built", "built-disclaimer"]
+    assert [check.code for check in ALL_CHECKS][-2:] == [check.code for check in OUTPUT_CHECKS]
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from helpers import run
 
 from carepages.catalogs import read_catalog, render_catalog
+from carepages.cli import main
 from carepages.fsutil import write_if_changed
 
 COMMANDS = ["extract", "update", "stats", "build", "check"]
@@ -72,11 +76,62 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_skip_is_said_and_unknown_codes_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "extract")
     run(capsys, "update")
+    planted = project / "dist" / "de" / "sample.html"  # a page the verdict withholds (nothing is translated)
+    planted.parent.mkdir(parents=True)
+    planted.write_text("<p>planted</p>", encoding="utf-8")
     full = run(capsys, "check", "--format", "json")
-    assert '"built"' in full.out
+    assert '"code": "built"' in full.out
     skipped = run(capsys, "check", "--format", "json", "--skip", "built", "--skip", "built-disclaimer")
-    assert '"built"' not in skipped.out
+    assert '"code": "built"' not in skipped.out
     assert "skipped checks: built, built-disclaimer" in skipped.err
     unknown = run(capsys, "check", "--skip", "nope")
     assert unknown.status == 2
     assert "unknown check 'nope'" in unknown.err
+    deciding = run(capsys, "check", "--skip", "links")
+    assert deciding.status == 2
+    assert "'links' cannot be skipped" in deciding.err
+
+
+def test_global_options_work_after_the_command(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = project.parent / "elsewhere"
+    elsewhere.mkdir()
+    os.chdir(elsewhere)
+    result = run(capsys, "extract", "-q", "--project", str(project))
+    assert result.status == 0, result.err
+    assert result.out == ""
+    assert (project / "locale" / "templates" / "sample.pot").is_file()
+
+
+def test_stats_refuses_an_unconfigured_locale(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "extract")
+    result = run(capsys, "stats", "-l", "fr")
+    assert result.status == 2
+    assert "locale 'fr' is not configured" in result.err
+
+
+def test_stats_into_a_closed_pipe_ends_quietly(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``carepages stats | head -1``: the reader has gone when stats writes; it stops without a traceback."""
+    run(capsys, "extract")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line is written
+    with os.fdopen(write_end, "w") as pipe:
+        monkeypatch.setattr(sys, "stdout", pipe)
+        status = main(["stats"])
+    assert status == 1
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_tool_runs_where_fcntl_does_not_exist(project: Path) -> None:
+    """On Windows there is no fcntl: the gate, the build and the pre-commit hook still import and run."""
+    script = (
+        "import sys; sys.modules['fcntl'] = None\n"
+        "import carepages.checks, carepages.gate, carepages.build\n"
+        "from carepages.cli import main\n"
+        "assert main(['extract']) == 0 and main(['update']) == 0 and main(['build', '-j', '1']) == 0\n"
+        "sys.exit(main(['check', '-q']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1  # a fresh project's translations are empty: the check fails, cleanly

@@ -15,17 +15,19 @@ from pathlib import Path
 
 import markdown
 import pytest
+from helpers import render_message
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from wcwidth import wcwidth
 
-from carepages import catalogs, checks
+from carepages import catalogs
 from carepages.build import run_build
 from carepages.catalogs import po_path, read_catalog, render_catalog
-from carepages.checks.render import Renderer, plain_rendering
 from carepages.config import load_config
+from carepages.gate import collect
 from carepages.markdown_ext import MARKDOWN_EXTENSIONS, PageParser
 from carepages.render import text
+from carepages.render.body import plain_rendering
 from carepages.segments import is_plain, is_translatable, to_markdown
 
 DATA = Path(__file__).parent / "data"
@@ -94,23 +96,23 @@ def catalog_texts() -> list[str]:
     return sorted(found)
 
 
-# -- checks: plain text is not given to Python-Markdown -----------------------------------------
+# -- plain text is not given to Python-Markdown's inline parser ------------------------------
 
 
-def test_plain_rendering_is_what_python_markdown_makes_of_every_catalog_text() -> None:
-    renderer = Renderer()
+def test_plain_text_is_what_python_markdown_makes_of_every_catalog_text() -> None:
     plain = [source for source in map(to_markdown, catalog_texts()) if is_plain(source)]
     assert len(plain) > 50  # the comparison covers real messages
     for source in plain:
-        assert plain_rendering(source) == renderer.markdown(source), source
+        assert markdown.markdown(source, extensions=list(MARKDOWN_EXTENSIONS)) == f"<p>{source}</p>", source
 
 
 @settings(max_examples=400, deadline=None)
 @given(TEXTS)
-def test_plain_rendering_is_what_python_markdown_makes_of_generated_text(raw: str) -> None:
+def test_plain_text_is_what_python_markdown_makes_of_generated_text(raw: str) -> None:
     source = to_markdown(raw)
     if is_plain(source):
-        assert plain_rendering(source) == Renderer().markdown(source)
+        assert markdown.markdown(source, extensions=list(MARKDOWN_EXTENSIONS)) == f"<p>{source}</p>"
+        assert render_message("Placeholder words.", raw) == plain_rendering(source)
 
 
 @pytest.mark.parametrize("source", ["**bold** text", "a [link](x.html)", "x < y", "AT&T", "# Title", "1. one", ""])
@@ -241,7 +243,7 @@ def test_a_control_character_counts_as_no_column() -> None:
     assert unicodedata.category("\x07") == "Cc"
 
 
-# -- the check: locales in worker processes give the same report ----------------------------
+# -- the check: locales in worker processes give the same report as one process ----------------------------
 
 
 def test_checking_in_worker_processes_reports_exactly_what_one_process_reports(
@@ -260,8 +262,9 @@ def test_checking_in_worker_processes_reports_exactly_what_one_process_reports(
                 message.string = message.string.rstrip(".。") + " 42 [x](https://example.org/other)"
         path.write_bytes(render_catalog(catalog, config.locations))
     shutil.rmtree(root / "dist" / "zh_CN")  # and a locale whose pages are gone
-    serial = checks.collect(config, jobs=1)
-    monkeypatch.setattr(checks, "PARALLEL_MIN_BYTES", 0)
-    parallel = checks.collect(config, jobs=2)
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path / "serial"))
+    serial = collect(config, jobs=1)
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path / "parallel"))  # nothing to reuse: assessed anew
+    parallel = collect(config, jobs=2)
     assert {finding.scope for finding in serial.findings} >= {"de", "ar", "zh_CN"}
     assert parallel == serial

@@ -27,27 +27,27 @@ from carepages.config import load_config
 
 MSGID = "A short page about the knee."
 
-#: Start a build with one function of carepages.build wrapped (see the module docstring).
+#: Start a build with one function of the build wrapped (see the module docstring).
 SLOW_WRITES = """
 import sys, time
-import carepages.build as build
-add = build.LocaleWriter.add
-def slow_add(self, name, data):
+import carepages.render.page as page
+render = page.render
+def slow_render(*args, **kwargs):
     time.sleep(0.3)
-    add(self, name, data)
-build.LocaleWriter.add = slow_add
+    return render(*args, **kwargs)
+page.render = slow_render
 from carepages.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 DIE_BETWEEN_RENAMES = """
 import os, signal, sys
-import carepages.build as build
+import carepages.build.dist as dist
 rename = os.rename
 def rename_then_die(source, target):
     rename(source, target)
     if ".dist-old-" in str(target):
         os.kill(os.getpid(), signal.SIGKILL)
-build.os.rename = rename_then_die
+dist.os.rename = rename_then_die
 from carepages.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -103,6 +103,7 @@ def wait_for_staging_files(root: Path, process: subprocess.Popen[bytes]) -> None
     pytest.fail("the build never wrote into a staging folder")
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_give_one_complete_build(clinic: Path, tmp_path: Path) -> None:
     change_a_translation(clinic)
     wanted = complete_build(clinic, tmp_path)
@@ -114,6 +115,7 @@ def test_two_builds_at_once_give_one_complete_build(clinic: Path, tmp_path: Path
     assert leftovers(clinic) == []
 
 
+@pytest.mark.slow
 def test_a_build_started_during_another_builds_the_latest_inputs(clinic: Path, tmp_path: Path) -> None:
     change_a_translation(clinic, "Die erste Änderung.")
     first = start(clinic, SLOW_WRITES)
@@ -128,6 +130,7 @@ def test_a_build_started_during_another_builds_the_latest_inputs(clinic: Path, t
     assert leftovers(clinic) == []
 
 
+@pytest.mark.slow
 def test_a_build_killed_while_writing_leaves_the_previous_dist(clinic: Path, tmp_path: Path) -> None:
     before = snapshot(clinic / "dist")
     change_a_translation(clinic)
@@ -143,6 +146,7 @@ def test_a_build_killed_while_writing_leaves_the_previous_dist(clinic: Path, tmp
     assert snapshot(clinic / "dist") == complete_build(clinic, tmp_path)
 
 
+@pytest.mark.slow
 def test_a_build_killed_between_the_two_renames_is_repaired_by_the_next(clinic: Path, tmp_path: Path) -> None:
     before = snapshot(clinic / "dist")
     change_a_translation(clinic)

@@ -119,6 +119,7 @@ def test_a_broken_page_is_refused_with_file_and_line(
     assert not (clinic / "dist").exists()
 
 
+@pytest.mark.slow
 def test_lists_nested_deeper_than_the_parser_follows(clinic: Path, capsys: pytest.CaptureFixture[str]) -> None:
     items = "".join("    " * depth + f"- Item at depth {depth}\n" for depth in range(300))
     (clinic / "source" / "deep.md").write_text(f"---\ntitle: Deep\n---\n\nWords.\n\n{items}", encoding="utf-8")

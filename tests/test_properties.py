@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +58,7 @@ def catalog_bytes(root: Path) -> dict[str, bytes]:
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(page=PAGES)
 def test_extract_and_update_are_idempotent(page: str) -> None:
@@ -72,6 +74,7 @@ def test_extract_and_update_are_idempotent(page: str) -> None:
         assert catalog_bytes(root) == first
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(before=PAGES, after=PAGES)
 def test_update_never_drops_a_translation(before: str, after: str) -> None:

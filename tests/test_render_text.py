@@ -179,6 +179,7 @@ def test_wrap_keeps_every_character_in_order(
     assert "".join(_ascii_split("".join(_contents(lines, *indents)))) == "".join(_ascii_split(text))
 
 
+@pytest.mark.slow
 @PROPERTIES
 @given(texts(), texts(), texts(), st.integers(min_value=8, max_value=60))
 def test_page_lines_fit_width_in_nested_blocks(

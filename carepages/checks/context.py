@@ -2,11 +2,12 @@
 
 :class:`RunContext` is built once per run: the source pages (``extract_sources``,
 the one authority on which disclaimers each page must carry), the templates on
-disk, and the renderer whose cache every locale shares. :class:`LocaleContext`
-holds one locale's catalogs, each parsed once; a catalog that cannot be read is
-recorded as a failure (reported by the ``parse`` or ``encoding`` check) and the
-other checks simply do not see it, so one broken file gives one clear error,
-not a cascade.
+disk, and what each source message renders as. :class:`LocaleContext` holds one
+locale's catalogs, each parsed once, and what each translation renders as on its
+page (filled in by :mod:`carepages.assess`, through the same conversion the build
+writes). A catalog that cannot be read is recorded as a failure (reported by the
+``parse``, ``encoding``, ``duplicate`` or ``language`` check) and the other checks
+simply do not see it, so one broken file gives one clear error, not a cascade.
 """
 
 from __future__ import annotations
@@ -16,88 +17,43 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Catalog
 
-from carepages.catalogs import po_path, pot_path, read_catalog
-from carepages.checks.registry import Issue
-from carepages.checks.render import Renderer
+from carepages.catalogs import po_path, pot_path, read_catalog, read_catalog_text
+from carepages.checks.model import Code, Entry, Finding, Issue
 from carepages.config import Config
-from carepages.errors import CarepagesError
-from carepages.extract import PageMessages, Sources, extract_sources
-from carepages.markdown_ext import PageParser
-from carepages.segments import Segment
-
-BOM = b"\xef\xbb\xbf"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One active message of a locale's catalog, with where it stands."""
-
-    domain: str
-    path: str  # the catalog, relative to the project root
-    message: Message
-
-    @property
-    def line(self) -> int:
-        """The 1-based line of the msgid in the PO file (0 when unknown)."""
-        return self.message.lineno or 0
-
-    @property
-    def msgid(self) -> str:
-        """The msgid (the singular one, for a plural message)."""
-        value = self.message.id
-        return value[0] if isinstance(value, tuple | list) else value
-
-    @property
-    def strings(self) -> tuple[str, ...]:
-        value = self.message.string
-        return tuple(value) if isinstance(value, tuple | list) else (value or "",)
-
-    @property
-    def plural(self) -> bool:
-        return isinstance(self.message.id, tuple | list)
-
-    @property
-    def translated(self) -> bool:
-        """Published by the build: every form filled in and not fuzzy."""
-        return not self.message.fuzzy and all(self.strings)
-
-    @property
-    def untranslated(self) -> bool:
-        return not self.message.fuzzy and not all(self.strings)
-
-    def pairs(self) -> list[tuple[str, str]]:
-        """(source, translation) pairs: singular with the first form, plural with the others."""
-        return self._pairs
-
-    @cached_property
-    def _pairs(self) -> list[tuple[str, str]]:
-        """Worked out once: most checks compare every pair."""
-        ids = self.message.id if self.plural else (self.msgid,)
-        return [(ids[min(i, len(ids) - 1)], text) for i, text in enumerate(self.strings)]
+from carepages.errors import CarepagesError, CatalogError
+from carepages.extract import PageMessages, Sources
+from carepages.render.body import Rendered
+from carepages.review import Review, load_review, review_path
+from carepages.segments import ATTRIBUTE_KINDS, Segment
+from carepages.stats import Counts, count_catalog
+from carepages.verdict import LocaleVerdict
 
 
 @dataclass
 class LoadedCatalog:
-    """A catalog parsed once, with the bytes it came from (for the duplicate pre-check)."""
+    """A catalog parsed once, with where it lives."""
 
     domain: str
     path: Path
     rel: str
     catalog: Catalog
-    data: bytes
+    text: str  # the file as read, for the lines of header fields
 
 
 @dataclass
 class RunContext:
-    """What every locale shares: configuration, sources, templates and the renderer."""
+    """What every locale shares: configuration, sources, templates, and the source's renderings."""
 
     config: Config
     sources: Sources
-    renderer: Renderer
     templates: dict[str, Catalog] = field(default_factory=dict)
     template_failures: list[Issue] = field(default_factory=list)
+    #: The project checks' findings (templates against sources): the verdict of every locale reads them.
+    project_findings: list[Finding] = field(default_factory=list)
+    #: Per domain, what each source message renders as on its page (see :mod:`carepages.assess`).
+    source_renderings: dict[str, dict[str, Rendered]] = field(default_factory=dict)
 
     @cached_property
     def source_domains(self) -> dict[str, PageMessages]:
@@ -111,15 +67,6 @@ class RunContext:
             domain: frozenset(s.msgid for s in messages.segments if s.disclaimer)
             for domain, messages in self.source_domains.items()
         }
-
-    @cached_property
-    def source_msgids(self) -> frozenset[str]:
-        """Every msgid of the sources and templates: the texts every locale's checks render again."""
-        ids = {segment.msgid for messages in self.sources.all() for segment in messages.segments}
-        for template in self.templates.values():
-            for message in template:
-                ids.update([message.id] if isinstance(message.id, str) else message.id)
-        return frozenset(ids)
 
     def disclaimer_segments(self, domain: str, disclaimer: str) -> list[Segment]:
         """The segments of one disclaimer in its domain, each msgid once, in document order."""
@@ -139,17 +86,17 @@ class RunContext:
         return self.config.relative(path)
 
 
-def load_run(config: Config) -> RunContext:
-    """Parse the sources (raising on broken ones: nothing can be checked without them) and templates."""
-    sources = extract_sources(config, PageParser())
-    run = RunContext(config, sources, Renderer())
+def load_templates(config: Config) -> tuple[dict[str, Catalog], list[Issue]]:
+    """The templates on disk, by domain, and an issue for each one that cannot be read."""
+    templates: dict[str, Catalog] = {}
+    failures: list[Issue] = []
     folder = config.templates_dir
     for path in sorted(folder.glob("*.pot")) if folder.is_dir() else []:
         try:
-            run.templates[path.stem] = read_catalog(path, config.relative(path))
+            templates[path.stem] = read_catalog(path, config.relative(path))
         except CarepagesError as exc:
-            run.template_failures.append(Issue(config.relative(path), exc.line or 0, describe(exc)))
-    return run
+            failures.append(Issue(config.relative(path), exc.line or 0, describe(exc), domain=path.stem))
+    return templates, failures
 
 
 def describe(exc: CarepagesError) -> str:
@@ -158,38 +105,48 @@ def describe(exc: CarepagesError) -> str:
 
 
 class LocaleContext:
-    """One locale: its catalogs (parsed once), failures, and what has been found so far."""
+    """One locale: its catalogs (parsed once), its review, what its translations render as."""
 
     def __init__(self, run: RunContext, locale: str) -> None:
         self.run = run
         self.config = run.config
         self.locale = locale
         self.catalogs: dict[str, LoadedCatalog] = {}
-        #: Catalogs that could not be read, as (check code, issue): "encoding" or "parse".
-        self.failures: list[tuple[str, Issue]] = []
-        #: Findings so far by severity, kept by the runner (the built-output check reads it).
+        #: Catalogs (and the review file) that could not be read, as (check code, issue).
+        self.failures: list[tuple[Code, Issue]] = []
+        #: Per domain: what each translated message renders as on its page, and the raw tags refused.
+        self.renderings: dict[str, dict[str, Rendered]] = {}
+        self.refused: dict[str, dict[str, list[str]]] = {}
+        #: Findings so far by severity and code, kept by the runner (later checks may read them).
         self.found: Counter[str] = Counter()
-        self.found_codes: set[str] = set()
+        self.review = self._load_review()
         self._load()
 
     @property
     def folder(self) -> Path:
         return self.config.locale_dir / self.locale / "LC_MESSAGES"
 
+    def _load_review(self) -> Review:
+        try:
+            return load_review(self.config, self.locale)
+        except CarepagesError as exc:
+            rel = self.config.relative(review_path(self.config, self.locale))
+            self.failures.append((Code.REVIEW, Issue(rel, exc.line or 0, describe(exc))))
+            return Review()
+
     def _load(self) -> None:
         for path in sorted(self.folder.glob("*.po")) if self.folder.is_dir() else []:
             rel = self.config.relative(path)
             if not path.resolve().is_relative_to(self.config.locale_dir):
-                issue = Issue(rel, 0, "is a link to a file outside the locale folder: replace the link by the catalog")
-                self.failures.append(("parse", issue))
+                message = "is a link to a file outside the locale folder: replace the link by the catalog"
+                self.failures.append((Code.PARSE, Issue(rel, 0, message, domain=path.stem)))
                 continue
             try:
-                data = path.read_bytes()
-                catalog = read_catalog(path, rel, locale=None)
-            except (OSError, CarepagesError) as exc:
-                self.failures.append(_failure(path, rel, exc))
+                catalog, text = read_catalog_text(path, rel, locale=None)
+            except CatalogError as exc:
+                self.failures.append((Code(exc.code), Issue(rel, exc.line or 0, describe(exc), domain=path.stem)))
                 continue
-            self.catalogs[path.stem] = LoadedCatalog(path.stem, path, rel, catalog, data)
+            self.catalogs[path.stem] = LoadedCatalog(path.stem, path, rel, catalog, text)
 
     @property
     def expected_domains(self) -> list[str]:
@@ -218,30 +175,82 @@ class LocaleContext:
         ]
 
     def translated_entries(self) -> list[Entry]:
-        """The messages the build publishes: the ones whose content is worth comparing."""
+        """The messages the build may show: the ones whose content is worth comparing."""
         return self._translated
 
     @cached_property
     def _translated(self) -> list[Entry]:
-        """Worked out once: a dozen checks go through the translated messages."""
         return [entry for entry in self.entries if entry.translated]
 
     def is_disclaimer(self, entry: Entry) -> bool:
         return entry.msgid in self.run.disclaimer_msgids.get(entry.domain, frozenset())
 
     def message(self, domain: str, msgid: str) -> Entry | None:
-        """The active message ``msgid`` of a domain's catalog, if the catalog has it."""
+        """The active message ``msgid`` (without context) of a domain's catalog, if the catalog has it."""
         loaded = self.catalogs.get(domain)
         message = loaded.catalog.get(msgid) if loaded else None
         return Entry(domain, loaded.rel, message) if loaded and message is not None else None
 
+    def rendered(self, entry: Entry) -> tuple[Rendered, Rendered] | None:
+        """What the source text and the translation of ``entry`` render as on the page, or None.
 
-def _failure(path: Path, rel: str, exc: OSError | CarepagesError) -> tuple[str, Issue]:
-    """Classify a catalog that could not be read: not UTF-8 ("encoding"), or broken syntax ("parse")."""
-    if isinstance(exc, OSError):
-        return "parse", Issue(rel, 0, f"cannot read: {exc.strerror}: check the file's permissions")
-    try:
-        path.read_bytes().removeprefix(BOM).decode("utf-8")
-    except UnicodeDecodeError:
-        return "encoding", Issue(rel, exc.line or 0, describe(exc))
-    return "parse", Issue(rel, exc.line or 0, describe(exc))
+        None for a message the page does not show (an interface string, an entry the
+        template no longer has, one with a context): there is no rendering to judge.
+        """
+        if entry.message.context is not None:
+            return None
+        translated = self.renderings.get(entry.domain, {}).get(entry.msgid)
+        source = self.run.source_renderings.get(entry.domain, {}).get(entry.msgid)
+        return (source, translated) if source is not None and translated is not None else None
+
+    @cached_property
+    def counts(self) -> dict[str, Counts]:
+        """Completion of each domain the locale needs, as ``carepages stats`` counts it."""
+        counts: dict[str, Counts] = {}
+        for domain in self.expected_domains:
+            loaded = self.catalogs.get(domain)
+            if loaded is not None:
+                counts[domain] = count_catalog(loaded.catalog)
+            elif domain in self.run.templates:
+                counts[domain] = Counts(untranslated=sum(1 for m in self.run.templates[domain] if m.id))
+            else:
+                counts[domain] = Counts(untranslated=len({s.msgid for s in self.run.source_domains[domain].segments}))
+        return counts
+
+
+#: Per domain, per disclaimer id: the visible text chunks of each of its messages as the locale renders them.
+ExpectedDisclaimers = dict[str, dict[str, list[tuple[str, ...]]]]
+
+
+def expected_disclaimers(ctx: LocaleContext) -> ExpectedDisclaimers:
+    """What each disclaimer must show on a built page of the locale (translated messages only).
+
+    An unusable translation (missing, fuzzy, untranslated) is an error of the
+    ``disclaimer`` check and withholds the page; it is not expected here.
+    """
+    expected: ExpectedDisclaimers = {}
+    for domain, messages in ctx.run.source_domains.items():
+        rendered = ctx.renderings.get(domain, {})
+        for segment in messages.segments:
+            attribute = segment.kind in ATTRIBUTE_KINDS
+            entry = ctx.message(domain, segment.msgid) if segment.disclaimer and not attribute else None
+            if entry is None or not entry.translated or segment.msgid not in rendered:
+                continue
+            chunks = expected.setdefault(domain, {}).setdefault(segment.disclaimer or "", [])
+            if rendered[segment.msgid].chunks not in chunks:
+                chunks.append(rendered[segment.msgid].chunks)
+    return expected
+
+
+@dataclass
+class OutputContext:
+    """One locale's built output, judged against its verdict."""
+
+    run: RunContext
+    locale: str
+    verdict: LocaleVerdict
+    expected: ExpectedDisclaimers
+
+    @property
+    def config(self) -> Config:
+        return self.run.config

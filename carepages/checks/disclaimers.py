@@ -16,17 +16,13 @@ from collections.abc import Iterator
 
 from carepages.checks.catalog import excerpt
 from carepages.checks.context import LocaleContext
-from carepages.checks.registry import ERROR, Issue, register
+from carepages.checks.model import Issue
 from carepages.segments import Segment
 
 
-@register(
-    "disclaimer",
-    ERROR,
-    "A disclaimer a page must carry is missing, untranslated, fuzzy or obsolete in the locale's catalog.",
-    allowable=False,
-)
 def check_disclaimers(ctx: LocaleContext) -> Iterator[Issue]:
+    if not ctx.catalogs and not ctx.failures:
+        return  # a locale without catalogs is not translated yet (the outdated check says so once)
     for domain, disclaimer, carriers in required(ctx):
         for segment in ctx.run.disclaimer_segments(domain, disclaimer):
             problem = _state(ctx, domain, segment, carriers)
@@ -59,13 +55,13 @@ def _state(ctx: LocaleContext, domain: str, segment: Segment, carriers: str) -> 
     if loaded is None:
         if ctx.broken(domain):
             return None  # the parse or encoding error says why
-        return Issue(rel, 0, f"{name} is missing: the catalog does not exist: {update}")
+        return Issue(rel, 0, f"{name} is missing: the catalog does not exist: {update}", domain=domain)
     entry = ctx.message(domain, segment.msgid)
     if entry is None:
         if segment.msgid in loaded.catalog.obsolete:
             line = loaded.catalog.obsolete[segment.msgid].lineno or 0
-            return Issue(rel, line, f"{name} is obsolete (#~) in the catalog: {update} and check it")
-        return Issue(rel, 0, f"{name} is missing from the catalog: {excerpt(segment.msgid)}: {update}")
+            return Issue(rel, line, f"{name} is obsolete (#~) in the catalog: {update} and check it", domain=domain)
+        return Issue(rel, 0, f"{name} is missing from the catalog: {excerpt(segment.msgid)}: {update}", domain=domain)
     if entry.message.fuzzy:
         return Issue(
             rel,

@@ -1,9 +1,11 @@
 """Link targets: a translation links to exactly what its source links to.
 
-Targets are read from the rendered message (``a[href]``, ``img[src]``, also in
-raw HTML, plus URLs written as plain text), not found with a regular expression
-over the Markdown, so ``[text](url "title")``, autolinks and images all count,
-and text that merely looks like a link does not. Targets are compared as
+Targets are read from the message as the page renders it (``a[href]``,
+``img[src]``, also in raw HTML, plus URLs written as plain text), not found with a
+regular expression over the Markdown, so ``[text](url "title")``, autolinks, images
+and reference links (``[text][label]``, resolved against the page's own
+definitions) all count by the target they lead to, and text that merely looks
+like a link does not. Targets are compared as
 multisets: a translation may reorder its links (word order differs between
 languages) but not add, drop or change one. A changed link on a medical page
 may send a patient to a clinic's advertisement instead of the evidence.
@@ -15,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from carepages.checks.context import LocaleContext
-from carepages.checks.registry import ERROR, Issue, register
+from carepages.checks.model import Issue
 
 
 def multiset_difference(source: list[str], translation: list[str]) -> tuple[list[str], list[str]]:
@@ -36,25 +38,20 @@ def describe_difference(missing: list[str], added: list[str]) -> str:
     return "; ".join(parts)
 
 
-@register(
-    "links",
-    ERROR,
-    "Link or image targets in a translation differ from the source (added, removed or changed URLs).",
-)
 def check_links(ctx: LocaleContext) -> Iterator[Issue]:
-    render = ctx.run.renderer.render
     for entry in ctx.translated_entries():
-        for source, translation in entry.pairs():
-            wanted, found = render(source).links, render(translation).links
-            if wanted == found:  # the same targets in the same order (most messages: none at all)
-                continue
-            missing, added = multiset_difference(list(wanted), list(found))
-            if missing or added:
-                yield Issue(
-                    entry.path,
-                    entry.line,
-                    f"link targets differ from the source: {describe_difference(missing, added)}: "
-                    "keep every link target of the source unchanged and translate only the link text",
-                    entry,
-                )
-                break
+        rendered = ctx.rendered(entry)
+        if rendered is None:
+            continue
+        wanted, found = rendered[0].links, rendered[1].links
+        if wanted == found:  # the same targets in the same order (most messages: none at all)
+            continue
+        missing, added = multiset_difference(list(wanted), list(found))
+        if missing or added:
+            yield Issue(
+                entry.path,
+                entry.line,
+                f"link targets differ from the source: {describe_difference(missing, added)}: "
+                "keep every link target of the source unchanged and translate only the link text",
+                entry,
+            )

@@ -9,7 +9,8 @@ its own digits (Arabic-Indic ٣٫٥ for 3.5), all taken from Babel's CLDR data
 (``get_decimal_symbol``, ``get_group_symbol``, the locale's numbering systems)
 and ``unicodedata.digit``, never from a hand-written table.
 
-Numbers are read from the rendered text (so a URL's digits or a link target do
+Numbers are read from the text a reader sees of the message on its page (so a
+URL's digits, a link target, a reference label such as ``[1]`` or a list marker do
 not count), once with each convention the locale allows; the translation passes
 if any one reading matches the source.
 """
@@ -28,8 +29,8 @@ from babel.numbers import UnsupportedNumberingSystemError, format_decimal, get_d
 
 from carepages.checks.context import LocaleContext
 from carepages.checks.links import describe_difference, multiset_difference
-from carepages.checks.registry import ERROR, Issue, register
-from carepages.checks.render import BARE_URL
+from carepages.checks.model import Issue
+from carepages.render.body import BARE_URL
 
 #: Space characters a person may type where CLDR's group symbol is a (narrow) no-break space.
 _SPACES = " \u00a0\u2007\u2009\u202f"
@@ -122,18 +123,13 @@ def local_forms(source_language: str, code: str) -> str:
     return f" ({code} may write {source} as {' or '.join(local)}{digits})" if local else ""
 
 
-@register(
-    "numbers",
-    ERROR,
-    "Numbers in a translation differ from the source (the locale's own separators and digits are fine).",
-)
 def check_numbers(ctx: LocaleContext) -> Iterator[Issue]:
-    render = ctx.run.renderer.render
     hint = "keep every number of the source" + local_forms(ctx.config.source_language, ctx.locale)
     for entry in ctx.translated_entries():
         if entry.plural:
             continue  # plural forms state different numbers by design ("one day", "%(n)s days")
-        texts = [render(text).text for text in (entry.msgid, entry.strings[0])]
+        rendered = ctx.rendered(entry)
+        texts = [rendered[0].text, rendered[1].text] if rendered else [entry.msgid, entry.strings[0]]
         if not any(map(_DIGIT.search, texts)):
             continue  # no number on either side (most messages)
         source, translation = (BARE_URL.sub(" ", text) for text in texts)

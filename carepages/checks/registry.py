@@ -1,83 +1,138 @@
-"""The registry of checks: each one a small function with one signature, as in Babel's checkers.
+"""The registry of checks, in the order they run, and the runner that applies them.
 
-A check is registered with a short code, a severity and a one-line explanation
-(what ``carepages check --list`` prints). Its function takes a context and yields
-:class:`Issue` objects; the runner turns them into findings, applies translator
-``# allow:`` comments and sorts everything before printing, so a check never
-prints, never decides the exit status and never needs to know the output format.
-
-Two scopes exist: ``project`` checks run once (the templates against the source
-pages) with the run's context; ``locale`` checks run once per locale with that
-locale's context. Checks run in registration order, which the package's
-``__init__`` fixes by importing the family modules in order (the built-output
-check last, so it can say whether a locale the build left out has other errors).
+Three lists, one per scope: the project checks run once (templates against the
+source pages), the locale checks once per locale on its catalogs and its rendered
+messages, and the output checks once per locale on dist/, after the verdict. Each
+check is listed with its code, severity, one-line explanation (what ``carepages
+check --list`` prints) and what a clinic reads when it withholds a page. The
+runner turns issues into findings (a reviewer's allowance applied); it never
+applies ``--strict`` (a report does) and never decides publication (the verdict does).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection, Iterable, Iterator
 
-if TYPE_CHECKING:
-    from carepages.checks.context import Entry
+from carepages.checks import allow, built, catalog, disclaimers, links, numbers, safety, structure, wording
+from carepages.checks.context import LocaleContext, OutputContext, RunContext
+from carepages.checks.model import TEMPLATES, Check, Code, ContextT, Finding, Issue, Scope, make_finding
+from carepages.errors import Severity
 
-ERROR = "error"
-WARNING = "warning"
-#: A finding a reviewer accepted with a ``# allow:`` comment: shown and counted, never failing.
-ALLOWED = "allowed"
-
-PROJECT = "project"
-LOCALE = "locale"
-
-#: The function of a check: takes a RunContext (project scope) or a LocaleContext (locale scope).
-CheckFunc = Callable[[Any], Iterable["Issue"]]
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+_DISCLAIMER = "a medical disclaimer is missing, untranslated or out of date"
+_CATALOG = "the translation file cannot be used as it is"
 
 
-@dataclass(frozen=True)
-class Issue:
-    """What a check found, before severity and allow comments are applied.
-
-    ``entry`` is the catalog message the issue is about, when there is one: its
-    translator comments may allow the issue.
-    """
-
-    path: str
-    line: int
-    message: str
-    entry: Entry | None = None
+def _allow_comments(ctx: LocaleContext) -> Iterator[Issue]:
+    known = {check.code for check in ALL_CHECKS}
+    allowable = {check.code for check in ALL_CHECKS if check.allowable}
+    return allow.check_allow_comments(ctx, known, allowable)
 
 
-@dataclass(frozen=True)
-class Check:
-    """One registered check."""
+PROJECT_CHECKS: tuple[Check[RunContext], ...] = (
+    Check(
+        Code.TEMPLATE,
+        ERROR,
+        "A template (.pot) is missing, unreadable or out of date with the source pages (fix: carepages extract).",
+        catalog.check_templates,
+        Scope.PROJECT,
+        allowable=False,
+        reason="the translation template is out of date",
+    ),
+)
 
-    code: str
-    severity: str
-    explanation: str
-    func: CheckFunc
-    scope: str = LOCALE
-    #: Whether a translator comment ``# allow: <code>`` may accept a finding of this check.
-    allowable: bool = True
+LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
+    Check(Code.PARSE, ERROR, "A catalog (.po) cannot be read or parsed.", catalog.check_parse,
+          allowable=False, reason=_CATALOG),
+    Check(Code.ENCODING, ERROR, "A catalog is not UTF-8, or its Content-Type header declares another charset or none.",
+          catalog.check_encoding, allowable=False, reason=_CATALOG),
+    Check(Code.LANGUAGE, ERROR, "A catalog's Language header is missing or does not match its folder.",
+          catalog.check_language, allowable=False, reason=_CATALOG),
+    Check(Code.OUTDATED, ERROR,
+          "A catalog is missing or out of date with its template (fix: carepages update -l LOCALE).",
+          catalog.check_outdated, allowable=False, reason="the translation is out of date with the English page"),
+    Check(Code.DUPLICATE, ERROR, "A message is defined twice in one catalog (gettext tools keep only one).",
+          catalog.check_duplicates, allowable=False, reason=_CATALOG),
+    Check(Code.PLURAL_FORMS, ERROR, "A catalog's Plural-Forms header does not fit its locale (Babel's rule); "
+          "a warning when no message has plural forms.", catalog.check_plural_forms, allowable=False,
+          reason=_CATALOG),
+    Check(Code.REVIEW, ERROR, "The locale's review file (review.toml) cannot be read or has a bad value.",
+          catalog.check_review, allowable=False, reason="the medical review record is broken"),
+    Check(Code.DISCLAIMER, ERROR,
+          "A disclaimer a page must carry is missing, untranslated, fuzzy or obsolete in the locale's catalog.",
+          disclaimers.check_disclaimers, allowable=False, reason=_DISCLAIMER),
+    Check(Code.UNTRANSLATED, WARNING, "An ordinary message is not translated yet (the page shows the source text).",
+          catalog.check_untranslated),
+    Check(Code.FUZZY, WARNING, "An ordinary message is marked fuzzy (the page shows the source text).",
+          catalog.check_fuzzy),
+    Check(Code.THRESHOLD, WARNING, "A page is translated below the publishing threshold (counted as carepages stats "
+          "counts): the build withholds it in that locale.", catalog.check_threshold, allowable=False,
+          withholds=True),
+    Check(Code.LINKS, ERROR,
+          "Link or image targets in a translation differ from the source (added, removed or changed URLs).",
+          links.check_links),
+    Check(Code.NUMBERS, ERROR,
+          "Numbers in a translation differ from the source (the locale's own separators and digits are fine).",
+          numbers.check_numbers),
+    Check(Code.STRUCTURE, ERROR, "A line of a translation starts with Markdown block syntax its source does not "
+          "have ('#', '>', '-'): the page shows it literally.", structure.check_structure),
+    Check(Code.MARKUP, ERROR, "A translation's inline Markdown differs: unbalanced emphasis or code spans, "
+          "broken link syntax.", structure.check_markup),
+    Check(Code.HTML, ERROR, "A translation contains raw HTML that its source does not have.", structure.check_html),
+    Check(Code.CONTROL, ERROR, "A translation contains control characters (escape sequences, NUL, bell).",
+          safety.check_control),
+    Check(Code.PLACEHOLDERS, ERROR, "An interface translation's %(name)s placeholders differ from its source's.",
+          safety.check_placeholders),
+    Check(Code.IDENTICAL, WARNING, "A long text (over 20 characters, with letters) is left identical to the source.",
+          wording.check_identical),
+    Check(Code.WHITESPACE, WARNING, "Leading or trailing whitespace of a translation differs from the source.",
+          wording.check_whitespace),
+    Check(Code.PUNCTUATION, WARNING, "The sentence-ending punctuation of a translation differs from the source.",
+          wording.check_punctuation),
+    Check(Code.ALLOW, WARNING, "A '# allow:' translator comment names an unknown check, or one that cannot be "
+          "allowed.", _allow_comments, allowable=False),
+)  # fmt: skip
+
+OUTPUT_CHECKS: tuple[Check[OutputContext], ...] = (
+    Check(Code.BUILT, ERROR, "dist/ does not hold exactly the pages the verdict publishes (fix: carepages build).",
+          built.check_built, Scope.OUTPUT, allowable=False, reason="the built page is missing or out of date"),
+    Check(Code.BUILT_DISCLAIMER, ERROR,
+          "A disclaimer is absent from a built page's HTML (data-disclaimer element) or plain text.",
+          built.check_built_disclaimers, Scope.OUTPUT, allowable=False, reason=_DISCLAIMER),
+)  # fmt: skip
+
+ALL_CHECKS: tuple[Check[RunContext] | Check[LocaleContext] | Check[OutputContext], ...] = (
+    *PROJECT_CHECKS,
+    *LOCALE_CHECKS,
+    *OUTPUT_CHECKS,
+)
+CODES = frozenset(check.code for check in ALL_CHECKS)
+BY_CODE = {check.code: check for check in ALL_CHECKS}
 
 
-REGISTRY: dict[str, Check] = {}
+def run_checks(
+    scope: str, checks: Iterable[Check[ContextT]], ctx: ContextT, skip: Collection[str] = ()
+) -> list[Finding]:
+    """Run ``checks`` on one context; every issue becomes a finding, allowances applied."""
+    found = []
+    for check in checks:
+        if check.code in skip:
+            continue
+        for issue in check.func(ctx):
+            reason = None
+            if check.allowable and issue.entry is not None:
+                reason = allow.allowances(issue.entry).get(check.code)
+            found.append(make_finding(scope, check, issue, reason))
+    return found
 
 
-def register(
-    code: str, severity: str, explanation: str, *, scope: str = LOCALE, allowable: bool = True
-) -> Callable[[CheckFunc], CheckFunc]:
-    """Decorator: add a check function to :data:`REGISTRY` under ``code``."""
-
-    def decorate(func: CheckFunc) -> CheckFunc:
-        if code in REGISTRY:
-            raise ValueError(f"check code {code!r} is registered twice")
-        REGISTRY[code] = Check(code, severity, explanation, func, scope, allowable)
-        return func
-
-    return decorate
+def project_findings(run: RunContext, skip: Collection[str] = ()) -> list[Finding]:
+    return run_checks(TEMPLATES, PROJECT_CHECKS, run, skip)
 
 
-def checks(scope: str | None = None) -> list[Check]:
-    """The registered checks in registration order, optionally of one scope."""
-    return [check for check in REGISTRY.values() if scope is None or check.scope == scope]
+def locale_findings(ctx: LocaleContext, skip: Collection[str] = ()) -> list[Finding]:
+    return run_checks(ctx.locale, LOCALE_CHECKS, ctx, skip)
+
+
+def output_findings(ctx: OutputContext, skip: Collection[str] = ()) -> list[Finding]:
+    return run_checks(ctx.locale, OUTPUT_CHECKS, ctx, skip)

@@ -17,67 +17,53 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as etree
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from carepages.checks.registry import ALLOWED, ERROR, PROJECT, WARNING, Check
-from carepages.errors import Problem
+from carepages.checks.model import TEMPLATES, Check, Finding, Scope
+from carepages.errors import Severity
+from carepages.verdict import LocaleVerdict
 
-#: The scope name of the project-wide findings (templates against the source pages).
-TEMPLATES = "templates"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem, in one scope (a locale, or the templates), maybe allowed by a reviewer."""
-
-    scope: str
-    problem: Problem
-    reason: str | None = None  # the reviewer's reason, when allowed
-
-    @property
-    def sort_key(self) -> tuple[str, int, str, str, str]:
-        p = self.problem
-        return (p.path, p.line, p.code, p.message, self.scope)
-
-    def format(self) -> str:
-        text = self.problem.format()
-        return f"{text} (allowed: {self.reason})" if self.reason is not None else text
-
-    def as_dict(self) -> dict[str, object]:
-        p = self.problem
-        return {
-            "scope": self.scope,
-            "path": p.path,
-            "line": p.line,
-            "severity": p.severity,
-            "code": p.code,
-            "message": p.message,
-            "allowed_reason": self.reason,
-        }
+ERROR, WARNING, ALLOWED = Severity.ERROR, Severity.WARNING, Severity.ALLOWED
+AnyCheck = Check[Any]
 
 
 @dataclass(frozen=True)
 class Report:
-    """Everything a run found, and what the summary says about each scope."""
+    """Everything a run found, and the verdict of each locale it checked.
+
+    ``findings`` are as the checks made them; under ``strict`` a warning is shown and
+    counted as an error (:meth:`Finding.strict`), which changes the exit status, never
+    the verdict (what ``build`` publishes).
+    """
 
     scopes: tuple[str, ...]  # TEMPLATES, then the locales checked, in configured order
     findings: tuple[Finding, ...]
-    checks: tuple[Check, ...]
+    checks: tuple[AnyCheck, ...]
     strict: bool = False
+    verdicts: tuple[LocaleVerdict, ...] = ()
+
+    @property
+    def shown(self) -> tuple[Finding, ...]:
+        """The findings as reported: under ``--strict``, warnings are errors."""
+        return tuple(f.strict() for f in self.findings) if self.strict else self.findings
 
     def counts(self, scope: str) -> Counter[str]:
-        return Counter(f.problem.severity for f in self.findings if f.scope == scope)
+        return Counter(f.problem.severity for f in self.shown if f.scope == scope)
 
     def passed(self, scope: str) -> bool:
         return not self.counts(scope)[ERROR]
 
     @property
     def failed(self) -> bool:
-        return any(f.problem.severity == ERROR for f in self.findings)
+        return any(f.problem.severity == ERROR for f in self.shown)
 
     def totals(self) -> Counter[str]:
-        return Counter(f.problem.severity for f in self.findings)
+        return Counter(f.problem.severity for f in self.shown)
+
+    def verdict(self, locale: str) -> LocaleVerdict | None:
+        return next((verdict for verdict in self.verdicts if verdict.locale == locale), None)
 
 
 def plural(count: int, word: str) -> str:
@@ -88,29 +74,46 @@ def describe_counts(counts: Counter[str]) -> str:
     return f"{plural(counts[ERROR], 'error')}, {plural(counts[WARNING], 'warning')}, {counts[ALLOWED]} allowed"
 
 
+def publication(verdict: LocaleVerdict | None) -> str:
+    """What the verdict publishes of a locale, in words: the same answer the build acts on."""
+    if verdict is None:
+        return "not assessed"
+    if verdict.reasons:
+        return "withheld: " + "; ".join(verdict.reasons)
+    published, total = len(verdict.published_pages), len(verdict.pages)
+    text = f"{published} of {total} page{'s' if total != 1 else ''} publishable"
+    withheld = [f"{page.page} ({'; '.join(page.reasons)})" for page in verdict.withheld_pages]
+    return text + (": withheld " + ", ".join(withheld) if withheld else "")
+
+
 def summary_lines(report: Report) -> list[str]:
     """One line per scope and a total: what a person reads first in a CI log."""
     lines = []
     for scope in report.scopes:
         counts = report.counts(scope)
         if scope == TEMPLATES:
-            verdict = "out of date" if counts[ERROR] else "up to date"
+            state = "out of date" if counts[ERROR] else "up to date"
         else:
-            verdict = "publishable" if report.passed(scope) else "not publishable"
-        lines.append(f"{scope}: {verdict} ({describe_counts(counts)})")
+            state = publication(report.verdict(scope))
+        lines.append(f"{scope}: {state} ({describe_counts(counts)})")
     locales = [scope for scope in report.scopes if scope != TEMPLATES]
-    passing = sum(1 for scope in locales if report.passed(scope))
+    whole = sum(1 for scope in locales if (v := report.verdict(scope)) is not None and not v.withheld_pages)
     status = "failed" if report.failed else "passed"
     strict = " (strict: warnings count as errors)" if report.strict else ""
     lines.append(
         f"carepages check: {status}{strict}: {describe_counts(report.totals())}; "
-        f"{passing} of {len(locales)} locale{'s' if len(locales) != 1 else ''} publishable"
+        f"{whole} of {len(locales)} locale{'s' if len(locales) != 1 else ''} publishable in full"
     )
     return lines
 
 
+def format_findings(report: Report) -> str:
+    """The findings alone, one GNU-style line each (``check -q``): nothing when there are none."""
+    return "".join(f.format() + "\n" for f in report.shown)
+
+
 def format_text(report: Report) -> str:
-    return "\n".join([*(f.format() for f in report.findings), *summary_lines(report)]) + "\n"
+    return "\n".join([*(f.format() for f in report.shown), *summary_lines(report)]) + "\n"
 
 
 def format_json(report: Report) -> str:
@@ -118,14 +121,16 @@ def format_json(report: Report) -> str:
     for scope in report.scopes:
         counts = report.counts(scope)
         entry: dict[str, object] = {"errors": counts[ERROR], "warnings": counts[WARNING], "allowed": counts[ALLOWED]}
-        if scope != TEMPLATES:
-            entry["publishable"] = report.passed(scope)
+        verdict = report.verdict(scope)
+        if verdict is not None:
+            entry["published_pages"] = list(verdict.published_pages)
+            entry["verdict"] = verdict.as_dict()
         summary[scope] = entry
     data = {
         "passed": not report.failed,
         "strict": report.strict,
         "summary": summary,
-        "findings": [f.as_dict() for f in report.findings],
+        "findings": [f.as_dict() for f in report.shown],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -145,7 +150,7 @@ GITHUB_LEVELS = {ERROR: "error", WARNING: "warning", ALLOWED: "notice"}
 
 def format_github(report: Report) -> str:
     lines = []
-    for finding in report.findings:
+    for finding in report.shown:
         p = finding.problem
         properties = [f"file={_escape_property(p.path)}"]
         if p.line:
@@ -163,9 +168,9 @@ def format_junit(report: Report) -> str:
     for scope in report.scopes:
         suite = etree.SubElement(root, "testsuite", name=f"carepages check: {scope}")
         failures = 0
-        cases = [c for c in report.checks if (c.scope == PROJECT) == (scope == TEMPLATES)]
+        cases = [c for c in report.checks if (c.scope == Scope.PROJECT) == (scope == TEMPLATES)]
         for check in cases:
-            failures += _junit_case(suite, scope, check, [f for f in report.findings if f.scope == scope])
+            failures += _junit_case(suite, scope, check, [f for f in report.shown if f.scope == scope])
         suite.set("tests", str(len(cases)))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
@@ -179,7 +184,7 @@ def format_junit(report: Report) -> str:
     return etree.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _junit_case(suite: etree.Element, scope: str, check: Check, findings: list[Finding]) -> int:
+def _junit_case(suite: etree.Element, scope: str, check: AnyCheck, findings: list[Finding]) -> int:
     """Add one test case; return 1 if it fails (any error of this check in this scope)."""
     case = etree.SubElement(suite, "testcase", classname=f"carepages.{scope}", name=check.code)
     mine = [f for f in findings if f.problem.code == check.code]
@@ -202,13 +207,13 @@ FORMATS: dict[str, Callable[[Report], str]] = {
 }
 
 
-def format_check_list(checks: list[Check]) -> str:
+def format_check_list(checks: Sequence[AnyCheck]) -> str:
     """The table ``carepages check --list`` prints: code, severity, explanation."""
     width = max(len(check.code) for check in checks)
     lines = []
     for check in checks:
         note = "" if check.allowable else " [cannot be allowed]"
-        lines.append(f"{check.code.ljust(width)}  {check.severity:<7}  {check.explanation}{note}")
+        lines.append(f"{check.code.ljust(width)}  {check.severity!s:<7}  {check.explanation}{note}")
     lines.append("")
     lines.append("A reviewer accepts a finding for one message with a translator comment in the PO file:")
     lines.append("    # allow: CODE[, CODE...] -- reason")

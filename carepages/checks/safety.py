@@ -6,20 +6,20 @@
 * ``placeholders`` -- an interface string (``ui``) whose ``%(name)s`` placeholders
   differ from its source's, or with a stray ``%`` (write ``%%``): the page templates
   format every interface string with ``%``, so the build cannot use it and shows the
-  source text instead (see :func:`carepages.translate.ui_mo_bytes`).
+  source text instead (see :func:`carepages.ui.ui_mo_bytes`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from carepages.catalogs import UI_DOMAIN
 from carepages.checks.context import LocaleContext
-from carepages.checks.registry import ERROR, Issue, register
-from carepages.extract import UI_DOMAIN
-from carepages.translate import format_names, without_controls
+from carepages.checks.model import Issue
+from carepages.segments import without_controls
+from carepages.ui import format_names
 
 
-@register("control", ERROR, "A translation contains control characters (escape sequences, NUL, bell).")
 def check_control(ctx: LocaleContext) -> Iterator[Issue]:
     for entry in ctx.translated_entries():
         dirty = [text for text in entry.strings if without_controls(text) != text]
@@ -34,11 +34,6 @@ def check_control(ctx: LocaleContext) -> Iterator[Issue]:
             )
 
 
-@register(
-    "placeholders",
-    ERROR,
-    "An interface translation's %(name)s placeholders differ from its source's (the build shows the source).",
-)
 def check_placeholders(ctx: LocaleContext) -> Iterator[Issue]:
     for entry in ctx.translated_entries():
         if entry.domain != UI_DOMAIN:

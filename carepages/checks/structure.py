@@ -1,15 +1,18 @@
-"""Markdown structure: a translation keeps its source's blocks, inline markup and (lack of) HTML.
+"""Markdown structure: a translation renders in its block as its source does.
 
-Both texts are rendered with the Python-Markdown configuration the build uses
-(:mod:`carepages.checks.render`), then compared as trees:
+A translation replaces its source block's inline Markdown, so it can never turn a
+paragraph into a heading or a list; these checks compare what the page really shows
+of the two (:mod:`carepages.render.body`):
 
-* ``structure`` -- the block-level elements: a paragraph whose translation starts
-  with ``# ``, ``- ``, ``1. `` or ``> `` would become a heading, list or quote;
+* ``structure`` -- a line of the translation starts with block syntax its source
+  does not have (``# ``, ``> ``, ``- ``, ``* ``, ``+ ``): inside the block it shows as
+  those characters, literally. A number at the start (``1. Gün``) is ordinary text
+  in many languages and is not flagged;
 * ``markup`` -- the counts of emphasis, strong, code, link and image elements, and
-  Markdown characters (``*``, ``_``, `````, ``](``) left over as visible text,
-  which is what an unclosed emphasis or a broken ``[text] (url)`` link turns into;
-* ``html`` -- raw HTML that the source message does not have (the build escapes
-  it, so the reader would see the tags as text).
+  Markdown characters (``*``, ``_``, `````, ``](``) left over as visible text, which
+  is what an unclosed emphasis or a broken ``[text] (url)`` link turns into;
+* ``html`` -- raw HTML that the source message does not have: the build escapes it,
+  so the reader would see the tags as text.
 
 The interface strings of the page templates (the ``ui`` domain) are plain text put
 in by Jinja, not Markdown, so ``structure`` and ``markup`` leave them alone.
@@ -17,25 +20,17 @@ in by Jinja, not Markdown, so ``structure`` and ``markup`` leave them alone.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 
+from carepages.catalogs import UI_DOMAIN
 from carepages.checks.context import LocaleContext
-from carepages.checks.registry import ERROR, Issue, register
-from carepages.checks.render import INLINE_TAGS, Rendered
-from carepages.extract import UI_DOMAIN
+from carepages.checks.model import Issue
+from carepages.render.body import INLINE_TAGS, Rendered
+from carepages.segments import ATTRIBUTE_KINDS, kind_of
+from carepages.translate import raw_tags
 
-BLOCK_NAMES = {
-    "p": "a paragraph",
-    "ul": "a list",
-    "ol": "a numbered list",
-    "blockquote": "a quote",
-    "pre": "a code block",
-    "table": "a table",
-    "hr": "a horizontal rule",
-    "div": "a note box",
-    **{f"h{level}": "a heading" for level in range(1, 7)},
-}
 INLINE_NAMES = {
     "em": "emphasis (*…*)",
     "strong": "strong text (**…**)",
@@ -43,37 +38,33 @@ INLINE_NAMES = {
     "a": "link ([…](…))",
     "img": "image (![…](…))",
 }
-#: Markdown characters that show as text when their markup is broken.
-LEFTOVERS = ("*", "_", "`", "](")
+#: Markdown characters that show as text when their markup is broken (``][`` and ``]:``: a reference
+#: link or definition the page does not have).
+LEFTOVERS = ("*", "_", "`", "](", "][", "]:")
+#: Block syntax at the start of a line: a heading, a quote, a bullet.
+_BLOCK_MARK = re.compile(r"^[ \t]*(#{1,6}(?=\s)|>|[-*+](?=\s))", re.MULTILINE)
+_MARK_NAMES = {"#": "a heading mark '#'", ">": "a quote mark '>'", "-": "a bullet '-'", "*": "a bullet '*'"}
 
 
-def block_name(blocks: tuple[str, ...]) -> str:
-    names = [BLOCK_NAMES.get(tag, f"<{tag}>") for tag in blocks]
-    return " followed by ".join(names) if names else "nothing"
+def block_marks(text: str) -> Counter[str]:
+    """The block syntax that starts lines of a message, by kind ('#', '>', '-', '*', '+')."""
+    return Counter(match.group(1)[0] for match in _BLOCK_MARK.finditer(text))
 
 
-@register(
-    "structure",
-    ERROR,
-    "A translation changes the Markdown block (a paragraph turned into a heading, list, quote or code).",
-)
 def check_structure(ctx: LocaleContext) -> Iterator[Issue]:
-    render = ctx.run.renderer.render
     for entry in ctx.translated_entries():
-        if entry.domain == UI_DOMAIN:
+        if entry.domain == UI_DOMAIN or ctx.rendered(entry) is None:
             continue
-        for source, translation in entry.pairs():
-            before, after = render(source).blocks, render(translation).blocks
-            if before and before != after:
-                yield Issue(
-                    entry.path,
-                    entry.line,
-                    f"the translation renders as {block_name(after)}, the source as {block_name(before)}: "
-                    "do not start a line with '#', '-', '*', '+', '>', '1.' or four spaces "
-                    "(or put a backslash before that character)",
-                    entry,
-                )
-                break
+        extra = block_marks(entry.strings[0]) - block_marks(entry.msgid)
+        if extra:
+            marks = ", ".join(_MARK_NAMES.get(mark, f"'{mark}'") for mark in sorted(extra))
+            yield Issue(
+                entry.path,
+                entry.line,
+                f"a line of the translation starts with {marks}, which the source does not have: the page shows "
+                "it as a character, not as Markdown; remove it (or put a backslash before it)",
+                entry,
+            )
 
 
 def markup_changes(source: Rendered, translation: Rendered) -> list[str]:
@@ -91,45 +82,36 @@ def markup_changes(source: Rendered, translation: Rendered) -> list[str]:
     return changes
 
 
-@register(
-    "markup",
-    ERROR,
-    "A translation's inline Markdown differs: unbalanced emphasis or code spans, broken link syntax.",
-)
 def check_markup(ctx: LocaleContext) -> Iterator[Issue]:
-    render = ctx.run.renderer.render
     for entry in ctx.translated_entries():
-        if entry.domain == UI_DOMAIN:
+        rendered = ctx.rendered(entry)
+        if rendered is None or entry.domain == UI_DOMAIN:
             continue
-        for source, translation in entry.pairs():
-            changes = markup_changes(render(source), render(translation))
-            if changes:
-                yield Issue(
-                    entry.path,
-                    entry.line,
-                    "Markdown markup differs from the source: "
-                    + "; ".join(changes)
-                    + ": pair every *, **, _ and ` as in the source and write links as [text](target)",
-                    entry,
-                )
-                break
+        changes = markup_changes(*rendered)
+        if changes:
+            yield Issue(
+                entry.path,
+                entry.line,
+                "Markdown markup differs from the source: "
+                + "; ".join(changes)
+                + ": pair every *, **, _ and ` as in the source and write links as [text](target)",
+                entry,
+            )
 
 
-@register("html", ERROR, "A translation contains raw HTML that its source does not have.")
 def check_html(ctx: LocaleContext) -> Iterator[Issue]:
-    render = ctx.run.renderer.render
+    """Raw tags the build refuses (escapes to text): as the page's lookup refused them, or, for text that
+    is not Markdown (interface strings, a page's title and description), every tag its source lacks."""
     for entry in ctx.translated_entries():
-        for source, translation in entry.pairs():
-            if not render(translation).raw_html:
-                continue  # nothing extra can be in it (most messages)
-            extra = Counter(render(translation).raw_html) - Counter(render(source).raw_html)
-            if extra:
-                tags = ", ".join(f"<{tag}>" if tag != "comment" else "<!-- -->" for tag in sorted(extra))
-                yield Issue(
-                    entry.path,
-                    entry.line,
-                    f"raw HTML in the translation that the source does not have: {tags}: remove it "
-                    "(write *emphasis* or **strong** in Markdown; the build would show the tags as text)",
-                    entry,
-                )
-                break
+        if ctx.rendered(entry) is not None and kind_of(list(entry.message.auto_comments)) not in ATTRIBUTE_KINDS:
+            refused = ctx.refused.get(entry.domain, {}).get(entry.msgid, [])
+        else:
+            refused = [tag for source, text in entry.pairs() for tag in (raw_tags(text) - raw_tags(source)).elements()]
+        if refused:
+            yield Issue(
+                entry.path,
+                entry.line,
+                f"raw HTML in the translation that the source does not have: {', '.join(sorted(set(refused)))}: "
+                "remove it (write *emphasis* or **strong** in Markdown; the page would show the tags as text)",
+                entry,
+            )

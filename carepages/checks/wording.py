@@ -17,8 +17,8 @@ import unicodedata
 from collections.abc import Iterator
 
 from carepages.checks.context import LocaleContext
-from carepages.checks.registry import WARNING, Issue, register
-from carepages.checks.render import INVISIBLE
+from carepages.checks.model import Entry, Issue
+from carepages.segments import INVISIBLE
 
 IDENTICAL_MIN_LENGTH = 20
 
@@ -63,7 +63,6 @@ def _edges(text: str) -> tuple[str, str]:
     return text[:start], text[end:]
 
 
-@register("identical", WARNING, "A long text (over 20 characters, with letters) is left identical to the source.")
 def check_identical(ctx: LocaleContext) -> Iterator[Issue]:
     for entry in ctx.translated_entries():
         for source, translation in entry.pairs():
@@ -82,7 +81,6 @@ def check_identical(ctx: LocaleContext) -> Iterator[Issue]:
                 break
 
 
-@register("whitespace", WARNING, "Leading or trailing whitespace of a translation differs from the source.")
 def check_whitespace(ctx: LocaleContext) -> Iterator[Issue]:
     for entry in ctx.translated_entries():
         for source, translation in entry.pairs():
@@ -97,12 +95,16 @@ def check_whitespace(ctx: LocaleContext) -> Iterator[Issue]:
                 break
 
 
-@register("punctuation", WARNING, "The sentence-ending punctuation of a translation differs from the source.")
+def _visible_pairs(ctx: LocaleContext, entry: Entry) -> list[tuple[str, str]]:
+    """(source, translation) as a reader sees them: the page's rendering, or the text (interface strings)."""
+    rendered = ctx.rendered(entry)
+    return [(rendered[0].text, rendered[1].text)] if rendered else entry.pairs()
+
+
 def check_punctuation(ctx: LocaleContext) -> Iterator[Issue]:
-    render = ctx.run.renderer.render
     for entry in ctx.translated_entries():
-        for source, translation in entry.pairs():
-            before, after = end_mark(render(source).text), end_mark(render(translation).text)
+        for source, translation in _visible_pairs(ctx, entry):
+            before, after = end_mark(source), end_mark(translation)
             if before != after:
                 yield Issue(
                     entry.path,

@@ -19,25 +19,16 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import nh3
 from babel import Locale
 from babel.core import get_locale_identifier, parse_locale
 from babel.dates import format_date
-from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from carepages.catalogs import new_template
 from carepages.config import Config
-from carepages.extract import UI_DOMAIN
-from carepages.markdown_ext import Handler, PageParser
-from carepages.pages import Page
-from carepages.translate import UiTranslations
-
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+from carepages.ui import TEMPLATES_DIR, UiTranslations
 
 #: Scripts are forbidden outright; only the inline stylesheet and local images may load.
 CSP = Markup("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'")
@@ -45,10 +36,11 @@ CSP = Markup("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data
 #: What Markdown in this dialect produces, and nothing else.
 ALLOWED_TAGS = frozenset(
     {"h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "blockquote", "div", "pre", "code"}
-    | {"table", "thead", "tbody", "tr", "th", "td", "a", "strong", "em", "img", "sup", "sub"}
+    | {"table", "thead", "tbody", "tr", "th", "td", "a", "strong", "em", "img", "sup", "sub", "span"}
 )
 ALLOWED_ATTRIBUTES: Mapping[str, set[str]] = {
-    "*": {"data-disclaimer"},
+    # lang and dir: a block left in the source language says so (carepages.markdown_ext).
+    "*": {"data-disclaimer", "lang", "dir"},
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
@@ -64,7 +56,6 @@ URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # nh3 writes attributes double-quoted with '"' escaped, so this reads its output reliably.
 _IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]*\ssrc=")(?:[^>]*\salt="(?P<alt>[^"]*)")?[^>]*>')
 _LEADING_H1 = re.compile(r"\A\s*(<h1\b[^>]*>.*?</h1>)\s*", re.DOTALL)
-_BABEL_EXTRACT_OPTIONS = {"trim_blocks": "true", "lstrip_blocks": "true", "silent": "false"}
 
 
 def make_environment() -> Environment:
@@ -151,15 +142,11 @@ class PageView:
     source_name: str
     draft: bool = False
     fallback: bool = False
+    #: How much of the page is shown in the source language, as the locale writes a percentage ("12 %").
+    open_share: str = ""
     last_reviewed: str = ""
     reviewer: str = ""
     reviewed_on: str = ""
-
-
-def markdown_html(parser: PageParser, page: Page, source_lines: list[str], handler: Handler | None) -> str:
-    """A page body (or the shared disclaimers) as sanitised HTML, translations put in by ``handler``."""
-    html, _ = parser.convert(page.body, page.rel, page.body_line, source_lines, handler)
-    return sanitize(html)
 
 
 def split_heading(body: str, title: str) -> tuple[Markup, Markup]:
@@ -227,13 +214,15 @@ class IndexPage:
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """One locale on the index: published with its pages, or left out with the reasons."""
+    """One locale on the index: its published pages and withheld ones, or why it is left out whole."""
 
     lang: Language
     percent: str
     review: str
     pages: tuple[IndexPage, ...] = ()
     reasons: tuple[str, ...] = ()
+    #: (page title in the source language, why it is withheld in this locale)
+    withheld: tuple[tuple[str, str], ...] = ()
 
 
 def render_index(env: Environment, config: Config, published: list[IndexEntry], left_out: list[IndexEntry]) -> str:
@@ -247,33 +236,3 @@ def render_index(env: Environment, config: Config, published: list[IndexEntry], 
         left_out=left_out,
         threshold=f"{config.publish_threshold:g} %",
     )
-
-
-# -- the interface strings' template ------------------------------------------------------
-
-
-def ui_messages() -> list[tuple[str, str, int, list[str]]]:
-    """``(msgid, template, line, translator comments)`` for every interface string, in file order."""
-    found = []
-    for filename, lineno, message, comments, _context in extract_from_dir(
-        TEMPLATES_DIR,
-        method_map=[("**.html", "jinja2.ext:babel_extract")],
-        options_map={"**.html": _BABEL_EXTRACT_OPTIONS},
-        comment_tags=("Translators:",),
-        strip_comment_tags=True,
-    ):
-        if isinstance(message, str) and message:
-            found.append((message, f"templates/{Path(filename).as_posix()}", lineno, list(comments)))
-    return found
-
-
-def ui_template(config: Config) -> Catalog:
-    """``locale/templates/ui.pot``: the page templates' interface strings, deterministic."""
-    catalog = new_template(config, UI_DOMAIN, "the page templates")
-    catalog.header_comment = (
-        f"# Translation template for the interface strings of the built pages ({config.project_name}).\n"
-        "# Written by 'carepages extract' from the page templates: do not edit by hand."
-    )
-    for msgid, filename, lineno, comments in ui_messages():
-        catalog.add(msgid, locations=[(filename, lineno)], auto_comments=comments)
-    return catalog

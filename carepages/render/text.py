@@ -32,10 +32,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 from wcwidth import wcswidth, wcwidth
+
+from carepages.htmltree import Node, parse
 
 #: The words the renderer writes itself, in English; ``labels`` overrides any of them.
 DEFAULT_LABELS: Mapping[str, str] = {
@@ -47,9 +48,6 @@ DEFAULT_LABELS: Mapping[str, str] = {
 #: Whitespace as HTML defines it: a no-break space (U+00A0) or ideographic space is not in it.
 _HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
-_VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-)
 _INLINE = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "img", "ins", "kbd", "mark"}
     | {"q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr"}
@@ -176,52 +174,6 @@ def _wrapped(text: str, width: int, initial_indent: str, subsequent_indent: str)
 
 
 # --------------------------------------------------------------------------- parsing
-
-
-@dataclass
-class Node:
-    """An element of the fragment: its tag, attributes and children (nodes or text)."""
-
-    tag: str
-    attrs: dict[str, str] = field(default_factory=dict)
-    children: list[Node | str] = field(default_factory=list)
-
-
-class _TreeBuilder(HTMLParser):
-    """Build a :class:`Node` tree; an end tag closes everything opened after its start tag."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#root")
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {name: value or "" for name, value in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in _VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in _VOID:
-            self.stack.pop()
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def parse(fragment: str) -> Node:
-    """The tree of an HTML fragment, under a ``#root`` node; stray end tags are ignored."""
-    builder = _TreeBuilder()
-    builder.feed(fragment)
-    builder.close()
-    return builder.root
 
 
 def _elements(node: Node, *tags: str) -> list[Node]:

@@ -1,13 +1,13 @@
 """Regenerate the catalogs of tests/data/build/project (run by hand after changing its source).
 
-    /tmp/venv/bin/python tests/data/build/make_fixture.py
+    .venv/bin/python tests/data/build/make_fixture.py
 
 Catalogs are never written by hand: this runs ``extract`` and ``update`` on the
 fixture project, then fills each msgstr through carepages' own catalog code. The
 German translation is reviewed; the Arabic and Chinese ones are drafts, and the
 Chinese one leaves one paragraph untranslated, so its pages show the fallback notice.
 After running it, regenerate the golden files with
-``CAREPAGES_UPDATE_GOLDEN=1 /tmp/venv/bin/pytest tests/test_build_golden.py``.
+``CAREPAGES_UPDATE_GOLDEN=1 scripts/test tests/test_build_golden.py``.
 """
 
 # Translations use their languages' own punctuation (fullwidth, typographic quotes).
@@ -29,6 +29,7 @@ PROJECT = Path(__file__).parent / "project"
 #: The interface strings of the page templates, for every locale the tests and the project ship.
 UI: dict[str, dict[str, str]] = {
     "de": {
+        "%(share)s of this page is not yet translated and is shown in %(language)s.": "Ein Teil dieser Seite (%(share)s) ist noch nicht übersetzt und wird auf %(language)s angezeigt.",
         "About this translation": "Über diese Übersetzung",
         "This translation has not yet been reviewed by a medical translator.": (
             "Diese Übersetzung wurde noch nicht von einer medizinischen Fachübersetzerin "
@@ -46,6 +47,7 @@ UI: dict[str, dict[str, str]] = {
         "Languages": "Sprachen",
     },
     "es": {
+        "%(share)s of this page is not yet translated and is shown in %(language)s.": "Una parte de esta página (%(share)s) aún no está traducida y se muestra en %(language)s.",
         "About this translation": "Acerca de esta traducción",
         "This translation has not yet been reviewed by a medical translator.": (
             "Esta traducción todavía no ha sido revisada por un traductor médico."
@@ -62,6 +64,7 @@ UI: dict[str, dict[str, str]] = {
         "Languages": "Idiomas",
     },
     "fr": {
+        "%(share)s of this page is not yet translated and is shown in %(language)s.": "Une partie de cette page (%(share)s) n’est pas encore traduite et s’affiche en %(language)s.",
         "About this translation": "À propos de cette traduction",
         "This translation has not yet been reviewed by a medical translator.": (
             "Cette traduction n’a pas encore été relue par un traducteur médical."
@@ -78,6 +81,7 @@ UI: dict[str, dict[str, str]] = {
         "Languages": "Langues",
     },
     "pt_BR": {
+        "%(share)s of this page is not yet translated and is shown in %(language)s.": "Uma parte desta página (%(share)s) ainda não foi traduzida e aparece em %(language)s.",
         "About this translation": "Sobre esta tradução",
         "This translation has not yet been reviewed by a medical translator.": (
             "Esta tradução ainda não foi revisada por um tradutor médico."
@@ -94,6 +98,7 @@ UI: dict[str, dict[str, str]] = {
         "Languages": "Idiomas",
     },
     "ar": {
+        "%(share)s of this page is not yet translated and is shown in %(language)s.": "جزء من هذه الصفحة (%(share)s) لم يُترجم بعد ويظهر باللغة %(language)s.",
         "About this translation": "حول هذه الترجمة",
         "This translation has not yet been reviewed by a medical translator.": "لم يراجع مترجم طبي هذه الترجمة بعد.",
         "Parts of this page are not yet translated and are shown in %(language)s.": (
@@ -108,6 +113,7 @@ UI: dict[str, dict[str, str]] = {
         "Languages": "اللغات",
     },
     "zh_CN": {
+        "%(share)s of this page is not yet translated and is shown in %(language)s.": "本页有一部分内容（%(share)s）尚未翻译，以%(language)s显示。",
         "About this translation": "关于本译文",
         "This translation has not yet been reviewed by a medical translator.": "本译文尚未经过医学翻译人员审校。",
         "Parts of this page are not yet translated and are shown in %(language)s.": (

@@ -1,0 +1,108 @@
+"""What the last build (or check) worked out, kept outside the project and reused by key.
+
+Per locale: the assessment (verdict, findings, what each disclaimer must show)
+under the locale's key, and per published page the files it made under the page's
+key. ``build`` reuses both when the keys match; ``check`` reuses the assessment, so
+checking right after a build re-reads no catalog and renders nothing.
+
+The cache lives in the user's cache folder (``$CAREPAGES_CACHE_DIR``, else
+``$XDG_CACHE_HOME/carepages``, else ``~/.cache/carepages``), one file per project,
+never in the project or in dist/: a cache that a commit or a download could carry
+could claim that a page passed the gate. A missing, old or damaged cache only means
+doing the work again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from carepages.assess import Assessment
+from carepages.build.keys import CACHE_FORMAT
+from carepages.config import Config
+from carepages.fsutil import write_if_changed
+
+#: A file's (size, sha256), as the manifest lists it.
+FileInfo = tuple[int, str]
+
+
+def cache_root() -> Path:
+    """The user's cache folder for carepages."""
+    explicit = os.environ.get("CAREPAGES_CACHE_DIR", "").strip()
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "carepages"
+
+
+def cache_file(config: Config) -> Path:
+    """One file per project (by the project folder's path) and per dist folder."""
+    name = hashlib.sha256(f"{config.root}\0{config.dist_dir}".encode()).hexdigest()[:24]
+    return cache_root() / f"{name}.json"
+
+
+@dataclass
+class PageEntry:
+    """One page of one locale as the last build wrote it."""
+
+    key: str
+    title: str
+    files: dict[str, FileInfo] = field(default_factory=dict)
+
+
+@dataclass
+class LocaleEntry:
+    """One locale as the last build (or check) left it."""
+
+    key: str
+    assessment: Assessment
+    pages: dict[str, PageEntry] = field(default_factory=dict)
+    bundle: dict[str, FileInfo] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "assessment": self.assessment.as_dict(),
+            "pages": {
+                name: {
+                    "key": page.key,
+                    "title": page.title,
+                    "files": {r: list(i) for r, i in sorted(page.files.items())},
+                }
+                for name, page in self.pages.items()
+            },
+            "bundle": {rel: list(info) for rel, info in self.bundle.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, locale: str, data: dict[str, Any]) -> LocaleEntry:
+        pages = {
+            name: PageEntry(page["key"], page["title"], {r: (int(s), str(h)) for r, (s, h) in page["files"].items()})
+            for name, page in data["pages"].items()
+        }
+        bundle = {rel: (int(size), str(sha)) for rel, (size, sha) in data["bundle"].items()}
+        return cls(data["key"], Assessment.from_dict(locale, data["assessment"]), pages, bundle)
+
+
+def read_cache(config: Config) -> dict[str, LocaleEntry]:
+    """The last run's entries by locale; anything unreadable counts as no cache."""
+    try:
+        data = json.loads(cache_file(config).read_text(encoding="utf-8"))
+        if data.get("format") != CACHE_FORMAT:
+            return {}
+        return {locale: LocaleEntry.from_dict(locale, entry) for locale, entry in data["locales"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return {}
+
+
+def write_cache(config: Config, entries: dict[str, LocaleEntry]) -> None:
+    """Keep this run's entries for the next one (a cache folder that cannot be written is no error)."""
+    data = {"format": CACHE_FORMAT, "locales": {code: entry.as_dict() for code, entry in entries.items()}}
+    payload = (json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    with contextlib.suppress(OSError):
+        write_if_changed(cache_file(config), payload)

@@ -1,0 +1,123 @@
+"""The files that describe a build: the per-locale bundles, ``index.html`` and ``manifest.json``.
+
+All three are made from the verdicts and the files the build recorded, never by
+reading dist/ back, and are byte-identical for identical inputs: zip entries carry
+a fixed timestamp and order, JSON keys are sorted, and nothing depends on the time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import carepages
+from carepages.build.cache import FileInfo, LocaleEntry
+from carepages.build.dist import file_info
+from carepages.build.summary import NOT_BUILT
+from carepages.config import Config
+from carepages.extract import Sources
+from carepages.render.html import IndexEntry, IndexPage, language, make_environment, render_index
+from carepages.review import REVIEWED, SOURCE, Review
+
+MANIFEST_NAME = "manifest.json"
+INDEX_NAME = "index.html"
+#: Zip entries carry this timestamp (the earliest a zip can hold), so bundles are byte-identical.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class BundleJob:
+    """``downloads/<lang>.zip`` of these pages (source order), read from the staging folder."""
+
+    locale: str
+    staging: Path
+    pages: tuple[str, ...]
+
+
+def write_bundle(job: BundleJob) -> tuple[str, FileInfo]:
+    """Zip a locale's pages, HTML then text, with fixed metadata; return its path and (size, sha256)."""
+    rel = f"downloads/{job.locale}.zip"
+    target = job.staging / rel
+    target.parent.mkdir(exist_ok=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for name in job.pages:
+            for suffix in ("html", "txt"):
+                member = f"{job.locale}/{name}.{suffix}"
+                info = zipfile.ZipInfo(member, date_time=ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3  # Unix, whatever the platform, so the bytes do not depend on it
+                info.external_attr = 0o644 << 16
+                bundle.writestr(info, (job.staging / member).read_bytes())
+    return rel, file_info(target.read_bytes())
+
+
+def index_html(config: Config, sources: Sources, order: Sequence[str], entries: dict[str, LocaleEntry]) -> bytes:
+    """``dist/index.html``: each published locale with its pages, and what is withheld and why."""
+    titles = {messages.domain: messages.page.meta.title for messages in sources.pages}
+    shown, left = [], []
+    for code in order:
+        entry = entries.get(code)
+        if entry is None:
+            left.append(IndexEntry(language(code), "?", "", reasons=(NOT_BUILT,)))
+            continue
+        verdict = entry.assessment.verdict
+        percent = f"{verdict.counts.percent:.1f} %" if code != config.source_language else "100.0 %"
+        if not verdict.published:
+            reasons = verdict.reasons or ("no page is ready yet",)
+            left.append(IndexEntry(language(code), percent, "", reasons=reasons))
+            continue
+        pages = tuple(IndexPage(name, entry.pages[name].title) for name in verdict.published_pages)
+        withheld = tuple((titles.get(page.page, page.page), "; ".join(page.reasons)) for page in verdict.withheld_pages)
+        shown.append(IndexEntry(language(code), percent, review_text(verdict.review), pages, withheld=withheld))
+    return render_index(make_environment(), config, shown, left).encode("utf-8")
+
+
+def review_text(review: Review) -> str:
+    if review.status == SOURCE:
+        return "source text"
+    if review.status == REVIEWED and review.reviewed_on:
+        return f"reviewed by {review.reviewer} on {review.reviewed_on.isoformat()}"
+    return "draft: not yet reviewed by a medical translator"
+
+
+def manifest_json(
+    config: Config, order: Sequence[str], entries: dict[str, LocaleEntry], files: dict[str, FileInfo]
+) -> bytes:
+    """``dist/manifest.json``: every file with size and sha256, and each locale's verdict, page by page."""
+    locales: dict[str, Any] = {}
+    for code in order:
+        entry = entries.get(code)
+        locales[code] = entry.assessment.verdict.as_dict() if entry else {"published": False, "reasons": [NOT_BUILT]}
+    manifest: dict[str, Any] = {
+        "generator": f"carepages {carepages.__version__}",
+        "project": config.project_name,
+        "source_language": config.source_language,
+        "publish_threshold": config.publish_threshold,
+        "locales": locales,
+        "files": {rel: {"size": size, "sha256": sha} for rel, (size, sha) in sorted(files.items())},
+    }
+    revision = source_revision(config.root)
+    if revision:
+        manifest["source_revision"] = revision
+    return json_bytes(manifest)
+
+
+def json_bytes(data: object) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def source_revision(root: Path) -> str | None:
+    """``git rev-parse HEAD`` when the project is in a git checkout; None otherwise."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    revision = done.stdout.strip()
+    return revision if done.returncode == 0 and revision else None

@@ -1,0 +1,300 @@
+"""One build, step by step: lock, recover, assess, plan, render, publish, swap.
+
+1. **Assess.** Every selected locale's key (:mod:`carepages.build.keys`) is looked
+   up in the cache; a locale whose inputs changed is assessed in the workers
+   (:func:`carepages.assess.assess_locale`: read, render, check, decide), keeping
+   each page's draft in the work folder.
+2. **Plan.** A page is published where its locale's verdict publishes it; its
+   language switcher names exactly those locales. A page whose key (its locale's,
+   plus that list) is unchanged and whose previous files are still byte for byte
+   what the build recorded is reused; every other published page is rendered.
+3. **Publish.** Pages, bundles, ``index.html`` and ``manifest.json`` go to a staging
+   folder that replaces dist/ whole; when nothing changed, dist/ is not touched.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from concurrent.futures import Future, as_completed
+from pathlib import Path
+
+from carepages.assess import Assessment, load_run
+from carepages.build.cache import FileInfo, LocaleEntry, PageEntry, read_cache, write_cache
+from carepages.build.dist import build_lock, file_info, make_folder, recover, reuse, swap_in
+from carepages.build.keys import locale_key, page_key, source_key
+from carepages.build.outputs import INDEX_NAME, MANIFEST_NAME, BundleJob, index_html, manifest_json
+from carepages.build.summary import BuildSummary, LocaleOutcome, Progress
+from carepages.build.worker import Rendered, RenderJob, assess_task, bundle_task, init_worker, render_task
+from carepages.config import Config
+from carepages.errors import CarepagesError, Severity
+from carepages.parallel import Runner, available_cores
+
+#: Pages per render task: enough tasks per worker that none idles at the end, few enough to stay cheap.
+TASKS_PER_WORKER = 4
+
+
+def run_build(
+    config: Config,
+    locales: list[str] | None = None,
+    *,
+    strict: bool = False,
+    jobs: int | None = None,
+    progress: bool = False,
+) -> BuildSummary:
+    """Build dist/ (see the module docstring); return what was done, for the report."""
+    if jobs is not None and jobs < 1:
+        raise CarepagesError(f"--jobs must be at least 1, not {jobs}", hint="use -j 1 to build in one process")
+    selected = config.select_locales(locales, allow_source=True)
+    if config.dist_dir.exists() and not config.dist_dir.is_dir():
+        raise CarepagesError(
+            "exists and is not a folder: the build would replace it",
+            path=config.relative(config.dist_dir),
+            hint="move the file away, or set tool.carepages.dist_dir to another folder",
+        )
+    reporter = Progress(progress)
+    with build_lock(config, reporter):
+        recover(config.dist_dir)
+        return Build(config, selected, strict, jobs or available_cores(), reporter).run()
+
+
+class Build:
+    """One build; small steps, the state lives here."""
+
+    def __init__(self, config: Config, selected: list[str], strict: bool, jobs: int, progress: Progress) -> None:
+        self.config = config
+        self.dist = config.dist_dir
+        self.order = [config.source_language, *config.locales]
+        self.selected = {config.source_language, *selected}
+        self.strict = strict
+        self.jobs = jobs
+        self.progress = progress
+        self.previous = read_cache(config)
+        self.entries: dict[str, LocaleEntry] = {}
+        self.drafted: set[str] = set()  # locales whose drafts this build made (in the work folder)
+        self.rendered: Counter[str] = Counter()
+        self.work = make_folder(self.dist, "work")
+        self.run_ctx = load_run(config)
+        self._runner: Runner | None = None
+
+    def run(self) -> BuildSummary:
+        try:
+            base = source_key(self.config)
+            keys = {code: locale_key(self.config, base, code) for code in self.order if code in self.selected}
+            self.decide(keys)
+            switchers = self.switchers()
+            jobs, reused = self.plan(keys, switchers)
+            return self.publish(jobs, reused)
+        finally:
+            if self._runner is not None:
+                self._runner.close()
+            shutil.rmtree(self.work, ignore_errors=True)
+
+    def runner(self) -> Runner:
+        if self._runner is None:
+            self._runner = Runner(self.jobs, init_worker, (self.run_ctx, self.work))
+        return self._runner
+
+    # step 1: the verdicts
+
+    def decide(self, keys: dict[str, str]) -> None:
+        """Every locale's assessment: from the cache when its inputs did not change, else assessed now."""
+        for code in self.order:
+            entry = self.previous.get(code)
+            if entry is None:
+                continue
+            if code not in self.selected:
+                self.entries[code] = entry  # -l: left as the last build made it
+            elif entry.key == keys[code]:
+                self.entries[code] = LocaleEntry(keys[code], entry.assessment, dict(entry.pages), dict(entry.bundle))
+        self.assess([code for code in self.order if code in self.selected and code not in self.entries], keys)
+
+    def assess(self, codes: list[str], keys: dict[str, str]) -> None:
+        if not codes:
+            return
+        self.progress.note(f"assessing {len(codes)} locale(s)")
+        for assessment in self.runner().run(assess_task, codes):
+            code = assessment.locale
+            previous = self.entries.get(code) or self.previous.get(code)
+            pages = dict(previous.pages) if previous else {}
+            self.entries[code] = LocaleEntry(keys[code], assessment, pages, dict(previous.bundle) if previous else {})
+            self.drafted.add(code)
+            verdict = assessment.verdict
+            self.progress.note(f"{code}: {len(verdict.published_pages)} of {len(verdict.pages)} page(s) publishable")
+
+    def switchers(self) -> dict[str, tuple[str, ...]]:
+        """Per page, the locales that publish it, in configuration order: what its language switcher names."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for code in self.order:
+            entry = self.entries.get(code)
+            for page in entry.assessment.verdict.published_pages if entry else ():
+                found[page].append(code)
+        return {page: tuple(codes) for page, codes in found.items()}
+
+    # step 2: what to render
+
+    def plan(
+        self, keys: dict[str, str], switchers: dict[str, tuple[str, ...]]
+    ) -> tuple[list[RenderJob], dict[str, list[str]]]:
+        """Render jobs for the pages whose key changed; the pages that can be reused, per locale."""
+        wanted: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
+        reused: dict[str, list[str]] = {}
+        totals = {m.domain: len({s.msgid for s in m.segments}) for m in self.run_ctx.sources.pages}
+        for code in self.order:
+            entry = self.entries.get(code)
+            if entry is None:
+                continue
+            for page in entry.assessment.verdict.published_pages:
+                previous = entry.pages.get(page)
+                key = page_key(keys[code], page, switchers[page]) if code in self.selected else ""
+                if previous is not None and (code not in self.selected or previous.key == key):
+                    reused.setdefault(code, []).append(page)
+                else:
+                    wanted.setdefault(code, []).append((page, switchers[page], totals[page]))
+                    entry.pages[page] = PageEntry(key, "")
+        self.assess([code for code in wanted if code not in self.drafted], keys)
+        return [self.job(code, pages) for code, pages in wanted.items() for pages in self.chunks(pages)], reused
+
+    def chunks(self, pages: list[tuple[str, tuple[str, ...], int]]) -> Iterable[list[tuple[str, tuple[str, ...], int]]]:
+        """Pages in tasks of a size that keeps every worker busy to the end."""
+        total_pages = len(self.run_ctx.sources.pages) * max(len(self.selected), 1)
+        size = max(1, -(-total_pages // (TASKS_PER_WORKER * self.jobs))) if self.jobs > 1 else len(pages)
+        return (pages[start : start + size] for start in range(0, len(pages), max(size, 1)))
+
+    def job(self, code: str, pages: list[tuple[str, tuple[str, ...], int]]) -> RenderJob:
+        assessment: Assessment = self.entries[code].assessment
+        return RenderJob(code, assessment.verdict, assessment.ui_mo, tuple(pages), Path())
+
+    # step 3: write and swap
+
+    def publish(self, jobs: list[RenderJob], reused: dict[str, list[str]]) -> BuildSummary:
+        if not jobs and self.unchanged(reused):
+            self.progress.note("nothing changed")
+            write_cache(self.config, self.entries)
+            return self.summary(changed=False)
+        staging = make_folder(self.dist, "staging")
+        try:
+            stale = self.reuse(staging, reused)
+            if stale:  # a previous file changed since the build that made it: render those pages again
+                jobs = [*jobs, *self.stale_jobs(stale)]
+            self.render(jobs, staging)
+            self.bundle(staging)
+            files = self.files()
+            index = index_html(self.config, self.run_ctx.sources, self.order, self.entries)
+            (staging / INDEX_NAME).write_bytes(index)
+            files[INDEX_NAME] = file_info(index)
+            (staging / MANIFEST_NAME).write_bytes(manifest_json(self.config, self.order, self.entries, files))
+            swap_in(staging, self.dist)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        write_cache(self.config, self.entries)
+        return self.summary(changed=True)
+
+    def reuse(self, staging: Path, reused: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Link the reusable pages from the previous dist/; return the ones whose files changed."""
+        stale: dict[str, list[str]] = {}
+        for code, pages in reused.items():
+            for page in pages:
+                files = self.entries[code].pages[page].files
+                if not files or not all(reuse(self.dist / rel, staging / rel, info) for rel, info in files.items()):
+                    stale.setdefault(code, []).append(page)
+        return stale
+
+    def stale_jobs(self, stale: dict[str, list[str]]) -> list[RenderJob]:
+        switchers = self.switchers()
+        totals = {m.domain: len({s.msgid for s in m.segments}) for m in self.run_ctx.sources.pages}
+        keys = {code: self.entries[code].key for code in stale}
+        self.assess([code for code in stale if code not in self.drafted], keys)
+        jobs = []
+        for code, pages in stale.items():
+            wanted = [(page, switchers[page], totals[page]) for page in pages]
+            jobs += [self.job(code, chunk) for chunk in self.chunks(wanted)]
+        return jobs
+
+    def render(self, jobs: list[RenderJob], staging: Path) -> None:
+        if not jobs:
+            return
+        self.progress.note(f"rendering {sum(len(job.pages) for job in jobs)} page(s)")
+        placed = [RenderJob(job.locale, job.verdict, job.ui_mo, job.pages, staging) for job in jobs]
+        for done in self.runner().run(render_task, placed):
+            self.record(done)
+
+    def record(self, done: Rendered) -> None:
+        entry = self.entries[done.locale]
+        for page, (title, files) in done.pages.items():
+            entry.pages[page] = PageEntry(entry.pages[page].key, title, files)
+            self.rendered[done.locale] += 1
+        entry.bundle = {}  # its pages changed: the bundle is made again
+
+    def bundle(self, staging: Path) -> None:
+        """Each published locale's zip: the previous one when none of its pages changed, else made anew."""
+        futures: list[Future[tuple[str, tuple[str, FileInfo]]]] = []
+        for code in self.order:
+            entry = self.entries.get(code)
+            if entry is None or not entry.assessment.verdict.published:
+                continue
+            pages = entry.assessment.verdict.published_pages
+            entry.pages = {page: entry.pages[page] for page in pages}
+            if entry.bundle and all(reuse(self.dist / r, staging / r, i) for r, i in entry.bundle.items()):
+                continue
+            futures.append(self.runner().start(bundle_task, BundleJob(code, staging, pages)))
+        for future in as_completed(futures):
+            code, (rel, info) = future.result()
+            self.entries[code].bundle = {rel: info}
+
+    def files(self) -> dict[str, FileInfo]:
+        """Every file of the new dist/ but the index and manifest, with size and sha256."""
+        files: dict[str, FileInfo] = {}
+        for code in self.order:
+            entry = self.entries.get(code)
+            if entry is None or not entry.assessment.verdict.published:
+                continue
+            for page in entry.assessment.verdict.published_pages:
+                files.update(entry.pages[page].files)
+            files.update(entry.bundle)
+        return files
+
+    def unchanged(self, reused: dict[str, list[str]]) -> bool:
+        """True when dist/ already holds exactly this build, file for file (then it is not touched)."""
+        if any(entry.bundle == {} for entry in self.entries.values() if entry.assessment.verdict.published):
+            return False
+        files = self.files()
+        index = index_html(self.config, self.run_ctx.sources, self.order, self.entries)
+        files[INDEX_NAME] = file_info(index)
+        manifest = manifest_json(self.config, self.order, self.entries, files)
+        try:
+            if (self.dist / MANIFEST_NAME).read_bytes() != manifest:
+                return False
+            present = {p.relative_to(self.dist).as_posix() for p in self.dist.rglob("*") if p.is_file()}
+        except OSError:
+            return False
+        if present != {*files, MANIFEST_NAME}:
+            return False
+        return all(_info_of(self.dist / rel) == tuple(info) for rel, info in files.items())
+
+    def summary(self, changed: bool) -> BuildSummary:
+        outcomes = []
+        for code in self.order:
+            entry = self.entries.get(code)
+            verdict = entry.assessment.verdict if entry else None
+            rendered = self.rendered[code]
+            published = len(verdict.published_pages) if verdict else 0
+            outcomes.append(LocaleOutcome(verdict, code, rendered, published - rendered, code in self.selected))
+        return BuildSummary(self.config.relative(self.dist), tuple(outcomes), self.strict, changed, self.errors())
+
+    def errors(self) -> int:
+        """Error findings behind this build's verdicts (the project's and the selected locales')."""
+        findings = [*self.run_ctx.project_findings]
+        for code in self.selected:
+            entry = self.entries.get(code)
+            findings += entry.assessment.findings if entry else []
+        return sum(1 for finding in findings if finding.severity == Severity.ERROR)
+
+
+def _info_of(path: Path) -> FileInfo | None:
+    try:
+        return file_info(path.read_bytes())
+    except OSError:
+        return None

@@ -1,0 +1,93 @@
+"""A build's work in a worker process: assess a locale (keeping drafts), render pages, zip bundles.
+
+Each process holds one :class:`~carepages.markdown_ext.PageParser` (which keeps every
+page's block parse for the next locale) and one template environment, set up once
+by :func:`init_worker`; tasks pass only names and paths, and results stream to the
+build's work and staging folders on disk, not back through the pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from carepages.assess import Assessment, assess_locale, draft_path
+from carepages.build.cache import FileInfo
+from carepages.build.dist import file_info
+from carepages.build.outputs import BundleJob, write_bundle
+from carepages.catalogs import DISCLAIMERS_DOMAIN
+from carepages.checks.context import RunContext
+from carepages.markdown_ext import PageParser
+from carepages.parallel import STATE, guarded
+from carepages.render import page as page_renderer
+from carepages.render.body import Draft
+from carepages.render.html import alternates
+from carepages.verdict import LocaleVerdict
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Render some published pages of one locale into the staging folder.
+
+    ``pages`` holds, per page, its name, the locales its switcher names, and its message count.
+    """
+
+    locale: str
+    verdict: LocaleVerdict
+    ui_mo: bytes
+    pages: tuple[tuple[str, tuple[str, ...], int], ...]
+    staging: Path
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a render job wrote: per page its title and files."""
+
+    locale: str
+    pages: dict[str, tuple[str, dict[str, FileInfo]]]
+
+
+def init_worker(run: RunContext, work: Path) -> None:
+    STATE.clear()
+    STATE.update(run=run, work=work, parser=PageParser(keep_blocks=True))
+
+
+def drafts_folder(work: Path, locale: str) -> Path:
+    return work / "drafts" / locale
+
+
+@guarded
+def assess_task(locale: str) -> Assessment:
+    """Assess one locale, keeping each page's draft in the work folder."""
+    work: Path = STATE["work"]
+    return assess_locale(STATE["run"], locale, STATE["parser"], drafts_folder(work, locale))
+
+
+@guarded
+def render_task(job: RenderJob) -> Rendered:
+    """Wrap drafts into pages: HTML and plain text, straight to the staging folder."""
+    run: RunContext = STATE["run"]
+    drafts = drafts_folder(STATE["work"], job.locale)
+    frame = page_renderer.Frame.make(
+        run.config, job.locale, job.verdict.review, job.ui_mo, Draft.load(draft_path(drafts, DISCLAIMERS_DOMAIN))
+    )
+    domains = run.source_domains
+    out: dict[str, tuple[str, dict[str, FileInfo]]] = {}
+    folder = job.staging / job.locale
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, published_in, total in job.pages:
+        draft = Draft.load(draft_path(drafts, name))
+        switcher = alternates(name, job.locale, published_in)
+        document, text = page_renderer.render(frame, domains[name].page, draft, total, switcher)
+        files = {}
+        for suffix, data in (("html", document.encode("utf-8")), ("txt", text.encode("utf-8"))):
+            rel = f"{job.locale}/{name}.{suffix}"
+            (job.staging / rel).write_bytes(data)
+            files[rel] = file_info(data)
+        out[name] = (draft.title, files)
+    return Rendered(job.locale, out)
+
+
+@guarded
+def bundle_task(job: BundleJob) -> tuple[str, tuple[str, FileInfo]]:
+    return job.locale, write_bundle(job)

@@ -1,0 +1,136 @@
+"""``carepages check``: the CI gate. It reports the verdict the build acts on, and proves dist/ follows it.
+
+The run, in order: parse the sources and templates once and run the project checks;
+for each locale take its assessment (:func:`carepages.assess.assess_locale`: the
+catalogs read once, every page rendered as the build renders it, the checks, the
+verdict), from the cache when the locale's inputs are those of the last build or
+check, else made now, in worker processes when there are several locales; then run
+the output checks on dist/ against each verdict. Findings are sorted and printed in
+the chosen format, with each locale's verdict.
+
+Exit status: 0 without errors, 1 with any error, 2 for a usage or configuration
+problem (an unconfigured locale, a broken source page). ``build --strict`` fails
+exactly when this command, without ``--strict``, fails.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from carepages.assess import Assessment, assess_locale, load_run
+from carepages.build.cache import LocaleEntry, read_cache, write_cache
+from carepages.build.keys import locale_key, source_key
+from carepages.checks.context import OutputContext, RunContext
+from carepages.checks.model import TEMPLATES, Finding
+from carepages.checks.registry import ALL_CHECKS, OUTPUT_CHECKS, output_findings
+from carepages.checks.report import FORMATS, Report, format_check_list, format_findings
+from carepages.config import Config
+from carepages.errors import EXIT_FAILED, EXIT_OK, CarepagesError
+from carepages.markdown_ext import PageParser
+from carepages.parallel import STATE, Runner, available_cores, guarded
+
+
+def run_check(
+    config: Config,
+    locales: list[str] | None = None,
+    *,
+    strict: bool = False,
+    output: str = "text",
+    list_checks: bool = False,
+    skip: Iterable[str] = (),
+    stream: TextIO | None = None,
+    jobs: int | None = None,
+    quiet: bool = False,
+) -> int:
+    """Check the project (or only ``locales``), print the findings, and return the exit status.
+
+    ``skip`` names checks of the built output not to run (the pre-commit hook skips
+    them: a translator's machine may have no dist/); it is said on stderr, never silent.
+    ``quiet`` prints the findings alone, without the summary (text format only).
+    """
+    out = stream or sys.stdout
+    if list_checks:
+        out.write(format_check_list(ALL_CHECKS))
+        return EXIT_OK
+    if output not in FORMATS:
+        raise CarepagesError(f"unknown output format {output!r}", hint="use one of " + ", ".join(FORMATS))
+    skipped = validate_skip(skip)
+    report = collect(config, locales, strict=strict, skip=skipped, jobs=jobs)
+    out.write(format_findings(report) if quiet and output == "text" else FORMATS[output](report))
+    if skipped:
+        print(f"carepages check: skipped checks: {', '.join(sorted(skipped))}", file=sys.stderr)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def validate_skip(skip: Iterable[str]) -> frozenset[str]:
+    """Only checks of the built output may be skipped: the others decide what is published."""
+    skipped = frozenset(skip)
+    known = {check.code for check in ALL_CHECKS}
+    skippable = {check.code for check in OUTPUT_CHECKS}
+    for code in sorted(skipped):
+        if code not in known:
+            raise CarepagesError(f"--skip: unknown check {code!r}", hint="see 'carepages check --list'")
+        if code not in skippable:
+            raise CarepagesError(
+                f"--skip: {code!r} cannot be skipped: it decides what the build publishes",
+                hint="only the checks of built output can be skipped: " + ", ".join(sorted(skippable)),
+            )
+    return skipped
+
+
+def collect(
+    config: Config,
+    locales: list[str] | None = None,
+    *,
+    strict: bool = False,
+    skip: frozenset[str] = frozenset(),
+    jobs: int | None = None,
+) -> Report:
+    """Run every check (but the skipped output checks) and return the report (no printing)."""
+    selected = config.select_locales(locales)
+    run = load_run(config)
+    assessments = assess(run, selected, jobs or available_cores())
+    findings: list[Finding] = list(run.project_findings)
+    for locale in selected:
+        assessment = assessments[locale]
+        findings += assessment.findings
+        findings += output_findings(OutputContext(run, locale, assessment.verdict, assessment.expected), skip)
+    findings.sort(key=lambda finding: finding.sort_key)
+    verdicts = tuple(assessments[locale].verdict for locale in selected)
+    return Report((TEMPLATES, *selected), tuple(findings), ALL_CHECKS, strict, verdicts)
+
+
+def assess(run: RunContext, selected: list[str], jobs: int) -> dict[str, Assessment]:
+    """Each locale's assessment: the last build's (or check's) when its inputs are unchanged, else made now."""
+    config = run.config
+    base = source_key(config)
+    keys = {locale: locale_key(config, base, locale) for locale in selected}
+    cached = read_cache(config)
+    found = {
+        locale: cached[locale].assessment
+        for locale in selected
+        if locale in cached and cached[locale].key == keys[locale]
+    }
+    todo = [locale for locale in selected if locale not in found]
+    if todo:
+        with Runner(min(jobs, len(todo)), init_worker, (run,)) as runner:
+            for assessment in runner.run(assess_task, todo):
+                found[assessment.locale] = assessment
+        for locale in todo:
+            previous = cached.get(locale)
+            pages, bundle = (previous.pages, previous.bundle) if previous else ({}, {})
+            cached[locale] = LocaleEntry(keys[locale], found[locale], pages, bundle)
+        write_cache(config, cached)
+    return found
+
+
+def init_worker(run: RunContext) -> None:
+    STATE.clear()
+    STATE.update(run=run, parser=PageParser(keep_blocks=True))
+
+
+@guarded
+def assess_task(locale: str) -> Assessment:
+    return assess_locale(STATE["run"], locale, STATE["parser"])

@@ -1,0 +1,242 @@
+"""A page body rendered with its translations, and what a reader sees of each message in it.
+
+This is the one rendering path for translations. The build writes the HTML it
+returns; the checks compare, message by message, what the same conversion made of
+the source text and of the translation (:class:`Rendered`), so a finding about a
+link, a number or markup describes the page a patient gets, reference links and
+all, never a second rendering that might differ from it.
+
+Each message is rendered where it stands: its translation replaces the source
+block's inline Markdown (see :mod:`carepages.markdown_ext`), so block structure
+always comes from the source. What a message rendered as is read from the finished
+element tree (after inline parsing, before serialisation), through the same stash
+Python-Markdown uses for raw HTML and entities.
+"""
+
+from __future__ import annotations
+
+import html
+import marshal
+import re
+import xml.etree.ElementTree as etree
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown import util
+
+from carepages.htmltree import parse
+from carepages.markdown_ext import Handler, PageParser, Placement
+from carepages.pages import Page
+from carepages.render.html import sanitize
+
+#: Inline elements whose counts must survive translation.
+INLINE_TAGS = ("em", "strong", "code", "a", "img")
+#: Inline elements Python-Markdown makes inside a block's text (anything else is a nested block).
+_INLINE = frozenset({*INLINE_TAGS, "br", "span", "sup", "sub", "b", "i", "small", "abbr", "del", "ins", "mark"})
+#: A URL written as plain text (Python-Markdown does not link these, but a reader copies them).
+BARE_URL = re.compile(r"\b(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s<>\"']+")
+_URL_TAIL = ".,;:!?)]}'\"\u00bb\u201d\u2019"  # closing punctuation after a URL in a sentence
+_STASH = re.compile(f"{util.STX}[^{util.ETX}]*{util.ETX}")
+_TAG_NAME = re.compile(r"^<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)")
+_DECLARATION = re.compile(r"^<([!?][A-Za-z\[]*)")  # <![CDATA[ ... ]]>, <!DOCTYPE ...>, <?php ... ?>
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What one message looks like on the page."""
+
+    inline: tuple[tuple[str, int], ...]  # (tag, count) for INLINE_TAGS, in that order
+    links: tuple[str, ...]  # a[href], img[src] (also in raw HTML) and bare URLs, in order
+    raw_html: tuple[str, ...]  # tag names of raw HTML passed through (entities excluded)
+    text: str  # the visible text
+    prose: str  # the visible text outside code spans, with bare URLs removed
+    chunks: tuple[str, ...]  # the visible text split at element boundaries, in order
+
+    def count(self, tag: str) -> int:
+        return dict(self.inline).get(tag, 0)
+
+
+NO_INLINE = tuple((tag, 0) for tag in INLINE_TAGS)
+
+
+def plain_rendering(text: str) -> Rendered:
+    """What a reader sees of plain text (an attribute value, a text without markup): the text itself."""
+    return Rendered(
+        inline=NO_INLINE,
+        links=tuple(bare_urls([text])),
+        raw_html=(),
+        text=text,
+        prose=BARE_URL.sub(" ", text).strip(),
+        chunks=(text,) if text.strip() else (),
+    )
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One page's content in one locale, as the verdict's rendering made it, before the frame is put around it.
+
+    ``open_messages`` counts the page's messages a reader sees in the source language.
+    """
+
+    page: str
+    title: str
+    description: str
+    body: str
+    open_messages: int = 0
+
+    def save(self, path: Path) -> None:
+        """Written to the build's work folder: results stream to disk, not through the process pool."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(marshal.dumps((self.page, self.title, self.description, self.body, self.open_messages)))
+
+    @classmethod
+    def load(cls, path: Path) -> Draft:
+        return cls(*marshal.loads(path.read_bytes()))
+
+
+@dataclass(frozen=True)
+class Body:
+    """A page body as sanitised HTML, with what each of its messages rendered as (by msgid)."""
+
+    html: str
+    messages: dict[str, Rendered]
+
+
+def render_body(
+    parser: PageParser,
+    page: Page,
+    handler: Handler | None,
+    *,
+    summarise: bool = True,
+    fallback: dict[str, str] | None = None,
+) -> Body:
+    """Convert a page body with ``handler`` putting translations in; summarise each message.
+
+    ``summarise`` is false where nobody compares messages (the source language's pages);
+    ``fallback`` marks blocks left in the source language (``lang``, ``dir``).
+    """
+    html_text, conversion = parser.convert(page.body, page.rel, page.body_line, [], handler, fallback)
+    messages: dict[str, Rendered] = {}
+    if summarise:
+        stash = [item for item in parser.md.htmlStash.rawHtmlBlocks if isinstance(item, str)]
+        for placement in conversion.placements:
+            if placement.segment.msgid not in messages:
+                messages[placement.segment.msgid] = summarise_placement(placement, stash)
+    return Body(sanitize(html_text), messages)
+
+
+def summarise_placement(placement: Placement, stash: list[str]) -> Rendered:
+    """What one placed message rendered as: an attribute's text, or a block's inline content."""
+    if placement.attribute is not None:
+        return plain_rendering(placement.element.get(placement.attribute, ""))
+    return summarise(placement.element, stash)
+
+
+def summarise(element: etree.Element, stash: list[str]) -> Rendered:
+    """Reduce a block's inline content (not its nested blocks) to what the checks compare."""
+    walker = _TextWalker(stash)
+    walker.walk(element, in_link=False, in_code=False, top=True)
+    links = [*walker.links, *_raw_urls(walker.raw), *bare_urls(walker.plain)]
+    return Rendered(
+        inline=tuple((tag, walker.counts[tag]) for tag in INLINE_TAGS),
+        links=tuple(links),
+        raw_html=tuple(name for item in walker.raw if (name := _raw_tag(item))),
+        text="".join(walker.text).strip(),
+        prose=BARE_URL.sub(" ", "".join(walker.prose)).strip(),
+        chunks=tuple(chunk for chunk in walker.chunks if chunk.strip()),
+    )
+
+
+class _TextWalker:
+    """Collects visible text (stash placeholders resolved) and link targets in document order."""
+
+    def __init__(self, stash: list[str]) -> None:
+        self.stash = stash
+        self.text: list[str] = []
+        self.prose: list[str] = []  # outside code
+        self.plain: list[str] = []  # outside links, for bare URLs
+        self.chunks: list[str] = [""]
+        self.links: list[str] = []
+        self.raw: list[str] = []  # raw HTML met in this block
+        self.counts: Counter[str] = Counter()
+
+    def walk(self, element: etree.Element, in_link: bool, in_code: bool, top: bool = False) -> None:
+        """Visit ``element``'s inline content; a child's tail is in ``element``'s context."""
+        if not top:
+            self.counts[element.tag] += 1
+        if element.tag == "a" and element.get("href"):
+            self.links.append(element.get("href", ""))
+        if element.tag == "img" and element.get("src"):
+            self.links.append(element.get("src", ""))
+        in_link = in_link or element.tag == "a"
+        in_code = in_code or element.tag in {"code", "pre"}
+        self.add(element.text, in_link, in_code)
+        for child in element:
+            if child.tag not in _INLINE:
+                break  # a nested block (a list inside a list item) is a message of its own
+            self.boundary()
+            self.walk(child, in_link, in_code)
+            self.boundary()
+            self.add(child.tail, in_link, in_code)
+
+    def boundary(self) -> None:
+        """Start a new chunk: a renderer may put markers or references between elements."""
+        if self.chunks[-1]:
+            self.chunks.append("")
+
+    def add(self, text: str | None, in_link: bool, in_code: bool) -> None:
+        for piece in self._pieces(text or ""):
+            if piece is None:
+                self.boundary()
+                continue
+            self.text.append(piece)
+            self.chunks[-1] += piece
+            if not in_code:
+                self.prose.append(piece)
+            if not in_link:
+                self.plain.append(piece)
+
+    def _pieces(self, text: str) -> list[str | None]:
+        """Split at stash placeholders: an entity becomes its character, raw HTML a boundary (None)."""
+        if util.STX not in text:
+            return [text]
+        pieces: list[str | None] = []
+        position = 0
+        for match in _STASH.finditer(text):
+            pieces.append(text[position : match.start()])
+            index = util.HTML_PLACEHOLDER_RE.match(match.group(0))
+            number = int(index.group(1)) if index else -1
+            raw = self.stash[number] if 0 <= number < len(self.stash) else ""
+            if raw.startswith("&"):
+                pieces.append(html.unescape(raw))
+            else:
+                self.raw.append(raw)
+                pieces.append(None)
+            position = match.end()
+        pieces.append(text[position:])
+        return pieces
+
+
+def _raw_tag(item: str) -> str | None:
+    """The tag name of a piece of raw HTML (``comment`` for a comment), None for an entity."""
+    stripped = item.strip()
+    if stripped.startswith("<!--"):
+        return "comment"
+    match = _TAG_NAME.match(stripped) or _DECLARATION.match(stripped)
+    return match.group(1).lower() if match else None
+
+
+def _raw_urls(raw: list[str]) -> list[str]:
+    """The href and src values inside the raw HTML of a message (its source's own tags)."""
+    urls = []
+    for item in raw:
+        if item.lstrip().startswith("<"):
+            for node in parse(item).iter():
+                urls += [value for name, value in node.attrs.items() if name in {"href", "src"} and value]
+    return urls
+
+
+def bare_urls(texts: list[str]) -> list[str]:
+    """URLs written as plain text, without the punctuation that ends the sentence around them."""
+    return [match.group(0).rstrip(_URL_TAIL) for match in BARE_URL.finditer("".join(texts))]
