@@ -83,7 +83,7 @@ PROSE_KINDS = frozenset(
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _AUTOLINK = re.compile(r"<[a-z][a-z0-9+.-]*:[^>\s]*>", re.IGNORECASE)
 _BARE_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
-_CITATION = re.compile(r"\s*\[\d+(?:\s*[,–-]\s*\d+)*\]")
+_CITATION = re.compile("\\s*\\[\\d+(?:\\s*[,\u2013-]\\s*\\d+)*\\]")
 _MARKUP = re.compile(r"[*_`]")
 
 #: The grade measured for each page in this run, for the terminal summary.
@@ -152,11 +152,7 @@ def sources_section(body: str) -> tuple[list[str], list[str]]:
     match = re.search(rf"^## {SOURCES_HEADING}\s*$", body, re.MULTILINE)
     if match is None:
         return body.splitlines(), []
-    references = [
-        line
-        for line in body[match.end() :].splitlines()
-        if re.match(r"^\d+\.\s+\S", line)
-    ]
+    references = [line for line in body[match.end() :].splitlines() if re.match(r"^\d+\.\s+\S", line)]
     return body[: match.start()].splitlines(), references
 
 
