@@ -25,3 +25,16 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(DATA / "project", root)
     monkeypatch.chdir(root)
     return root
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Show the reading grade measured for each English page (tests/test_content.py), even with -q."""
+    from content_helpers import GRADES, MAX_GRADE
+
+    if not GRADES:
+        return
+    terminalreporter.write_sep("-", f"reading grade of the English pages (Flesch-Kincaid, at most {MAX_GRADE:g})")
+    for name in sorted(GRADES):
+        grade, words = GRADES[name]
+        verdict = "ok" if grade <= MAX_GRADE else "TOO HARD"
+        terminalreporter.write_line(f"source/{name + '.md':<24} grade {grade:4.1f}  {words:5d} words  {verdict}")
