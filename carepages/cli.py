@@ -188,13 +188,16 @@ def _add_catalog_commands(sub: Subparsers) -> None:
 def _add_build_command(sub: Subparsers) -> None:
     build = sub.add_parser(
         "build",
-        help="render every published locale's pages into dist/",
+        help="render every published page of every locale into dist/",
         description="Render HTML and plain-text pages, the index, the manifest and per-locale bundles "
-        "into the dist folder. Locales below the publishing threshold, or with any disclaimer missing, "
-        "untranslated or fuzzy, are left out and the build says why.",
+        "into the dist folder, exactly as the verdict publishes them: a page with an error in its "
+        "translation, or translated below the publishing threshold, is withheld in that locale (a "
+        "locale whole when the error is in what every page shows), and the build says why.",
     )
     _add_locales(build)
-    build.add_argument("--strict", action="store_true", help="fail (exit 1) if any locale is left out")
+    build.add_argument(
+        "--strict", action="store_true", help="fail (exit 1) when carepages check would fail: on any error"
+    )
     build.add_argument(
         "-j", "--jobs", type=int, default=None, metavar="N", help="parallel workers (default: available cores)"
     )

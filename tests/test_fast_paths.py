@@ -26,7 +26,7 @@ from carepages.catalogs import po_path, read_catalog, render_catalog
 from carepages.config import load_config
 from carepages.gate import collect
 from carepages.markdown_ext import MARKDOWN_EXTENSIONS, PageParser
-from carepages.render import text
+from carepages.render import wrap
 from carepages.render.body import plain_rendering
 from carepages.segments import is_plain, is_translatable, to_markdown
 
@@ -214,7 +214,7 @@ def reference_break_points(word: str) -> list[int]:
         if wcwidth(char) <= 0:
             joined = joined or char == "\u200d"
             continue
-        if not joined and text._can_break(base, char):
+        if not joined and wrap._can_break(base, char):
             points.append(index)
         base, joined = char, False
     return points
@@ -226,20 +226,20 @@ WORD_CHARS = "abcé中文字。、（）「」한국\u0301\u200d\u064e\U0001f1e9
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=WORD_CHARS, min_size=1, max_size=12))
 def test_break_points_are_those_of_the_character_by_character_definition(word: str) -> None:
-    assert list(text._break_points(word)) == reference_break_points(word)
+    assert list(wrap._break_points(word)) == reference_break_points(word)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=WORD_CHARS + "  \n", max_size=60), st.integers(min_value=1, max_value=20))
 def test_remembered_wrapping_is_the_wrapping_and_each_caller_gets_its_own_list(raw: str, width: int) -> None:
-    wrapped = list(text._wrapped.__wrapped__(raw, width, "> ", "  "))
-    first = text._wrap_lines(raw, width, "> ", "  ")
+    wrapped = list(wrap._wrapped.__wrapped__(raw, width, "> ", "  "))
+    first = wrap.wrap_lines(raw, width, "> ", "  ")
     first.append("changed by the caller")
-    assert text._wrap_lines(raw, width, "> ", "  ") == wrapped
+    assert wrap.wrap_lines(raw, width, "> ", "  ") == wrapped
 
 
 def test_a_control_character_counts_as_no_column() -> None:
-    assert text.wrap("a\x07b cd", 3) == ["a\x07b", "cd"]
+    assert wrap.wrap("a\x07b cd", 3) == ["a\x07b", "cd"]
     assert unicodedata.category("\x07") == "Cc"
 
 

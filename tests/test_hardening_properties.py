@@ -32,7 +32,8 @@ from carepages.extract import run_extract
 from carepages.gate import collect
 from carepages.markdown_ext import PageParser
 from carepages.render.html import sanitize
-from carepages.render.text import display_width, html_to_text
+from carepages.render.text import html_to_text
+from carepages.render.wrap import display_width
 from carepages.update import run_update
 
 WORDS = st.sampled_from(

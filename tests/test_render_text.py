@@ -20,7 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carepages.render.text import Node, display_width, html_to_text, parse, wrap
+from carepages.htmltree import Node, parse
+from carepages.render.text import html_to_text
+from carepages.render.wrap import display_width, wrap
 
 TEXT = Path(__file__).parent / "data" / "text"
 FIXTURES = sorted(TEXT.glob("*.html"))

@@ -172,26 +172,20 @@ def check_outdated(ctx: LocaleContext) -> Iterator[Issue]:
             yield Issue(rel, 0, f"out of date with {ctx.pot_rel(domain)} ({change}): {fix}", domain=domain)
 
 
-def check_untranslated(ctx: LocaleContext) -> Iterator[Issue]:
+def _open_messages(ctx: LocaleContext, fuzzy: bool, what: str) -> Iterator[Issue]:
+    """Ordinary messages shown in the source language (a disclaimer in that state is an error of its own)."""
     for entry in ctx.entries:
-        if entry.untranslated and not ctx.is_disclaimer(entry):
-            yield Issue(
-                entry.path,
-                entry.line,
-                f"untranslated: {excerpt(entry.msgid)}: translate it in Poedit, then run carepages build",
-                entry,
-            )
+        state = entry.message.fuzzy if fuzzy else entry.untranslated
+        if state and not ctx.is_disclaimer(entry):
+            yield Issue(entry.path, entry.line, f"{what.split(':')[0]}: {excerpt(entry.msgid)}: {what}", entry)
+
+
+def check_untranslated(ctx: LocaleContext) -> Iterator[Issue]:
+    yield from _open_messages(ctx, False, "untranslated: translate it in Poedit, then run carepages build")
 
 
 def check_fuzzy(ctx: LocaleContext) -> Iterator[Issue]:
-    for entry in ctx.entries:
-        if entry.message.fuzzy and not ctx.is_disclaimer(entry):
-            yield Issue(
-                entry.path,
-                entry.line,
-                f"fuzzy: {excerpt(entry.msgid)}: check the translation against the source, then remove the fuzzy flag",
-                entry,
-            )
+    yield from _open_messages(ctx, True, "fuzzy: check the translation against the source, then remove the fuzzy flag")
 
 
 def check_threshold(ctx: LocaleContext) -> Iterator[Issue]:

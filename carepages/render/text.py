@@ -27,16 +27,12 @@ The few words the renderer writes itself come from ``labels`` (see
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin
 
-from wcwidth import wcswidth, wcwidth
-
 from carepages.htmltree import Node, parse
+from carepages.render.wrap import HTML_SPACE, display_width, wrap, wrap_lines
 
 #: The words the renderer writes itself, in English; ``labels`` overrides any of them.
 DEFAULT_LABELS: Mapping[str, str] = {
@@ -45,8 +41,6 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "colon": ":",  # between a table header and its value (U+FF1A in Chinese, U+202F + ":" in French)
 }
 
-#: Whitespace as HTML defines it: a no-break space (U+00A0) or ideographic space is not in it.
-_HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
 _INLINE = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "img", "ins", "kbd", "mark"}
@@ -55,125 +49,8 @@ _INLINE = frozenset(
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _UNDERLINES = {"h1": "=", "h2": "-"}
-_NO_BREAK_BEFORE = frozenset({"Pe", "Pf", "Po"})  # closing brackets and quotes, commas, full stops
-_NO_BREAK_AFTER = frozenset({"Ps", "Pi"})  # opening brackets and quotes
-_ZWJ = "\u200d"
 _ADMONITION_INDENT = "    "
 _CODE_INDENT = "    "
-
-
-# --------------------------------------------------------------------------- widths and wrapping
-
-
-def display_width(text: str) -> int:
-    """Columns ``text`` takes in a monospace terminal; control characters count as zero."""
-    width = wcswidth(text)
-    if width >= 0:
-        return int(width)
-    return sum(max(int(wcwidth(char)), 0) for char in text)
-
-
-def _regional(char: str) -> bool:
-    """A regional indicator: two of them make one flag, which must not be split."""
-    return "\U0001f1e6" <= char <= "\U0001f1ff"
-
-
-def _can_break(before: str, after: str) -> bool:
-    """Whether a line may break between two visible characters with no space between them.
-
-    Text in CJK scripts has no spaces, so a break is allowed next to a wide character,
-    except before closing punctuation or after opening punctuation (a line should not
-    start with an ideographic full stop or end with an opening bracket).
-    """
-    if max(wcwidth(before), wcwidth(after)) < 2 or (_regional(before) and _regional(after)):
-        return False
-    return unicodedata.category(after) not in _NO_BREAK_BEFORE and unicodedata.category(before) not in _NO_BREAK_AFTER
-
-
-def _break_points(word: str) -> Iterator[int]:
-    """Where a word without spaces may break: never inside a character's combining or joined sequence.
-
-    A zero-width character (an Arabic vowel mark, an accent, a joiner) belongs to the
-    visible character before it, so breaks are decided between visible characters.
-
-    Only a wide character allows a break (see :func:`_can_break`), so a word with none,
-    as is every word of a script written with spaces, is not walked character by
-    character: that walk was most of the cost of rendering a page as text.
-    """
-    if word.isascii():
-        return
-    widths = [wcwidth(char) for char in word]
-    if max(widths) < 2:
-        return
-    base, joined = word[0], False
-    for index in range(1, len(word)):
-        char = word[index]
-        if widths[index] <= 0:
-            joined = joined or char == _ZWJ
-            continue
-        if not joined and _can_break(base, char):
-            yield index
-        base, joined = char, False
-
-
-def _has_wide(text: str) -> bool:
-    """Whether ``text`` has a wide (CJK) character: only then may a word break between characters."""
-    return max(map(wcwidth, set(text)), default=0) >= 2
-
-
-def _pieces(text: str) -> Iterator[tuple[bool, str]]:
-    """The unbreakable pieces of ``text``, each with whether a space separates it from the previous one."""
-    if not _has_wide(text):  # each word is one piece: asked once per text, not once per word
-        yield from ((True, word) for word in _HTML_SPACE.split(text) if word)
-        return
-    for word in _HTML_SPACE.split(text):
-        start = 0
-        for index in _break_points(word):
-            yield start == 0, word[start:index]
-            start = index
-        if word:
-            yield start == 0, word[start:]
-
-
-def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
-    """Break ``text`` into lines of at most ``width`` display columns, indents included.
-
-    Lines break at spaces (runs of which collapse to one) and between CJK characters.
-    A piece that cannot fit even on a line of its own, such as a long URL, is put on a
-    line of its own unbroken: a broken URL no longer works. Text without words gives [].
-    """
-    lines: list[str] = []
-    line, used, empty = initial_indent, display_width(initial_indent), True
-    for spaced, piece in _pieces(text):
-        size = wcswidth(piece)
-        if size < 0:  # a control character: only then is the slower, forgiving measure needed
-            size = display_width(piece)
-        gap = 1 if spaced and not empty else 0
-        if not empty and used + gap + size > width:
-            lines.append(line)
-            line, used, gap = subsequent_indent, display_width(subsequent_indent), 0
-        line, used, empty = line + " " * gap + piece, used + gap + size, False
-    if not empty:
-        lines.append(line)
-    return lines
-
-
-def _wrap_lines(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
-    """Wrap text that may hold hard line breaks ("\\n", from ``<br>``): each part on new lines."""
-    return list(_wrapped(text, width, initial_indent, subsequent_indent))
-
-
-@functools.lru_cache(maxsize=4096)
-def _wrapped(text: str, width: int, initial_indent: str, subsequent_indent: str) -> tuple[str, ...]:
-    """:func:`_wrap_lines`, remembered: every page of a locale repeats its disclaimers and notices."""
-    lines: list[str] = []
-    for part in text.split("\n"):
-        indent = subsequent_indent if lines else initial_indent
-        lines.extend(wrap(part, width, indent, subsequent_indent))
-    return tuple(lines)
-
-
-# --------------------------------------------------------------------------- parsing
 
 
 def _elements(node: Node, *tags: str) -> list[Node]:
@@ -232,7 +109,7 @@ InlineRenderer = Callable[[Node, Context], str]
 def _inline(child: Node | str, ctx: Context) -> str:
     """The text of inline content; "\\n" marks a hard line break."""
     if isinstance(child, str):
-        return _HTML_SPACE.sub(" ", child)
+        return HTML_SPACE.sub(" ", child)
     return INLINE_RENDERERS.get(child.tag, _inline_children)(child, ctx)
 
 
@@ -277,7 +154,7 @@ def _inline_link(node: Node, ctx: Context) -> str:
 
 
 def _inline_image(node: Node, ctx: Context) -> str:
-    return _HTML_SPACE.sub(" ", node.attrs.get("alt", ""))
+    return HTML_SPACE.sub(" ", node.attrs.get("alt", ""))
 
 
 INLINE_RENDERERS: dict[str, InlineRenderer] = {
@@ -303,7 +180,7 @@ def _is_inline(child: Node | str) -> bool:
 def _paragraph(run: list[Node | str], ctx: Context) -> str:
     """A run of inline content, wrapped; "" when it holds no words."""
     text = "".join(_inline(child, ctx) for child in run)
-    return "\n".join(_wrap_lines(text, ctx.width))
+    return "\n".join(wrap_lines(text, ctx.width))
 
 
 def render_children(node: Node, ctx: Context, separator: str = "\n\n") -> str:
@@ -336,7 +213,7 @@ def _disclaimer(node: Node, ctx: Context, renderer: BlockRenderer) -> str:
     rule = "=" * ctx.width
     first = next((child for child in node.children if isinstance(child, Node) or child.strip()), None)
     has_heading = node.tag in _HEADINGS or (isinstance(first, Node) and first.tag in _HEADINGS)
-    label = [] if has_heading else _wrap_lines(ctx.labels["important"], ctx.width)
+    label = [] if has_heading else wrap_lines(ctx.labels["important"], ctx.width)
     return "\n".join([rule, *label, body, rule])
 
 
@@ -349,7 +226,7 @@ def _hang(body: str, first: str, rest: str) -> str:
 
 def _heading(node: Node, ctx: Context) -> str:
     """The heading's text, underlined to its display width."""
-    lines = _wrap_lines(_inline_children(node, ctx), ctx.width)
+    lines = wrap_lines(_inline_children(node, ctx), ctx.width)
     if not lines:
         return ""
     underline = _UNDERLINES.get(node.tag, "~") * max(display_width(line) for line in lines)
@@ -405,7 +282,7 @@ def _div(node: Node, ctx: Context) -> str:
     titles = [child for child in _elements(node, "p") if "admonition-title" in _classes(child)]
     content = Node(node.tag, node.attrs, [child for child in node.children if all(child is not t for t in titles)])
     body = render_children(content, ctx.narrow(len(_ADMONITION_INDENT)))
-    title = [line for child in titles for line in _wrap_lines(_inline_children(child, ctx), ctx.width)]
+    title = [line for child in titles for line in wrap_lines(_inline_children(child, ctx), ctx.width)]
     indented = _hang(body, _ADMONITION_INDENT, _ADMONITION_INDENT) if body else ""
     return "\n".join(part for part in [*title, indented] if part)
 
@@ -457,7 +334,7 @@ def _record(row: Node, headers: list[str], ctx: Context) -> str:
         value = _inline_children(cell, ctx).strip()
         header = headers[index] if index < len(headers) else ""
         text = f"{header}{separator}{value}" if header else value
-        lines.extend(_wrap_lines(text, ctx.width, "", "  "))
+        lines.extend(wrap_lines(text, ctx.width, "", "  "))
     return "\n".join(lines)
 
 

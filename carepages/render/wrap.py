@@ -1,0 +1,134 @@
+"""Wrapping plain text by display width: what a monospace terminal, a printer or an e-mail shows.
+
+Widths are *display* widths (wcwidth): a CJK ideograph takes two columns, an Arabic
+vowel mark none. Lines break at spaces and, in text with CJK characters, between
+characters, except before closing punctuation or after opening punctuation. A piece
+that cannot fit even on a line of its own (a long URL) stays whole: a broken URL no
+longer works.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from wcwidth import wcswidth, wcwidth
+
+#: Whitespace as HTML defines it: a no-break space (U+00A0) or ideographic space is not in it.
+HTML_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_NO_BREAK_BEFORE = frozenset({"Pe", "Pf", "Po"})  # closing brackets and quotes, commas, full stops
+_NO_BREAK_AFTER = frozenset({"Ps", "Pi"})  # opening brackets and quotes
+_ZWJ = "\u200d"
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a monospace terminal; control characters count as zero."""
+    width = wcswidth(text)
+    if width >= 0:
+        return int(width)
+    return sum(max(int(wcwidth(char)), 0) for char in text)
+
+
+def _regional(char: str) -> bool:
+    """A regional indicator: two of them make one flag, which must not be split."""
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
+def _can_break(before: str, after: str) -> bool:
+    """Whether a line may break between two visible characters with no space between them.
+
+    Text in CJK scripts has no spaces, so a break is allowed next to a wide character,
+    except before closing punctuation or after opening punctuation (a line should not
+    start with an ideographic full stop or end with an opening bracket).
+    """
+    if max(wcwidth(before), wcwidth(after)) < 2 or (_regional(before) and _regional(after)):
+        return False
+    return unicodedata.category(after) not in _NO_BREAK_BEFORE and unicodedata.category(before) not in _NO_BREAK_AFTER
+
+
+def _break_points(word: str) -> Iterator[int]:
+    """Where a word without spaces may break: never inside a character's combining or joined sequence.
+
+    A zero-width character (an Arabic vowel mark, an accent, a joiner) belongs to the
+    visible character before it, so breaks are decided between visible characters.
+
+    Only a wide character allows a break (see :func:`_can_break`), so a word with none,
+    as is every word of a script written with spaces, is not walked character by
+    character: that walk was most of the cost of rendering a page as text.
+    """
+    if word.isascii():
+        return
+    widths = [wcwidth(char) for char in word]
+    if max(widths) < 2:
+        return
+    base, joined = word[0], False
+    for index in range(1, len(word)):
+        char = word[index]
+        if widths[index] <= 0:
+            joined = joined or char == _ZWJ
+            continue
+        if not joined and _can_break(base, char):
+            yield index
+        base, joined = char, False
+
+
+def _has_wide(text: str) -> bool:
+    """Whether ``text`` has a wide (CJK) character: only then may a word break between characters."""
+    return max(map(wcwidth, set(text)), default=0) >= 2
+
+
+def _pieces(text: str) -> Iterator[tuple[bool, str]]:
+    """The unbreakable pieces of ``text``, each with whether a space separates it from the previous one."""
+    if not _has_wide(text):  # each word is one piece: asked once per text, not once per word
+        yield from ((True, word) for word in HTML_SPACE.split(text) if word)
+        return
+    for word in HTML_SPACE.split(text):
+        start = 0
+        for index in _break_points(word):
+            yield start == 0, word[start:index]
+            start = index
+        if word:
+            yield start == 0, word[start:]
+
+
+def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
+    """Break ``text`` into lines of at most ``width`` display columns, indents included.
+
+    Lines break at spaces (runs of which collapse to one) and between CJK characters.
+    A piece that cannot fit even on a line of its own, such as a long URL, is put on a
+    line of its own unbroken: a broken URL no longer works. Text without words gives [].
+    """
+    lines: list[str] = []
+    line, used, empty = initial_indent, display_width(initial_indent), True
+    for spaced, piece in _pieces(text):
+        size = wcswidth(piece)
+        if size < 0:  # a control character: only then is the slower, forgiving measure needed
+            size = display_width(piece)
+        gap = 1 if spaced and not empty else 0
+        if not empty and used + gap + size > width:
+            lines.append(line)
+            line, used, gap = subsequent_indent, display_width(subsequent_indent), 0
+        line, used, empty = line + " " * gap + piece, used + gap + size, False
+    if not empty:
+        lines.append(line)
+    return lines
+
+
+def wrap_lines(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
+    """Wrap text that may hold hard line breaks ("\\n", from ``<br>``): each part on new lines."""
+    return list(_wrapped(text, width, initial_indent, subsequent_indent))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(text: str, width: int, initial_indent: str, subsequent_indent: str) -> tuple[str, ...]:
+    """:func:`wrap_lines`, remembered: every page of a locale repeats its disclaimers and notices."""
+    lines: list[str] = []
+    for part in text.split("\n"):
+        indent = subsequent_indent if lines else initial_indent
+        lines.extend(wrap(part, width, indent, subsequent_indent))
+    return tuple(lines)
+
+
+# --------------------------------------------------------------------------- parsing
