@@ -184,3 +184,19 @@ def test_a_broken_catalog_gives_one_error_not_a_cascade(clinic: Path) -> None:
     (clinic / "locale/de/LC_MESSAGES/knee.po").write_text('msgid "x"\nmsgstr "y\n', encoding="utf-8")
     report = check(clinic, "de")
     assert [f.problem.code for f in report.findings if f.problem.path == "locale/de/LC_MESSAGES/knee.po"] == ["parse"]
+
+
+def test_open_messages_say_what_they_are_and_what_to_do(clinic: Path) -> None:
+    from carepages.catalogs import read_catalog, render_catalog
+
+    path = clinic / "locale/de/LC_MESSAGES/knee.po"
+    catalog = read_catalog(path, "knee.po", "de")
+    first, second = [m for m in catalog if m.id and "disclaimer" not in " ".join(m.auto_comments)][:2]
+    first.string = ""
+    second.flags.add("fuzzy")
+    path.write_bytes(render_catalog(catalog))
+    messages = {f.problem.code: f.problem.message for f in check(clinic, "de").findings}
+    assert messages["untranslated"].startswith("untranslated: '") and messages["untranslated"].endswith(
+        ": translate it in Poedit, then run carepages build"
+    )
+    assert messages["fuzzy"].startswith("fuzzy: '") and messages["fuzzy"].count("fuzzy") == 2  # label and advice

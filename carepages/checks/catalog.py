@@ -172,20 +172,20 @@ def check_outdated(ctx: LocaleContext) -> Iterator[Issue]:
             yield Issue(rel, 0, f"out of date with {ctx.pot_rel(domain)} ({change}): {fix}", domain=domain)
 
 
-def _open_messages(ctx: LocaleContext, fuzzy: bool, what: str) -> Iterator[Issue]:
+def _open_messages(ctx: LocaleContext, fuzzy: bool, advice: str) -> Iterator[Issue]:
     """Ordinary messages shown in the source language (a disclaimer in that state is an error of its own)."""
+    label = "fuzzy" if fuzzy else "untranslated"
     for entry in ctx.entries:
-        state = entry.message.fuzzy if fuzzy else entry.untranslated
-        if state and not ctx.is_disclaimer(entry):
-            yield Issue(entry.path, entry.line, f"{what.split(':')[0]}: {excerpt(entry.msgid)}: {what}", entry)
+        if (entry.message.fuzzy if fuzzy else entry.untranslated) and not ctx.is_disclaimer(entry):
+            yield Issue(entry.path, entry.line, f"{label}: {excerpt(entry.msgid)}: {advice}", entry)
 
 
 def check_untranslated(ctx: LocaleContext) -> Iterator[Issue]:
-    yield from _open_messages(ctx, False, "untranslated: translate it in Poedit, then run carepages build")
+    yield from _open_messages(ctx, False, "translate it in Poedit, then run carepages build")
 
 
 def check_fuzzy(ctx: LocaleContext) -> Iterator[Issue]:
-    yield from _open_messages(ctx, True, "fuzzy: check the translation against the source, then remove the fuzzy flag")
+    yield from _open_messages(ctx, True, "check the translation against the source, then remove the fuzzy flag")
 
 
 def check_threshold(ctx: LocaleContext) -> Iterator[Issue]:
