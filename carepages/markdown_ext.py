@@ -3,13 +3,16 @@
 Registered processors (Python-Markdown runs higher priorities first):
 
 * ``carepages_directives`` -- preprocessor, priority 35, before whitespace
-  normalisation (30), fenced code (25) and the HTML block stash (20). Finds the
-  author's directive comments (``<!-- translators: ... -->``, ``<!-- notranslate -->``,
-  ``<!-- disclaimer: id -->``) while they are still text, records their source lines,
-  and leaves a marker paragraph so the block parser shows which block each precedes.
+  normalisation (30), fenced code (25, :mod:`carepages.fences`) and the HTML block
+  stash (20, :mod:`carepages.html_blocks`). Finds the author's directive comments
+  (``<!-- translators: ... -->``, ``<!-- notranslate -->``, ``<!-- disclaimer: id -->``)
+  while they are still text, records their source lines, and leaves a marker
+  paragraph so the block parser shows which block each precedes. A comment inside a
+  fenced code block is code: :func:`carepages.fences.find_fences` says which lines are.
 * ``carepages_segments`` -- tree processor, priority 25, before ``inline`` (20). Sees
   each block's raw inline Markdown: the place where extraction collects msgids and
   the build puts msgstrs back, so translations go through the same inline parser.
+  A disclaimer inside ``<details>`` is refused: a reader may never open it.
 * ``carepages_attributes`` -- tree processor, priority 15, after ``inline``. Alt texts
   and titles of blocks that have no words of their own (an image on its own).
 
@@ -35,6 +38,7 @@ from markdown.util import AtomicString
 
 from carepages import segments
 from carepages.errors import SourceError
+from carepages.fences import find_fences
 from carepages.segments import Segment
 
 #: Called for every segment; returns the text to put in its place, or None to keep it.
@@ -48,10 +52,11 @@ _DIRECTIVE_LIKE = re.compile(r"^\s*<!--\s*([A-Za-z][\w-]*)\s*([:=])")
 _FIRST_WORD = re.compile(r"^\s*<!--\s*([A-Za-z][\w-]*)")
 MARKER = "\ue000carepages-directive-{}\ue000"
 MARKER_RE = re.compile("^\ue000carepages-directive-(\\d+)\ue000$")
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
-#: The Markdown dialect: the same for extraction, the build and the checks.
-MARKDOWN_EXTENSIONS = ("tables", "admonition", "sane_lists", "fenced_code")
+#: The Markdown dialect: the same for extraction, the build and the checks. Fences follow
+#: CommonMark (:mod:`carepages.fences`); ``<details>``, ``<div>`` and ``<aside>`` blocks hold
+#: Markdown (:mod:`carepages.html_blocks`).
+MARKDOWN_EXTENSIONS = ("tables", "admonition", "sane_lists", "carepages.fences", "carepages.html_blocks")
 
 
 @dataclass(frozen=True)
@@ -102,20 +107,13 @@ class DirectivePreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         conv = self.ext.conversion
         out: list[str] = []
-        fence: str | None = None
+        code = {index for fence in find_fences(lines) for index in range(fence.start, fence.end)}
         i = 0
         while i < len(lines):
             line = lines[i]
-            fence_match = FENCE.match(line)
-            if fence_match:
-                mark = fence_match.group(1)
-                if fence is None:
-                    fence = mark[0]
-                elif mark[0] == fence:
-                    fence = None
-            match = DIRECTIVE_START.match(line) if fence is None else None
+            match = DIRECTIVE_START.match(line) if i not in code else None
             if match is None:
-                if fence is None and "<!--" in line:
+                if i not in code and "<!--" in line:
                     self._refuse_lookalike(line, conv.first_line + i)
                 out.append(line)
                 i += 1
@@ -207,6 +205,8 @@ class SegmentTreeprocessor(Treeprocessor):
                 continue
             raw = element.text or ""
             line = locator.find(raw)
+            if disclaimer and any(ancestor.tag == "details" for ancestor in ancestors):
+                self._hidden_disclaimer(disclaimer, line)
             if not segments.is_translatable(raw):
                 self.ext.attribute_blocks.append((element, line, disclaimer, notes))
                 continue
@@ -218,6 +218,13 @@ class SegmentTreeprocessor(Treeprocessor):
                 holder = _mark_fallback(element, conv.fallback)
             # Plain text is its own rendering: marked atomic, the inline parser passes it by.
             holder.text = AtomicString(text) if segments.is_plain(text) else text
+
+    def _hidden_disclaimer(self, disclaimer: str, line: int) -> None:
+        """A disclaimer must be seen: inside ``<details>`` a reader may never open it."""
+        conv = self.ext.conversion
+        message = f"disclaimer {disclaimer!r} is inside a <details> block, which a reader may never open"
+        if not any(error.message == message for error in conv.errors):
+            conv.error(message, line, "move it out of the <details> block")
 
     def _attach_directives(self, root: etree.Element) -> dict[int, list[Directive]]:
         """Remove marker paragraphs; map each following block (by id) to its directives."""
@@ -362,6 +369,8 @@ class PageParser:
         conversion = Conversion(rel=rel, lines=source_lines, first_line=first_line, handler=handler, fallback=fallback)
         self.extension.conversion = conversion
         self.md.reset()
+        if self.blocks is not None:
+            self.blocks.body = body
         try:
             html = self.md.convert(body)
         except RecursionError:
@@ -390,14 +399,20 @@ class _BlockCache:
         self.md = md
         self.parse = md.parser.parseDocument
         self.parsed = functools.lru_cache(maxsize=size)(self._parse)
+        self.body = ""
         md.parser.parseDocument = self.parse_document  # type: ignore[method-assign]
 
-    def _parse(self, lines: tuple[str, ...]) -> tuple[etree.ElementTree, dict[str, tuple[str, str]]]:
+    def _parse(self, body: str, lines: tuple[str, ...]) -> tuple[etree.ElementTree, dict[str, tuple[str, str]]]:
         return self.parse(lines), dict(self.md.references)
 
     def parse_document(self, lines: Iterable[str]) -> etree.ElementTree:
-        """Python-Markdown's ``parseDocument``, from the cache when these lines were parsed before."""
-        tree, references = self.parsed(tuple(lines))
+        """Python-Markdown's ``parseDocument``, from the cache when this body was parsed before.
+
+        The key is the page body, not only the preprocessed lines: two bodies made only of
+        an HTML block with Markdown inside have the same lines (one stash placeholder) but
+        different elements in the stash, which the block parser puts into the tree.
+        """
+        tree, references = self.parsed(self.body, tuple(lines))
         self.md.references.update(references)
         return copy.deepcopy(tree)
 

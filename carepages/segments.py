@@ -5,7 +5,8 @@ tree, so a page splits into the same messages when its template is written and
 when its translation is put back, by construction rather than by agreement.
 
 A *segment* is one translatable unit of a page: a block's inline Markdown (a
-heading, paragraph, list item, table cell, quote or note paragraph), an image's
+heading, paragraph, list item, table cell, quote or note paragraph, the summary
+line of a ``<details>`` block), an image's
 alt text or a link title in a block that has no text of its own, or a
 reader-facing front-matter field.
 """
@@ -26,6 +27,7 @@ TABLE_CELL = "table cell"
 QUOTE = "quote"
 NOTE_TITLE = "note title"
 NOTE = "note"
+SUMMARY = "summary"
 ALT_TEXT = "alt text"
 IMAGE_TITLE = "image title"
 LINK_TITLE = "link title"
@@ -41,6 +43,7 @@ KINDS = (
     QUOTE,
     NOTE_TITLE,
     NOTE,
+    SUMMARY,
     ALT_TEXT,
     IMAGE_TITLE,
     LINK_TITLE,
@@ -177,6 +180,8 @@ def text_kind(element: etree.Element, ancestors: list[etree.Element]) -> str | N
         return TABLE_HEADER
     if tag == "td":
         return TABLE_CELL
+    if tag == "summary":
+        return SUMMARY
     if tag != "p":
         return None
     if "admonition-title" in element.get("class", "").split():

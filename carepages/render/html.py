@@ -36,6 +36,7 @@ CSP = Markup("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data
 #: What Markdown in this dialect produces, and nothing else.
 ALLOWED_TAGS = frozenset(
     {"h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "blockquote", "div", "pre", "code"}
+    | {"details", "summary", "aside"}
     | {"table", "thead", "tbody", "tr", "th", "td", "a", "strong", "em", "img", "sup", "sub", "span"}
 )
 ALLOWED_ATTRIBUTES: Mapping[str, set[str]] = {
