@@ -41,6 +41,8 @@ def cmd_extract(config: Config, args: argparse.Namespace) -> int:
     from carepages.extract import run_extract
 
     summary = run_extract(config)
+    for warning in summary.warnings:
+        print(warning.format(), file=sys.stderr)
     _report(args, "extract", summary)
     return EXIT_OK
 

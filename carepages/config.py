@@ -25,6 +25,12 @@ LOCALE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*\Z")  # \Z: "$" woul
 
 LOCATION_MODES = ("full", "file", "none")
 
+#: Front-matter fields carepages itself reads (see :mod:`carepages.pages`).
+BUILTIN_FIELDS = ("title", "description", "last_reviewed", "order")
+#: What a project may declare about other front-matter fields, in ``[tool.carepages.front_matter]``.
+FRONT_MATTER_KEYS = ("translated", "ignored")
+FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*\Z")
+
 #: Every key ``[tool.carepages]`` accepts, with its default.
 DEFAULTS: dict[str, Any] = {
     "source_language": "en",
@@ -38,7 +44,21 @@ DEFAULTS: dict[str, Any] = {
     "project_name": None,
     "bugs_address": "",
     "line_width": 72,
+    "front_matter": {},
 }
+
+
+@dataclass(frozen=True)
+class FrontMatterFields:
+    """The project's own front-matter fields: shown to readers (translated) or for other tools (ignored).
+
+    A field that is neither built in nor declared here is kept out of the catalogs
+    with a warning, so a typo (``titel``) or a field of another tool (``minutes``)
+    never stops a build, and declaring it silences the warning.
+    """
+
+    translated: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +78,7 @@ class Config:
     project_name: str
     bugs_address: str
     line_width: int
+    front_matter: FrontMatterFields = FrontMatterFields()
 
     @property
     def templates_dir(self) -> Path:
@@ -200,6 +221,35 @@ class _Validator:
                 )
         return path
 
+    def front_matter(self) -> FrontMatterFields:
+        """``front_matter = {translated = [...], ignored = [...]}``: field names, each declared once."""
+        value = self.values["front_matter"]
+        if not isinstance(value, dict):
+            raise self.bad("front_matter", 'must be a table such as {translated = ["subtitle"], ignored = ["tags"]}')
+        for key in value:
+            if key not in FRONT_MATTER_KEYS:
+                close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "known keys: " + ", ".join(FRONT_MATTER_KEYS)
+                raise self.bad(f"front_matter.{key}", "unknown key", hint)
+        lists = {key: self._field_names(key, value.get(key, [])) for key in FRONT_MATTER_KEYS}
+        both = sorted(set(lists["translated"]) & set(lists["ignored"]))
+        if both:
+            raise self.bad("front_matter", f"field {both[0]!r} is declared both translated and ignored")
+        return FrontMatterFields(lists["translated"], lists["ignored"])
+
+    def _field_names(self, key: str, names: Any) -> tuple[str, ...]:
+        where = f"front_matter.{key}"
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            raise self.bad(where, f"must be a list of field names, not {names!r}")
+        for name in names:
+            if not FIELD_NAME.match(name):
+                raise self.bad(where, f"{name!r} is not a field name (letters, digits, '_' and '-')")
+            if name in BUILTIN_FIELDS:
+                raise self.bad(where, f"{name!r} is a built-in field", "remove it from the list")
+        if len(set(names)) != len(names):
+            raise self.bad(where, "lists a field twice")
+        return tuple(names)
+
     def file_name(self, key: str) -> str:
         value = self.values[key]
         if not isinstance(value, str) or "/" in value or "\\" in value or value in {"", ".", ".."}:
@@ -227,6 +277,7 @@ def _validate(pyproject: Path, table: dict[str, Any], project: dict[str, Any]) -
         project_name=str(check.values["project_name"] or project.get("name") or check.root.name),
         bugs_address=str(check.values["bugs_address"]),
         line_width=check.number("line_width", 40, 200, (int,), "a whole number"),
+        front_matter=check.front_matter(),
     )
 
 

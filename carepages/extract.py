@@ -9,17 +9,26 @@ disclaimers a page must carry always comes from the source, never from a catalog
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from babel.messages.catalog import Catalog
 
 from carepages import segments
-from carepages.catalogs import RESERVED_DOMAINS, UI_DOMAIN, add_segments, new_template, pot_path, render_catalog
+from carepages.catalogs import (
+    RESERVED_DOMAINS,
+    UI_DOMAIN,
+    add_segments,
+    find_templates,
+    new_template,
+    pot_path,
+    remove_empty_folders,
+    render_catalog,
+)
 from carepages.config import Config
-from carepages.errors import CarepagesError, SourceError, raise_all
+from carepages.errors import CarepagesError, Problem, SourceError, raise_all
 from carepages.fsutil import WriteSummary, write_if_changed
 from carepages.markdown_ext import PageParser
-from carepages.pages import Page, load_disclaimers_page, load_pages
+from carepages.pages import Page, load_disclaimers_page, load_page, page_paths
 from carepages.segments import Segment
 from carepages.ui import ui_template
 
@@ -34,34 +43,70 @@ class PageMessages:
 
     @property
     def domain(self) -> str:
-        return self.page.name
+        return self.page.domain
 
 
 @dataclass(frozen=True)
 class Sources:
-    """Everything extraction learns from ``source/``: the pages and the shared disclaimers."""
+    """Everything extraction learns from ``source/``: the pages and the shared disclaimers.
+
+    ``warnings`` are problems that stop nothing (an unknown front-matter field), in
+    file and line order, for the command line or the check to report.
+    """
 
     pages: tuple[PageMessages, ...]
     shared: PageMessages
+    warnings: tuple[Problem, ...] = ()
 
     def all(self) -> tuple[PageMessages, ...]:
         """The shared disclaimers first, then the pages: every domain there is."""
         return (self.shared, *self.pages)
 
 
-def page_segments(parser: PageParser, page: Page) -> tuple[list[Segment], list[str]]:
-    """Parse one page; return its segments (front matter first) and its disclaimer ids."""
+def page_segments(parser: PageParser, page: Page) -> tuple[Page, list[Segment], list[str]]:
+    """Parse one page; return it (titled), its segments (front matter first) and its disclaimer ids.
+
+    A page without a front-matter title takes its first heading's: the title is then
+    that heading's msgid (``meta.title_from_heading``) and no message of its own.
+    """
     source_lines = page.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
     _, conversion = parser.convert(page.body, page.rel, page.body_line, source_lines)
     raise_all(list(conversion.errors))
-    front: list[Segment] = []
-    if page.meta.title:
-        front.append(Segment(page.meta.title, segments.PAGE_TITLE, page.meta.line_of("title")))
-    if page.meta.description:
-        front.append(Segment(page.meta.description, segments.PAGE_DESCRIPTION, page.meta.line_of("description")))
     # Alt texts are found after inline parsing; the stable sort puts them back in document order.
     body = sorted(conversion.segments, key=lambda segment: segment.line)
-    return front + body, conversion.disclaimers
+    page = _titled(page, body)
+    return page, _front_segments(page) + body, conversion.disclaimers
+
+
+def _titled(page: Page, body: list[Segment]) -> Page:
+    """The page with its title: from the front matter, else from its first heading."""
+    if page.meta.title:
+        return page
+    heading = next((segment for segment in body if segment.kind == segments.HEADING), None)
+    if heading is None:
+        raise SourceError(
+            "page has no title",
+            path=page.rel,
+            line=1,
+            hint="start it with a '# heading', or add front matter with 'title: ...'",
+        )
+    lines = (*page.meta.lines, ("title", heading.line))
+    meta = replace(page.meta, title=heading.msgid, title_from_heading=True, lines=lines)
+    return replace(page, meta=meta)
+
+
+def _front_segments(page: Page) -> list[Segment]:
+    """The messages of the front matter: title (unless it is the first heading's), description, declared fields."""
+    meta = page.meta
+    front: list[Segment] = []
+    if meta.title and not meta.title_from_heading:
+        front.append(Segment(meta.title, segments.PAGE_TITLE, meta.line_of("title")))
+    if meta.description:
+        front.append(Segment(meta.description, segments.PAGE_DESCRIPTION, meta.line_of("description")))
+    for name, value in meta.translated:
+        note = f"front-matter field '{name}'"
+        front.append(Segment(value, segments.PAGE_FIELD, meta.line_of(name), notes=(note,)))
+    return front
 
 
 def extract_sources(config: Config, parser: PageParser | None = None) -> Sources:
@@ -71,26 +116,30 @@ def extract_sources(config: Config, parser: PageParser | None = None) -> Sources
     shared = _shared_disclaimers(config, parser, errors)
     pages: list[PageMessages] = []
     try:
-        loaded = load_pages(config)
+        paths = page_paths(config)
     except CarepagesError as exc:
         errors.append(exc)
-        loaded = []
-    for page in loaded:
+        paths = []
+    for path in paths:
         try:
-            found, own = page_segments(parser, page)
+            page, found, own = page_segments(parser, load_page(config, path))
         except CarepagesError as exc:
             errors.append(exc)
             continue
         errors.extend(_reused_shared_ids(page, found, own, shared.disclaimers))
         pages.append(PageMessages(page, tuple(found), (*shared.disclaimers, *own)))
     raise_all(errors)
-    return Sources(tuple(pages), shared)
+    warnings = tuple(sorted(warning for messages in pages for warning in messages.page.warnings))
+    return Sources(tuple(pages), shared, warnings)
 
 
 def _shared_disclaimers(config: Config, parser: PageParser, errors: list[CarepagesError]) -> PageMessages:
     """The shared disclaimers file, where every block must be a marked disclaimer."""
     page = load_disclaimers_page(config)
-    found, ids = page_segments(parser, page)
+    source_lines = page.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+    _, conversion = parser.convert(page.body, page.rel, page.body_line, source_lines)
+    raise_all(list(conversion.errors))
+    found, ids = sorted(conversion.segments, key=lambda segment: segment.line), conversion.disclaimers
     hint = "put <!-- disclaimer: some-id --> on the line before it"
     for segment in found:
         if segment.disclaimer is None:
@@ -127,17 +176,15 @@ def run_extract(config: Config) -> WriteSummary:
     sources = extract_sources(config)
     templates = {messages.domain: build_template(config, messages) for messages in sources.all()}
     templates[UI_DOMAIN] = ui_template(config)
-    summary = WriteSummary()
-    wanted = set()
+    summary = WriteSummary(warnings=list(sources.warnings))
     for domain, template in templates.items():
         path = pot_path(config, domain)
-        wanted.add(path.name)
         existed = path.exists()
         data = render_catalog(template, config.locations)
         summary.record(config.relative(path), existed, write_if_changed(path, data))
-    if config.templates_dir.is_dir():
-        for stale in sorted(config.templates_dir.glob("*.pot")):
-            if stale.name not in wanted and stale.stem not in RESERVED_DOMAINS:
-                stale.unlink()
-                summary.removed.append(config.relative(stale))
+    for domain, stale in find_templates(config).items():
+        if domain not in templates and domain not in RESERVED_DOMAINS:
+            stale.unlink()
+            summary.removed.append(config.relative(stale))
+    remove_empty_folders(config.templates_dir)
     return summary

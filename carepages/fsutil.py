@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from carepages.errors import CarepagesError
+from carepages.errors import CarepagesError, Problem
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -70,6 +70,8 @@ class WriteSummary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    #: Problems that stop nothing (an unknown front-matter field), for the CLI to print.
+    warnings: list[Problem] = field(default_factory=list)
 
     def record(self, rel: str, existed: bool, written: bool) -> None:
         if not written:

@@ -1,38 +1,66 @@
 """A source page: its name, front matter and Markdown body, with source line numbers.
 
-Pages are ``source/<name>.md``; the name becomes the gettext domain and the file
-name of every built page, so it is restricted to a safe alphabet. Files whose name
-starts with ``_`` are not pages: ``_disclaimers.md`` holds the shared disclaimers.
+Pages are ``source/<name>.md``, in folders as deep as the author likes:
+``source/knee/exercises.md`` is the page ``knee/exercises``. The name is the
+page's gettext domain and the path of its files, mirrored as sphinx-intl mirrors
+Sphinx documents: ``locale/templates/knee/exercises.pot``,
+``locale/<lang>/LC_MESSAGES/knee/exercises.po``, ``dist/<lang>/knee/exercises.html``
+(:attr:`Page.domain`, :attr:`Page.output_stem`; the mapping is the identity, so it
+is reversible by construction). Every folder and file name is restricted to a safe
+alphabet. Files and folders whose name starts with ``_`` (or ``.``) are not pages:
+``_disclaimers.md`` holds the shared disclaimers.
+
+Front matter is optional. Its ``title`` defaults to the first heading (set by
+extraction, which finds it); ``description`` is translated; ``last_reviewed`` is a
+date; ``order`` places the page in the index. A project declares its own fields in
+``[tool.carepages.front_matter]``; any other field is a warning on the page, never
+a refusal, and never reaches a catalog.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from carepages.config import Config
-from carepages.errors import CarepagesError, SourceError, raise_all
+from carepages.config import BUILTIN_FIELDS, Config, FrontMatterFields
+from carepages.errors import CarepagesError, Problem, Severity, SourceError
 from carepages.segments import CONTROL
 
 PAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*\Z")  # \Z: "$" would let a final newline through
 
 #: Front-matter fields a reader sees, extracted as messages, in this order.
 READER_FIELDS = ("title", "description")
-KNOWN_FIELDS = (*READER_FIELDS, "last_reviewed")
+NO_FIELDS = FrontMatterFields()
+#: The code of the warnings about front matter (``Page.warnings``).
+FRONT_MATTER_WARNING = "front-matter"
 
 
 @dataclass(frozen=True)
 class FrontMatter:
-    """The fields of a page's front matter, and the line each one stands on."""
+    """The fields of a page's front matter, and the line each one stands on.
+
+    ``title`` is the front matter's title or, without one, the first heading's msgid
+    (``title_from_heading``; its translation is that heading's, and it may hold inline
+    Markdown). ``translated`` are the project's declared reader-facing fields (text,
+    extracted as messages); ``other`` the declared ignored fields and unknown ones,
+    as read, never in a catalog.
+    """
 
     title: str = ""
     description: str = ""
     last_reviewed: dt.date | None = None
+    order: int | None = None
+    translated: tuple[tuple[str, str], ...] = ()
+    other: tuple[tuple[str, Any], ...] = field(default=(), hash=False)  # YAML values: lists are not hashable
     lines: tuple[tuple[str, int], ...] = ()
+    title_from_heading: bool = False
 
     def line_of(self, field: str) -> int:
         return dict(self.lines).get(field, 1)
@@ -40,7 +68,11 @@ class FrontMatter:
 
 @dataclass(frozen=True)
 class Page:
-    """One Markdown source file, split into front matter and body."""
+    """One Markdown source file, split into front matter and body.
+
+    ``warnings`` are the problems found reading it that do not stop anything (an
+    unknown front-matter field): the command line prints them, the library never does.
+    """
 
     name: str
     path: Path
@@ -48,6 +80,17 @@ class Page:
     meta: FrontMatter
     body: str
     body_line: int  # 1-based line of the file on which the body starts
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def domain(self) -> str:
+        """The page's gettext domain: its name (see the module doc)."""
+        return self.name
+
+    @property
+    def output_stem(self) -> str:
+        """The path of its built files below ``dist/<lang>/``, without the suffix: its name."""
+        return self.name
 
 
 def read_text(path: Path, rel: str) -> str:
@@ -76,22 +119,28 @@ def read_text(path: Path, rel: str) -> str:
     return text
 
 
-def split_front_matter(text: str, rel: str) -> tuple[FrontMatter, str, int]:
-    """Split ``---`` YAML front matter from the body; return (meta, body, body_line)."""
+def split_front_matter(
+    text: str, rel: str, fields: FrontMatterFields = NO_FIELDS
+) -> tuple[FrontMatter, str, int, list[Problem]]:
+    """Split ``---`` YAML front matter from the body; return (meta, body, body_line, warnings).
+
+    A page without front matter is valid: its title comes from its first heading.
+    """
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        return FrontMatter(), text, 1
+        return FrontMatter(), text, 1, []
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in {"---", "..."})
     except StopIteration:
         raise SourceError(
             "front matter starts with '---' but never ends", path=rel, line=1, hint="close it with a '---' line"
         ) from None
-    meta = _parse_front_matter("\n".join(lines[1:end]), rel)
-    return meta, "\n".join(lines[end + 1 :]), end + 2
+    meta, warnings = _parse_front_matter("\n".join(lines[1:end]), rel, fields)
+    return meta, "\n".join(lines[end + 1 :]), end + 2, warnings
 
 
-def _parse_front_matter(block: str, rel: str) -> FrontMatter:
+def _read_yaml(block: str, rel: str) -> tuple[dict[str, Any] | None, dict[str, int]]:
+    """The front matter as a mapping (None when empty), and the file line of each key."""
     try:
         node = yaml.compose(block, Loader=yaml.SafeLoader)
         data = yaml.safe_load(block)
@@ -101,51 +150,93 @@ def _parse_front_matter(block: str, rel: str) -> FrontMatter:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SourceError(f"malformed front matter: {problem}", path=rel, line=line) from exc
     if data is None:
-        return FrontMatter()
+        return None, {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise SourceError("front matter must be 'key: value' lines", path=rel, line=2)
-    lines = tuple((str(k.value), k.start_mark.line + 2) for k, _ in node.value)
-    where = dict(lines)
-    for key in data:
-        if key not in KNOWN_FIELDS:
-            raise SourceError(
-                f"unknown front-matter field {key!r}",
-                path=rel,
-                line=where.get(str(key), 2),
-                hint="known fields: " + ", ".join(KNOWN_FIELDS),
-            )
-    for key in READER_FIELDS:
+    return data, {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
+
+
+def _parse_front_matter(block: str, rel: str, fields: FrontMatterFields) -> tuple[FrontMatter, list[Problem]]:
+    data, where = _read_yaml(block, rel)
+    if data is None:
+        return FrontMatter(), []
+    for key in (*READER_FIELDS, *fields.translated):
         if key in data and not isinstance(data[key], str):
             raise SourceError(f"front-matter field {key!r} must be text", path=rel, line=where.get(key, 2))
-    reviewed = data.get("last_reviewed")
-    if reviewed is not None and (not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime)):
-        raise SourceError(
-            f"last_reviewed must be a date such as 2026-11-20, not {reviewed!r}",
-            path=rel,
-            line=where.get("last_reviewed", 2),
-        )
-    return FrontMatter(
+    translated = tuple((key, " ".join(data[key].split())) for key in data if key in fields.translated)
+    other = tuple((str(key), data[key]) for key in data if key not in BUILTIN_FIELDS and key not in fields.translated)
+    meta = FrontMatter(
         title=" ".join(data.get("title", "").split()),
         description=" ".join(data.get("description", "").split()),
-        last_reviewed=reviewed,
-        lines=lines,
+        last_reviewed=_date(data.get("last_reviewed"), rel, where.get("last_reviewed", 2)),
+        order=_order(data.get("order"), rel, where.get("order", 2)),
+        translated=tuple(item for item in translated if item[1]),
+        other=other,
+        lines=tuple(where.items()),
     )
+    return meta, _unknown_fields(data, where, rel, fields)
+
+
+def _date(value: Any, rel: str, line: int) -> dt.date | None:
+    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+        raise SourceError(f"last_reviewed must be a date such as 2026-11-20, not {value!r}", path=rel, line=line)
+    return value
+
+
+def _order(value: Any, rel: str, line: int) -> int | None:
+    """The page's place in the index: a whole number (lower first)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise SourceError(f"order must be a whole number such as 10, not {value!r}", path=rel, line=line)
+    return value
+
+
+def _unknown_fields(data: dict[str, Any], where: dict[str, int], rel: str, fields: FrontMatterFields) -> list[Problem]:
+    """A warning for each field that is neither built in nor declared: it stays out of the catalogs."""
+    known = (*BUILTIN_FIELDS, *fields.translated, *fields.ignored)
+    warnings = []
+    for key in data:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1)
+        advice = (
+            f"did you mean {close[0]!r}? " if close else ""
+        ) + "declare it in tool.carepages.front_matter (translated or ignored) to silence this"
+        message = f"unknown front-matter field {key!r} is not translated ({advice})"
+        warnings.append(Problem(rel, where.get(str(key), 2), Severity.WARNING, FRONT_MATTER_WARNING, message))
+    return warnings
+
+
+def page_name(config: Config, path: Path) -> str:
+    """The name of the page at ``path``: its path below the source folder, without ``.md``, ``/``-separated.
+
+    Every folder and the file name must be a safe name (lowercase letters, digits,
+    ``-``, ``_``): the name is the page's gettext domain and the path of its catalogs
+    and built files, so no two pages can collide, even on a case-insensitive disk.
+    """
+    parts = path.relative_to(config.source_dir).with_suffix("").parts
+    for index, part in enumerate(parts):
+        if not PAGE_NAME.match(part):
+            folder = index < len(parts) - 1
+            raise SourceError(
+                f"{'folder' if folder else 'page'} name {part!r} is not allowed",
+                path=config.relative(config.source_dir.joinpath(*parts[: index + 1]))
+                if folder
+                else config.relative(path),
+                hint=f"rename the {'folder' if folder else 'file'} using lowercase letters, digits, '-' and '_' only",
+            )
+    return "/".join(parts)
 
 
 def load_page(config: Config, path: Path) -> Page:
-    """Read one page, validating its name and front matter."""
+    """Read one page, validating its name and front matter.
+
+    A page without a title (in front matter or as its first heading) is refused
+    later, by extraction, which is what finds the first heading.
+    """
     rel = config.relative(path)
-    name = path.stem
-    if not PAGE_NAME.match(name):
-        raise SourceError(
-            f"page name {name!r} is not allowed",
-            path=rel,
-            hint="rename the file using lowercase letters, digits, '-' and '_' only",
-        )
-    meta, body, body_line = split_front_matter(read_text(path, rel), rel)
-    if not meta.title:
-        raise SourceError("page has no title", path=rel, line=1, hint="add front matter with 'title: ...'")
-    return Page(name=name, path=path, rel=rel, meta=meta, body=body, body_line=body_line)
+    name = page_name(config, path)
+    meta, body, body_line, warnings = split_front_matter(read_text(path, rel), rel, config.front_matter)
+    return Page(name=name, path=path, rel=rel, meta=meta, body=body, body_line=body_line, warnings=tuple(warnings))
 
 
 def load_disclaimers_page(config: Config) -> Page:
@@ -158,23 +249,49 @@ def load_disclaimers_page(config: Config) -> Page:
             path=rel,
             hint="create it, or point tool.carepages.disclaimers at it",
         )
-    meta, body, body_line = split_front_matter(read_text(path, rel), rel)
+    meta, body, body_line, _ = split_front_matter(read_text(path, rel), rel)
     if meta.lines:
         raise SourceError("the disclaimers file takes no front matter", path=rel, line=1)
     return Page(name="disclaimers", path=path, rel=rel, meta=meta, body=body, body_line=body_line)
 
 
+def _walk_sources(config: Config) -> list[Path]:
+    """Every ``*.md`` below the source folder, in name order, skipping names that start with ``_`` or ``.``.
+
+    Links to folders are not followed (a link leading outside is refused); a folder
+    whose name ends in ``.md`` is returned like a file, so reading it says what is wrong.
+    """
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(config.source_dir):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+        for name in list(dirs):
+            if (here / name).is_symlink():
+                dirs.remove(name)
+                _refuse_outside(config, here / name, "folder")
+            elif name.endswith(".md"):
+                dirs.remove(name)
+                found.append(here / name)
+        found.extend(here / name for name in files if name.endswith(".md") and not name.startswith(("_", ".")))
+    return sorted(found, key=lambda path: path.relative_to(config.source_dir).with_suffix("").parts)
+
+
+def _refuse_outside(config: Config, path: Path, what: str) -> None:
+    """A link leading out of the source folder would publish a file nobody meant to publish."""
+    if not path.resolve().is_relative_to(config.source_dir):
+        raise SourceError(
+            f"{'page' if what == 'file' else what} is a link to a {what} outside the source folder",
+            path=config.relative(path),
+            hint=f"copy the {what} into the source folder instead of linking to it",
+        )
+
+
 def page_paths(config: Config) -> list[Path]:
-    """Every page file in the source folder, sorted by name (files starting with '_' excluded)."""
-    paths = sorted(p for p in config.source_dir.glob("*.md") if not p.name.startswith("_"))
+    """Every page file below the source folder, in name order (names starting with '_' excluded)."""
+    paths = _walk_sources(config)
     for path in paths:
-        if not path.resolve().is_relative_to(config.source_dir):
-            raise SourceError(
-                "page is a link to a file outside the source folder",
-                path=config.relative(path),
-                hint="copy the page into the source folder instead of linking to it",
-            )
-    names = [p.stem for p in paths]
+        _refuse_outside(config, path, "file")
+    names = [path.relative_to(config.source_dir).with_suffix("").as_posix() for path in paths]
     for reserved in ("disclaimers", "ui"):
         if reserved in names:
             raise CarepagesError(
@@ -183,16 +300,3 @@ def page_paths(config: Config) -> list[Path]:
                 hint="rename the page",
             )
     return paths
-
-
-def load_pages(config: Config) -> list[Page]:
-    """Load every page, collecting all problems before failing."""
-    pages: list[Page] = []
-    errors: list[CarepagesError] = []
-    for path in page_paths(config):
-        try:
-            pages.append(load_page(config, path))
-        except CarepagesError as exc:
-            errors.append(exc)
-    raise_all(errors)
-    return pages

@@ -33,6 +33,8 @@ IMAGE_TITLE = "image title"
 LINK_TITLE = "link title"
 PAGE_TITLE = "page title"
 PAGE_DESCRIPTION = "page description"
+#: A front-matter field the project declared translated (``tool.carepages.front_matter.translated``).
+PAGE_FIELD = "page field"
 
 KINDS = (
     HEADING,
@@ -49,6 +51,7 @@ KINDS = (
     LINK_TITLE,
     PAGE_TITLE,
     PAGE_DESCRIPTION,
+    PAGE_FIELD,
 )
 
 #: Segment kinds whose text ends up in an attribute (alt, title), not in the page's visible text.

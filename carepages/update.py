@@ -21,7 +21,7 @@ from typing import Any
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
 
-from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.catalogs import domain_file, find_templates, po_path, read_catalog, render_catalog
 from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, raise_all
 from carepages.fsutil import WriteSummary, safe_join, write_if_changed
@@ -40,18 +40,22 @@ class PlannedWrite:
 
 
 def read_templates(config: Config) -> dict[str, Catalog]:
-    """Every template under ``locale/templates``, by domain, in name order."""
-    folder = config.templates_dir
-    if not folder.is_dir() or not any(folder.glob("*.pot")):
-        raise CatalogError("no templates found", path=config.relative(folder), hint="run 'carepages extract' first")
+    """Every template under ``locale/templates`` (nested ones included), by domain, in name order."""
+    found = find_templates(config)
+    if not found:
+        raise CatalogError(
+            "no templates found",
+            path=config.relative(config.templates_dir),
+            hint="run 'carepages extract' first",
+        )
     templates: dict[str, Catalog] = {}
     errors: list[CarepagesError] = []
-    for path in sorted(folder.glob("*.pot")):
-        if not PAGE_NAME.match(path.stem):
+    for domain, path in found.items():
+        if not all(PAGE_NAME.match(part) for part in domain.split("/")):
             errors.append(CatalogError("template name is not a valid domain", path=config.relative(path)))
             continue
         try:
-            templates[path.stem] = read_catalog(path, config.relative(path))
+            templates[domain] = read_catalog(path, config.relative(path))
         except CarepagesError as exc:
             errors.append(exc)
     raise_all(errors)
@@ -163,7 +167,7 @@ def merge(old: Catalog, template: Catalog, locale: str) -> Catalog:
 
 def plan_catalog(config: Config, locale: str, domain: str, template: Catalog) -> PlannedWrite:
     """Work out the new content of one catalog without writing it."""
-    path = safe_join(config.locale_dir, locale, "LC_MESSAGES", f"{domain}.po")
+    path = safe_join(config.locale_dir, locale, "LC_MESSAGES", *domain_file(domain, ".po").parts)
     assert path == po_path(config, locale, domain)
     if not path.exists():
         return PlannedWrite(path, render_catalog(new_catalog(template, locale), config.locations), False, False)
