@@ -409,8 +409,12 @@ def domain_of(folder: Path, path: Path) -> str:
 
 
 def po_path(config: Config, locale: str, domain: str) -> Path:
-    """``locale/<lang>/LC_MESSAGES/<domain>.po`` (``<domain>`` may hold folders)."""
-    return config.locale_dir / locale / "LC_MESSAGES" / domain_file(domain, ".po")
+    """``locale/<lang>/LC_MESSAGES/<domain>.po`` (``<domain>`` may hold folders; ``<lang>`` is the folder on disk).
+
+    ``locale`` is the canonical code (``pt_BR``); a project that keeps it in a
+    ``pt-BR/`` folder gets that folder (:meth:`Config.locale_path`).
+    """
+    return config.locale_path(locale) / "LC_MESSAGES" / domain_file(domain, ".po")
 
 
 def pot_path(config: Config, domain: str) -> Path:
@@ -439,7 +443,7 @@ def find_templates(config: Config) -> dict[str, Path]:
 
 def find_catalogs(config: Config, locale: str) -> dict[str, Path]:
     """Every catalog of a locale under ``locale/<lang>/LC_MESSAGES``, nested ones included, by domain."""
-    return _find(config.locale_dir / locale / "LC_MESSAGES", ".po")
+    return _find(config.locale_path(locale) / "LC_MESSAGES", ".po")
 
 
 def remove_empty_folders(folder: Path) -> None:

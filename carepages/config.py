@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import Any, cast
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_locale_identifier, parse_locale
 
 from carepages.errors import ConfigError
 
-#: Locale codes as folder names: language, then optional script/territory/variant.
-LOCALE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]{2,8})*\Z")  # \Z: "$" would let a final newline through
+#: Locale codes, POSIX (``pt_BR``) or BCP 47 (``pt-BR``): language, then optional script/territory/variant.
+LOCALE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:(?:_[A-Za-z0-9]{2,8})+|(?:-[A-Za-z0-9]{2,8})+)?\Z")  # \Z: no final newline
+#: The folder of templates inside locale_dir, which is no locale.
+TEMPLATES_FOLDER = "templates"
 
 LOCATION_MODES = ("full", "file", "none")
 
@@ -79,6 +82,7 @@ class Config:
     bugs_address: str
     line_width: int
     front_matter: FrontMatterFields = FrontMatterFields()
+    locale_folders: tuple[tuple[str, str], ...] = ()  # (canonical code, folder name) found on disk
 
     @property
     def templates_dir(self) -> Path:
@@ -86,22 +90,32 @@ class Config:
         return self.locale_dir / "templates"
 
     def select_locales(self, locales: list[str] | None, allow_source: bool = False) -> list[str]:
-        """The configured locales a command works on (``-l``), in configuration order.
+        """The configured locales a command works on (``-l``), in configuration order, canonical.
 
-        An unconfigured code is a usage error; ``allow_source`` accepts the source
-        language too (the build always renders it, so it is not in the result).
+        ``pt-BR`` selects ``pt_BR``. An unknown or unconfigured code is a usage error;
+        ``allow_source`` accepts the source language too (the build always renders it,
+        so it is not in the result).
         """
         if not locales:
             return list(self.locales)
+        wanted = [check_locale(code) for code in locales]
         allowed = {*self.locales, self.source_language} if allow_source else set(self.locales)
-        unknown = [code for code in locales if code not in allowed]
+        unknown = [code for code in wanted if code not in allowed]
         if unknown:
             raise ConfigError(
                 f"locale {unknown[0]!r} is not configured",
                 path=self.relative(self.pyproject),
                 hint=f"add it to tool.carepages.locales (configured: {', '.join(self.locales) or 'none'})",
             )
-        return [code for code in self.locales if code in locales]
+        return [code for code in self.locales if code in wanted]
+
+    def locale_folder(self, locale: str) -> str:
+        """The name of a locale's folder in ``locale_dir``: as found on disk (``pt-BR``), else the code."""
+        return next((folder for code, folder in self.locale_folders if code == locale), locale)
+
+    def locale_path(self, locale: str) -> Path:
+        """``locale/<folder>``: where a locale's catalogs and ``review.toml`` are."""
+        return self.locale_dir / self.locale_folder(locale)
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the project root, POSIX style, for messages and references."""
@@ -186,9 +200,9 @@ class _Validator:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.bad("locales", 'must be a list of locale codes such as ["de", "pt_BR"]')
         locales = tuple(_locale(v, lambda m: self.bad("locales", m)) for v in value)
-        if len(set(locales)) != len(locales):
-            raise self.bad("locales", "lists a locale twice")
-        if source in locales:
+        if len({same_locale(code) for code in locales}) != len(locales):
+            raise self.bad("locales", "lists a locale twice (codes are compared as Babel reads them: pt-BR is pt_BR)")
+        if same_locale(source) in {same_locale(code) for code in locales}:
             raise self.bad("locales", f"{source!r} is the source language; list only translations")
         return source, locales
 
@@ -278,20 +292,75 @@ def _validate(pyproject: Path, table: dict[str, Any], project: dict[str, Any]) -
         bugs_address=str(check.values["bugs_address"]),
         line_width=check.number("line_width", 40, 200, (int,), "a whole number"),
         front_matter=check.front_matter(),
+        locale_folders=locale_folders(locale_dir, pyproject),
     )
 
 
+def canonical_locale(code: str) -> str:
+    """The one form of a locale code used everywhere inside carepages: POSIX, as Babel writes it.
+
+    ``pt-BR``, ``pt_br`` and ``pt_BR`` are all ``pt_BR``; ``zh-Hant-TW`` is
+    ``zh_Hant_TW``. Only the spelling changes (Babel's ``parse_locale``): ``zh_CN``
+    stays ``zh_CN``, so folders keep the names their translators gave them.
+    Raises ``ValueError`` for what is no locale code.
+    """
+    if not LOCALE_CODE.match(code):
+        raise ValueError(f"{code!r} is not a locale code")
+    return get_locale_identifier(parse_locale(code, sep="-" if "-" in code else "_"), sep="_")
+
+
+def same_locale(code: str) -> str:
+    """What two codes of one locale have in common: ``zh_CN`` and ``zh_Hans_CN`` are one language.
+
+    Babel fills in the likely script (``Locale.parse``), so two folders or two
+    configured codes that name one locale in two ways are found.
+    """
+    return str(Locale.parse(canonical_locale(code)))
+
+
 def _locale(code: object, bad: Any) -> str:
-    """Validate a locale code with Babel's CLDR data; return it unchanged."""
-    if not isinstance(code, str) or not LOCALE_CODE.match(code):
-        raise bad(f"{code!r} is not a locale code (use forms like 'de', 'pt_BR', 'zh_Hans_CN')")
+    """Validate a locale code with Babel's CLDR data; return its canonical form (:func:`canonical_locale`)."""
     try:
-        Locale.parse(code)
+        if not isinstance(code, str):
+            raise ValueError(code)
+        canonical = canonical_locale(code)
+    except ValueError:
+        raise bad(f"{code!r} is not a locale code (use forms like 'de', 'pt_BR' or 'pt-BR', 'zh_Hant_TW')") from None
+    try:
+        Locale.parse(canonical)
     except (UnknownLocaleError, ValueError) as exc:
         raise bad(f"unknown locale {code!r}: Babel's CLDR data does not know it") from exc
-    return code
+    return canonical
 
 
 def check_locale(code: str) -> str:
-    """Validate a locale code given on the command line (``-l``)."""
+    """Validate a locale code given on the command line (``-l``); return its canonical form."""
     return _locale(code, lambda m: ConfigError(m, hint="use a code Babel knows, such as 'de' or 'pt_BR'"))
+
+
+def locale_folders(locale_dir: Path, pyproject: Path) -> tuple[tuple[str, str], ...]:
+    """``(canonical code, folder name)`` of every locale folder: ``pt-BR/`` holds the locale ``pt_BR``.
+
+    Two folders for one locale (``pt-BR/`` and ``pt_BR/``) are an error: which of
+    them a command read would depend on the file system. Folders whose name is no
+    locale code Babel knows (``templates``, a stray ``notes``) are not locales.
+    """
+    if not locale_dir.is_dir():
+        return ()
+    found: dict[str, list[tuple[str, str]]] = {}
+    for entry in sorted(locale_dir.iterdir()):
+        if entry.name == TEMPLATES_FOLDER or not entry.is_dir():
+            continue
+        try:
+            found.setdefault(same_locale(entry.name), []).append((canonical_locale(entry.name), entry.name))
+        except (ValueError, UnknownLocaleError):
+            continue
+    for folders in found.values():
+        if len(folders) > 1:
+            names = " and ".join(repr(name) for _, name in folders)
+            raise ConfigError(
+                f"the locale folders {names} hold the same locale",
+                path=locale_dir,
+                hint="keep one: move its catalogs into the other folder and delete it",
+            )
+    return tuple(sorted(folders[0] for folders in found.values()))

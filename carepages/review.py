@@ -61,7 +61,7 @@ class Review:
 
 def review_path(config: Config, locale: str) -> Path:
     """``locale/<lang>/review.toml``."""
-    return config.locale_dir / locale / "review.toml"
+    return config.locale_path(locale) / "review.toml"
 
 
 def load_review(config: Config, locale: str) -> Review:

@@ -167,7 +167,7 @@ def merge(old: Catalog, template: Catalog, locale: str) -> Catalog:
 
 def plan_catalog(config: Config, locale: str, domain: str, template: Catalog) -> PlannedWrite:
     """Work out the new content of one catalog without writing it."""
-    path = safe_join(config.locale_dir, locale, "LC_MESSAGES", *domain_file(domain, ".po").parts)
+    path = safe_join(config.locale_dir, config.locale_folder(locale), "LC_MESSAGES", *domain_file(domain, ".po").parts)
     assert path == po_path(config, locale, domain)
     if not path.exists():
         return PlannedWrite(path, render_catalog(new_catalog(template, locale), config.locations), False, False)
