@@ -38,6 +38,7 @@ TAB = 4  # CommonMark's tab stop, and Python-Markdown's tab_length
 _OPENER = re.compile(r"(?P<fence>`{3,}|~{3,})(?P<info>.*)\Z")
 _LIST_MARKER = re.compile(r"(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ ]{1,4}|\Z)")
 _QUOTE = re.compile(r"[ ]{0,3}>[ ]?")
+_ADMONITION = re.compile(r"!!![ ]")  # the admonition extension's "!!! note": a container like a list item
 _LANGUAGE_SAFE = re.compile(r"[^\w#+.-]")
 
 
@@ -101,10 +102,11 @@ def _dedent(text: str, columns: int) -> str:
 
 
 def _list_container(lines: list[str], index: int, depth: int, indent: int) -> tuple[int, int] | None:
-    """The list item an indented line at ``index`` belongs to: (its content column, its marker's column).
+    """The list item (or note) an indented line at ``index`` belongs to: (content column, marker column).
 
     The nearest earlier non-blank line, inside the same quotes, that is less indented
-    decides: a list item whose content starts at or before ``indent`` holds the line.
+    decides: a list item whose content starts at or before ``indent``, or an
+    admonition (``!!! note``, whose body is indented four spaces), holds the line.
     """
     for back in range(index - 1, -1, -1):
         rest = _strip_quotes(lines[back], depth)
@@ -116,10 +118,12 @@ def _list_container(lines: list[str], index: int, depth: int, indent: int) -> tu
         column = len(rest) - len(stripped)
         if column >= indent:
             continue
-        marker = _LIST_MARKER.match(stripped)
-        if marker is None:
+        if _ADMONITION.match(stripped):
+            content = column + TAB  # Python-Markdown's admonition body is indented one tab stop
+        elif marker := _LIST_MARKER.match(stripped):
+            content = column + marker.end() if marker.group("space") else column + len(marker.group("marker")) + 1
+        else:
             return None
-        content = column + marker.end() if marker.group("space") else column + len(marker.group("marker")) + 1
         return (content, column) if content <= indent else None
     return None
 
