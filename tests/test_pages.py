@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import run
 
-from carepages.catalogs import find_templates, po_path, pot_path
+from carepages.catalogs import find_catalogs, find_templates, po_path, pot_path
 from carepages.config import load_config
 from carepages.errors import CarepagesError, ConfigError
 from carepages.extract import extract_sources
@@ -139,6 +139,7 @@ def test_a_nested_page_mirrors_its_path_everywhere(project: Path, capsys: pytest
     assert set(find_templates(config)) == {"disclaimers", "knee/exercises", "knee/ui", "sample", "ui"}
     assert run(capsys, "update", "-l", "de").status == 0
     assert (project / "locale/de/LC_MESSAGES/knee/exercises.po").is_file()
+    assert list(find_catalogs(config, "de")) == ["disclaimers", "knee/exercises", "knee/ui", "sample", "ui"]
     assert "#: source/knee/exercises.md:1" in pot_path(config, "knee/exercises").read_text(encoding="utf-8")
 
 
