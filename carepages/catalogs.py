@@ -16,7 +16,6 @@ catalog without a ``Language`` header.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import os
@@ -386,72 +385,3 @@ def msgids(catalog: Catalog) -> set[object]:
             msgid = message.id if isinstance(message.id, str) else tuple(message.id)
             found.add(msgid if message.context is None else (msgid, message.context))
     return found
-
-
-# -- where catalogs live ------------------------------------------------------------------------
-
-
-def domain_file(domain: str, suffix: str) -> Path:
-    """The file of a domain below its folder: ``knee/exercises`` -> ``knee/exercises.po``.
-
-    A page's domain is its name, folders included, so its catalogs mirror the source
-    folders as sphinx-intl mirrors Sphinx's documents; ``disclaimers`` and ``ui`` stay
-    at the top. Domains come from validated page names (or :func:`find_templates`,
-    whose caller validates them), never from a catalog's contents.
-    """
-    *folders, name = domain.split("/")
-    return Path(*folders, name + suffix)
-
-
-def domain_of(folder: Path, path: Path) -> str:
-    """The domain of a template or catalog file below ``folder`` (the inverse of :func:`domain_file`)."""
-    return path.relative_to(folder).with_suffix("").as_posix()
-
-
-def po_path(config: Config, locale: str, domain: str) -> Path:
-    """``locale/<lang>/LC_MESSAGES/<domain>.po`` (``<domain>`` may hold folders; ``<lang>`` is the folder on disk).
-
-    ``locale`` is the canonical code (``pt_BR``); a project that keeps it in a
-    ``pt-BR/`` folder gets that folder (:meth:`Config.locale_path`).
-    """
-    return config.locale_path(locale) / "LC_MESSAGES" / domain_file(domain, ".po")
-
-
-def pot_path(config: Config, domain: str) -> Path:
-    """``locale/templates/<domain>.pot`` (``<domain>`` may hold folders)."""
-    return config.templates_dir / domain_file(domain, ".pot")
-
-
-def _find(folder: Path, suffix: str) -> dict[str, Path]:
-    """Every ``*suffix`` file below ``folder``, by domain, in domain order (links to folders not followed)."""
-    found: dict[str, Path] = {}
-    if not folder.is_dir():
-        return found
-    for parent, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in files:
-            if name.endswith(suffix):
-                path = Path(parent) / name
-                found[domain_of(folder, path)] = path
-    return dict(sorted(found.items()))
-
-
-def find_templates(config: Config) -> dict[str, Path]:
-    """Every template under ``locale/templates``, nested ones included, by domain."""
-    return _find(config.templates_dir, ".pot")
-
-
-def find_catalogs(config: Config, locale: str) -> dict[str, Path]:
-    """Every catalog of a locale under ``locale/<lang>/LC_MESSAGES``, nested ones included, by domain."""
-    return _find(config.locale_path(locale) / "LC_MESSAGES", ".po")
-
-
-def remove_empty_folders(folder: Path) -> None:
-    """Remove the folders below ``folder`` that a removed page's template or catalog left empty."""
-    if not folder.is_dir():
-        return
-    for parent, _dirs, _files in os.walk(folder, topdown=False):
-        path = Path(parent)
-        if path != folder and not any(path.iterdir()):
-            with contextlib.suppress(OSError):
-                path.rmdir()

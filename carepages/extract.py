@@ -14,16 +14,8 @@ from dataclasses import dataclass, replace
 from babel.messages.catalog import Catalog
 
 from carepages import segments
-from carepages.catalogs import (
-    RESERVED_DOMAINS,
-    UI_DOMAIN,
-    add_segments,
-    find_templates,
-    new_template,
-    pot_path,
-    remove_empty_folders,
-    render_catalog,
-)
+from carepages.catalog_paths import find_templates, pot_path, remove_empty_folders
+from carepages.catalogs import RESERVED_DOMAINS, UI_DOMAIN, add_segments, new_template, render_catalog
 from carepages.config import Config
 from carepages.errors import CarepagesError, Problem, SourceError, raise_all
 from carepages.fsutil import WriteSummary, write_if_changed

@@ -12,7 +12,8 @@ from typing import Any
 
 from babel.messages.catalog import Catalog
 
-from carepages.catalogs import po_path, read_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog
 from carepages.config import Config
 
 

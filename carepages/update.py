@@ -21,7 +21,8 @@ from typing import Any
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
 
-from carepages.catalogs import domain_file, find_templates, po_path, read_catalog, render_catalog
+from carepages.catalog_paths import domain_file, find_templates, po_path
+from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, raise_all
 from carepages.fsutil import WriteSummary, safe_join, write_if_changed

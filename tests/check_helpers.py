@@ -22,7 +22,8 @@ from pathlib import Path
 
 import markdown
 
-from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog, render_catalog
 from carepages.checks.report import Report
 from carepages.config import Config, load_config
 from carepages.extract import Sources, extract_sources, run_extract

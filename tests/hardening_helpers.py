@@ -21,7 +21,8 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
-from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import load_config
 from carepages.extract import run_extract
 from carepages.update import run_update

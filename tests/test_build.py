@@ -23,7 +23,8 @@ import pytest
 from filelock import FileLock
 
 from carepages.build import BuildSummary, dist, run_build
-from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog, render_catalog
 from carepages.cli import main
 from carepages.config import Config, load_config
 from carepages.errors import CarepagesError

@@ -22,7 +22,8 @@ import pytest
 from helpers import require_program
 
 from carepages.build import run_build
-from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import load_config
 from carepages.fsutil import write_if_changed
 

@@ -17,7 +17,8 @@ import pytest
 from check_helpers import check, codes, make_clinic, visible_text, write_dist
 from helpers import run
 
-from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog, render_catalog
 from carepages.checks.built import contains_in_order, disclaimers_shown
 from carepages.config import load_config
 

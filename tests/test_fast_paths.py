@@ -22,7 +22,8 @@ from wcwidth import wcwidth
 
 from carepages import catalogs
 from carepages.build import run_build
-from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import load_config
 from carepages.gate import collect
 from carepages.markdown_ext import MARKDOWN_EXTENSIONS, PageParser

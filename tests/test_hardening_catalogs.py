@@ -27,7 +27,8 @@ from hardening_helpers import HOSTILE, make_project, outside_dist, set_translati
 from helpers import Result, run
 
 from carepages.build import run_build
-from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import load_config
 
 CASES = sorted((HOSTILE / "catalogs").glob("*.po"))

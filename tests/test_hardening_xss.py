@@ -44,7 +44,8 @@ from helpers import require_program
 
 from carepages import assess
 from carepages.build import run_build
-from carepages.catalogs import po_path, read_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog
 from carepages.checks.report import Report
 from carepages.config import load_config
 from carepages.gate import collect

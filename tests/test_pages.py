@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import run
 
-from carepages.catalogs import find_catalogs, find_templates, po_path, pot_path
+from carepages.catalog_paths import find_catalogs, find_templates, po_path, pot_path
 from carepages.config import load_config
 from carepages.errors import CarepagesError, ConfigError
 from carepages.extract import extract_sources

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from golden import assert_golden
 
-from carepages.catalogs import find_templates
+from carepages.catalog_paths import find_templates
 from carepages.config import Config, load_config
 from carepages.extract import Sources, extract_sources, run_extract
 from carepages.fsutil import WriteSummary
@@ -82,7 +82,7 @@ def test_what_the_pages_say_about_themselves(extracted: tuple[Config, Sources, W
     pages = {m.page.name: m.page for m in sources.pages}
     assert list(pages) == PAGES
     assert (pages["hip/overview"].meta.title, pages["hip/overview"].meta.title_from_heading) == (
-        "Hip pain and injections",
+        "Hip pain and *injections*",
         True,
     )
     exercises = pages["knee/exercises"]

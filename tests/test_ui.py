@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 
-from carepages.catalogs import po_path, pot_path, read_catalog
+from carepages.catalog_paths import po_path, pot_path
+from carepages.catalogs import read_catalog
 from carepages.config import load_config
 from carepages.extract import run_extract
 from carepages.ui import UiTranslations, format_names, ui_messages, ui_mo_bytes, ui_template

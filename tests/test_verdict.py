@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carepages.build import run_build
-from carepages.catalogs import DISCLAIMERS_DOMAIN, po_path, read_catalog, render_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import DISCLAIMERS_DOMAIN, read_catalog, render_catalog
 from carepages.checks.model import TEMPLATES, Finding
 from carepages.config import load_config
 from carepages.errors import Problem, Severity

@@ -18,7 +18,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.catalogs import read_catalog, render_catalog
+from carepages.catalog_paths import po_path
 from carepages.config import Config, load_config
 from carepages.extract import run_extract
 from carepages.fsutil import write_if_changed
