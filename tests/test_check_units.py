@@ -134,8 +134,9 @@ def test_markup_changes_name_what_broke() -> None:
         "emphasis (*…*): 1 in the source, 0 in the translation",
         "'*' shows as text 1 more time than in the source",
     ]
+    # A link lost: its target is the links check's finding; the broken syntax left as text is markup's.
     assert markup_changes(source, render_message(text, "Siehe [die Übersicht] (a.html) für *mehr*.")) == [
-        "link ([…](…)): 1 in the source, 0 in the translation"
+        "'] (' shows as text 1 more time than in the source"
     ]
     assert markup_changes(source, render_message(text, "Siehe [Übersicht](a.html) für mehr](x.")) == [
         "emphasis (*…*): 1 in the source, 0 in the translation",

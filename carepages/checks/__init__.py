@@ -3,7 +3,8 @@
 * :mod:`~carepages.checks.model` -- what a check is and what it finds (issues, findings, codes);
 * :mod:`~carepages.checks.registry` -- the checks in the order they run, and the runner;
 * :mod:`~carepages.checks.context` -- what they look at: sources, templates, a locale's catalogs;
-* one module per family: :mod:`~carepages.checks.catalog` (files and progress),
+* one module per family: :mod:`~carepages.checks.sources` (front matter),
+  :mod:`~carepages.checks.catalog` (files and progress),
   :mod:`~carepages.checks.disclaimers`, :mod:`~carepages.checks.links`,
   :mod:`~carepages.checks.numbers`, :mod:`~carepages.checks.structure` (markup and HTML),
   :mod:`~carepages.checks.safety` (control characters, placeholders),

@@ -35,6 +35,7 @@ class Code(StrEnum):
     """Every check's code: what ``--skip``, ``# allow:`` and the reports name."""
 
     TEMPLATE = "template"
+    FRONT_MATTER = "front-matter"
     PARSE = "parse"
     ENCODING = "encoding"
     LANGUAGE = "language"

@@ -12,7 +12,9 @@ and ``unicodedata.digit``, never from a hand-written table.
 Numbers are read from the text a reader sees of the message on its page (so a
 URL's digits, a link target, a reference label such as ``[1]`` or a list marker do
 not count), once with each convention the locale allows; the translation passes
-if any one reading matches the source.
+if any one reading matches the source. A footnote-style label (``[^1]``, shown as
+written: the dialect has no footnotes) is a label, not a quantity, and does not
+count either. A heading's own numbering (``1. Warm up``) is text both sides show.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from carepages.render.body import BARE_URL
 _SPACES = " \u00a0\u2007\u2009\u202f"
 #: A digit of any script: a text without one states no number.
 _DIGIT = re.compile(r"\d")
+#: A footnote-style label, ``[^1]`` or ``[^note-2]``: a name, not a number.
+_FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\s]+\]")
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,17 @@ def compare(source: str, translation: str, source_language: str, locale: str) ->
     return best
 
 
+def compare_shown(
+    source: str, translation: str, source_language: str, locale: str
+) -> tuple[list[str], list[str]] | None:
+    """:func:`compare` on the text a reader sees, without what states no quantity: URLs, footnote labels."""
+    return compare(_quantities(source), _quantities(translation), source_language, locale)
+
+
+def _quantities(text: str) -> str:
+    return _FOOTNOTE_LABEL.sub(" ", BARE_URL.sub(" ", text))
+
+
 @cache
 def local_forms(source_language: str, code: str) -> str:
     """How the locale may write 1,234.5 (by CLDR), when that differs from the source language."""
@@ -132,8 +147,7 @@ def check_numbers(ctx: LocaleContext) -> Iterator[Issue]:
         texts = [rendered[0].text, rendered[1].text] if rendered else [entry.msgid, entry.strings[0]]
         if not any(map(_DIGIT.search, texts)):
             continue  # no number on either side (most messages)
-        source, translation = (BARE_URL.sub(" ", text) for text in texts)
-        difference = compare(source, translation, ctx.config.source_language, ctx.locale)
+        difference = compare_shown(texts[0], texts[1], ctx.config.source_language, ctx.locale)
         if difference is not None:
             yield Issue(
                 entry.path,

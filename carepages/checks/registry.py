@@ -13,7 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 
-from carepages.checks import allow, built, catalog, disclaimers, links, numbers, safety, structure, wording
+from carepages.checks import (
+    allow,
+    built,
+    catalog,
+    disclaimers,
+    links,
+    numbers,
+    safety,
+    sources,
+    structure,
+    wording,
+)
 from carepages.checks.context import LocaleContext, OutputContext, RunContext
 from carepages.checks.model import TEMPLATES, Check, Code, ContextT, Finding, Issue, Scope, make_finding
 from carepages.errors import Severity
@@ -38,6 +49,15 @@ PROJECT_CHECKS: tuple[Check[RunContext], ...] = (
         Scope.PROJECT,
         allowable=False,
         reason="the translation template is out of date",
+    ),
+    Check(
+        Code.FRONT_MATTER,
+        WARNING,
+        "A page's front matter has a field carepages does not know: it is not translated "
+        "(declare it in tool.carepages.front_matter as translated or ignored).",
+        sources.check_front_matter,
+        Scope.PROJECT,
+        allowable=False,
     ),
 )
 
