@@ -112,7 +112,7 @@ def _render(
     body = render_body(parser, messages.page, lookup, summarise=not source, fallback=fallback)
     if drafts is not None:
         page = messages.page
-        title = lookup.text(page.meta.title)
+        title = body.title or lookup.text(page.meta.title)
         description = lookup.text(page.meta.description)
         open_messages = len(lookup.fell_back)
         Draft(messages.domain, title, description, body.html, open_messages).save(draft_path(drafts, messages.domain))

@@ -9,6 +9,7 @@ in one place, so later stages can trust a :class:`Config` without re-checking.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import tomllib
@@ -111,7 +112,10 @@ class Config:
 
     def locale_folder(self, locale: str) -> str:
         """The name of a locale's folder in ``locale_dir``: as found on disk (``pt-BR``), else the code."""
-        return next((folder for code, folder in self.locale_folders if code == locale), locale)
+        if not self.locale_folders:
+            return locale
+        same = same_locale(locale)
+        return next((folder for code, folder in self.locale_folders if same_locale(code) == same), locale)
 
     def locale_path(self, locale: str) -> Path:
         """``locale/<folder>``: where a locale's catalogs and ``review.toml`` are."""
@@ -309,6 +313,7 @@ def canonical_locale(code: str) -> str:
     return get_locale_identifier(parse_locale(code, sep="-" if "-" in code else "_"), sep="_")
 
 
+@functools.cache
 def same_locale(code: str) -> str:
     """What two codes of one locale have in common: ``zh_CN`` and ``zh_Hans_CN`` are one language.
 

@@ -22,12 +22,10 @@ by a forward search from the previous one; directives carry their own lines.
 
 from __future__ import annotations
 
-import copy
 import difflib
-import functools
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import markdown
@@ -37,6 +35,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from carepages import segments
+from carepages.block_cache import BlockCache
 from carepages.errors import SourceError
 from carepages.fences import find_fences
 from carepages.segments import Segment
@@ -55,8 +54,10 @@ MARKER_RE = re.compile("^\ue000carepages-directive-(\\d+)\ue000$")
 
 #: The Markdown dialect: the same for extraction, the build and the checks. Fences follow
 #: CommonMark (:mod:`carepages.fences`); ``<details>``, ``<div>`` and ``<aside>`` blocks hold
-#: Markdown (:mod:`carepages.html_blocks`).
-MARKDOWN_EXTENSIONS = ("tables", "admonition", "sane_lists", "carepages.fences", "carepages.html_blocks")
+#: Markdown (:mod:`carepages.html_blocks`); links to ``.md`` pages lead to the built ones
+#: (:mod:`carepages.page_links`).
+OWN_EXTENSIONS = ("carepages.fences", "carepages.html_blocks", "carepages.page_links")
+MARKDOWN_EXTENSIONS = ("tables", "admonition", "sane_lists", *OWN_EXTENSIONS)
 
 
 @dataclass(frozen=True)
@@ -339,7 +340,7 @@ class PageParser:
     Creating a Markdown instance costs more than converting a short page, so one
     parser is kept per process and reset between pages. With ``keep_blocks`` (the
     build, which converts each page once per locale) it also keeps each page's
-    block structure for the next conversion (see :class:`_BlockCache`).
+    block structure for the next conversion (see :class:`carepages.block_cache.BlockCache`).
     """
 
     def __init__(self, keep_blocks: bool = False) -> None:
@@ -348,7 +349,7 @@ class PageParser:
             extensions=[*MARKDOWN_EXTENSIONS, self.extension],
             output_format="html",
         )
-        self.blocks = _BlockCache(self.md) if keep_blocks else None
+        self.blocks = BlockCache(self.md) if keep_blocks else None
 
     def convert(
         self,
@@ -383,38 +384,6 @@ class PageParser:
         finally:
             self.extension.conversion = Conversion(rel="", lines=[], first_line=1)
         return html, conversion
-
-
-class _BlockCache:
-    """Python-Markdown's block parse of a page body, kept for the next conversion of the same body.
-
-    The build converts each page once per locale, and the blocks are the same in every
-    locale (translations go in afterwards, block by block, by the segment tree
-    processor), so the block parser runs once per page and each conversion gets its
-    own copy of the tree. The block parser's one other effect, the link reference
-    definitions it records, is kept with the tree.
-    """
-
-    def __init__(self, md: markdown.Markdown, size: int = 512) -> None:
-        self.md = md
-        self.parse = md.parser.parseDocument
-        self.parsed = functools.lru_cache(maxsize=size)(self._parse)
-        self.body = ""
-        md.parser.parseDocument = self.parse_document  # type: ignore[method-assign]
-
-    def _parse(self, body: str, lines: tuple[str, ...]) -> tuple[etree.ElementTree, dict[str, tuple[str, str]]]:
-        return self.parse(lines), dict(self.md.references)
-
-    def parse_document(self, lines: Iterable[str]) -> etree.ElementTree:
-        """Python-Markdown's ``parseDocument``, from the cache when this body was parsed before.
-
-        The key is the page body, not only the preprocessed lines: two bodies made only of
-        an HTML block with Markdown inside have the same lines (one stash placeholder) but
-        different elements in the stash, which the block parser puts into the tree.
-        """
-        tree, references = self.parsed(self.body, tuple(lines))
-        self.md.references.update(references)
-        return copy.deepcopy(tree)
 
 
 def _deepest_line(body: str) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import run
 
-from carepages.catalogs import po_path
+from carepages.catalog_paths import po_path
 from carepages.config import canonical_locale, load_config
 from carepages.errors import ConfigError
 from carepages.review import review_path
@@ -101,3 +101,25 @@ def test_folders_that_are_no_locale_are_not_locales(project: Path) -> None:
         (project / "locale" / folder).mkdir(parents=True)
     (project / "locale" / "README.md").write_text("notes\n", encoding="utf-8")
     assert load_config(project).locale_folders == ()
+
+
+def test_a_folder_in_another_spelling_of_the_configured_locale_is_found(project: Path) -> None:
+    configure(project, '["zh_CN"]')
+    (project / "locale" / "zh-Hans-CN").mkdir(parents=True)
+    config = load_config(project)
+    assert config.locale_path("zh_CN") == project.resolve() / "locale/zh-Hans-CN"
+
+
+def test_a_language_header_in_another_spelling_matches_its_folder(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure(project, '["pt_BR", "zh_CN"]')
+    assert run(capsys, "extract").status == 0
+    assert run(capsys, "update").status == 0
+    for locale, header in (("pt_BR", "pt-BR"), ("zh_CN", "zh_Hans_CN")):
+        path = project / "locale" / locale / "LC_MESSAGES" / "sample.po"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(f'"Language: {locale}\\n"', f'"Language: {header}\\n"'), encoding="utf-8")
+        assert f"Language: {header}" in path.read_text(encoding="utf-8")
+    result = run(capsys, "check", "--skip", "built", "--skip", "built-disclaimer")
+    assert "[language]" not in result.out

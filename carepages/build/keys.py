@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 import carepages
+from carepages.catalog_paths import find_catalogs, find_templates
 from carepages.config import Config
 from carepages.review import review_path
 
@@ -69,17 +70,18 @@ def source_key(config: Config) -> str:
         ensure_ascii=False,
     )
     inputs = [p for p in config.source_dir.rglob("*.md") if p.is_file()]
-    if config.templates_dir.is_dir():
-        inputs += [p for p in config.templates_dir.glob("*.pot") if p.is_file()]
+    inputs += [p for p in find_templates(config).values() if p.is_file()]
     return digest(str(CACHE_FORMAT), code_digest(), settings, files_digest(inputs, config.root))
 
 
 def locale_key(config: Config, base: str, locale: str) -> str:
-    """A locale's key: the base plus its catalogs and review file (the source language has none)."""
+    """A locale's key: the base plus its catalogs (nested ones too, in its folder on disk) and review file.
+
+    The source language has none.
+    """
     if locale == config.source_language:
         return digest(base, "source")
-    folder = config.locale_dir / locale / "LC_MESSAGES"
-    files = [p for p in folder.glob("*.po") if p.is_file()] if folder.is_dir() else []
+    files = [p for p in find_catalogs(config, locale).values() if p.is_file()]
     review = review_path(config, locale)
     if review.is_file():
         files.append(review)

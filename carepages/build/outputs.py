@@ -28,6 +28,8 @@ MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"
 #: Zip entries carry this timestamp (the earliest a zip can hold), so bundles are byte-identical.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: Pages without an ``order`` come after every page with one.
+_UNORDERED = 2**63
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ def write_bundle(job: BundleJob) -> tuple[str, FileInfo]:
 
 def index_html(config: Config, sources: Sources, order: Sequence[str], entries: dict[str, LocaleEntry]) -> bytes:
     """``dist/index.html``: each published locale with its pages, and what is withheld and why."""
-    titles = {messages.domain: messages.page.meta.title for messages in sources.pages}
+    titles = source_titles(config, sources, entries)
+    place = index_order(sources)
     shown, left = [], []
     for code in order:
         entry = entries.get(code)
@@ -71,10 +74,30 @@ def index_html(config: Config, sources: Sources, order: Sequence[str], entries: 
             reasons = verdict.reasons or ("no page is ready yet",)
             left.append(IndexEntry(language(code), percent, "", reasons=reasons))
             continue
-        pages = tuple(IndexPage(name, entry.pages[name].title) for name in verdict.published_pages)
+        names = sorted(verdict.published_pages, key=place.__getitem__)
+        pages = tuple(IndexPage(name, entry.pages[name].title) for name in names)
         withheld = tuple((titles.get(page.page, page.page), "; ".join(page.reasons)) for page in verdict.withheld_pages)
         shown.append(IndexEntry(language(code), percent, review_text(verdict.review), pages, withheld=withheld))
     return render_index(make_environment(), config, shown, left).encode("utf-8")
+
+
+def source_titles(config: Config, sources: Sources, entries: dict[str, LocaleEntry]) -> dict[str, str]:
+    """Each page's title in the source language, as text: what the index names a withheld page by.
+
+    A title taken from a heading may hold inline Markdown (``Do injections **cure** it?``):
+    the source language's rendering of the page knows its visible text.
+    """
+    source = entries.get(config.source_language)
+    rendered = {name: page.title for name, page in source.pages.items() if page.title} if source else {}
+    return {m.domain: rendered.get(m.domain) or m.page.meta.title for m in sources.pages}
+
+
+def index_order(sources: Sources) -> dict[str, tuple[int, int]]:
+    """Where each page stands in the index: by its front matter's ``order``, then as the source folder has it."""
+    return {
+        m.domain: (m.page.meta.order if m.page.meta.order is not None else _UNORDERED, position)
+        for position, m in enumerate(sources.pages)
+    }
 
 
 def review_text(review: Review) -> str:

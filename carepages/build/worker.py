@@ -8,8 +8,10 @@ build's work and staging folders on disk, not back through the pool.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from markupsafe import Markup
 
 from carepages.assess import Assessment, assess_locale, draft_path
 from carepages.build.cache import FileInfo
@@ -18,6 +20,7 @@ from carepages.build.outputs import BundleJob, write_bundle
 from carepages.catalogs import DISCLAIMERS_DOMAIN
 from carepages.checks.context import RunContext
 from carepages.markdown_ext import PageParser
+from carepages.page_links import relink
 from carepages.parallel import STATE, guarded
 from carepages.render import page as page_renderer
 from carepages.render.body import Draft
@@ -72,20 +75,29 @@ def render_task(job: RenderJob) -> Rendered:
         run.config, job.locale, job.verdict.review, job.ui_mo, Draft.load(draft_path(drafts, DISCLAIMERS_DOMAIN))
     )
     domains = run.source_domains
+    withheld = {page.page for page in job.verdict.withheld_pages}
     out: dict[str, tuple[str, dict[str, FileInfo]]] = {}
-    folder = job.staging / job.locale
-    folder.mkdir(parents=True, exist_ok=True)
     for name, published_in, total in job.pages:
-        draft = Draft.load(draft_path(drafts, name))
+        draft = _relinked(Draft.load(draft_path(drafts, name)), withheld, run.config.source_language)
+        shared = relink(frame.disclaimers, DISCLAIMERS_DOMAIN, name, withheld, run.config.source_language)
         switcher = alternates(name, job.locale, published_in)
-        document, text = page_renderer.render(frame, domains[name].page, draft, total, switcher)
+        page_frame = replace(frame, disclaimers=Markup(shared))
+        document, text = page_renderer.render(page_frame, domains[name].page, draft, total, switcher)
         files = {}
+        # A nested page (knee/exercises) mirrors its source folders: dist/<lang>/knee/exercises.html.
+        (job.staging / job.locale / name).parent.mkdir(parents=True, exist_ok=True)
         for suffix, data in (("html", document.encode("utf-8")), ("txt", text.encode("utf-8"))):
             rel = f"{job.locale}/{name}.{suffix}"
             (job.staging / rel).write_bytes(data)
             files[rel] = file_info(data)
         out[name] = (draft.title, files)
     return Rendered(job.locale, out)
+
+
+def _relinked(draft: Draft, withheld: set[str], source_language: str) -> Draft:
+    """The draft with its links to pages withheld in this locale sent to the source language's pages."""
+    body = relink(draft.body, draft.page, draft.page, withheld, source_language)
+    return draft if body == draft.body else replace(draft, body=body)
 
 
 @guarded

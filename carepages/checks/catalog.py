@@ -18,11 +18,14 @@ import gettext
 from collections.abc import Iterator
 from functools import cache
 
+from babel import UnknownLocaleError
 from babel.messages.plurals import get_plural
 
+from carepages.catalog_paths import pot_path
 from carepages.catalogs import RESERVED_DOMAINS, UI_DOMAIN, msgids
 from carepages.checks.context import LoadedCatalog, LocaleContext, RunContext
 from carepages.checks.model import Code, Issue
+from carepages.config import same_locale
 from carepages.errors import Severity
 from carepages.extract import build_template
 from carepages.ui import ui_template
@@ -54,7 +57,7 @@ def check_templates(run: RunContext) -> Iterator[Issue]:
     broken = {issue.path for issue in run.template_failures}
     fix = "run carepages extract, then carepages update"
     for domain, (origin, wanted) in expected_templates(run).items():
-        rel = config.relative(config.templates_dir / f"{domain}.pot")
+        rel = config.relative(pot_path(config, domain))
         if rel in broken:
             continue
         template = run.templates.get(domain)
@@ -66,7 +69,7 @@ def check_templates(run: RunContext) -> Iterator[Issue]:
             change = count_change(len(wanted - have), len(have - wanted))
             yield Issue(rel, 0, f"out of date with {origin} ({change}): {fix}", domain=domain)
     for domain in sorted(set(run.templates) - set(run.source_domains) - RESERVED_DOMAINS):
-        rel = config.relative(config.templates_dir / f"{domain}.pot")
+        rel = config.relative(pot_path(config, domain))
         yield Issue(rel, 0, f"no source page {domain}.md is left for this template: {fix}", domain=domain)
 
 
@@ -137,11 +140,19 @@ def header_line(loaded: LoadedCatalog, field: str) -> int:
     return 1
 
 
+def _same_locale(declared: str | None, locale: str) -> bool:
+    """Whether a Language header names the folder's locale in another spelling (``zh_Hans_CN`` for ``zh_CN``)."""
+    try:
+        return declared is not None and same_locale(declared) == same_locale(locale)
+    except (ValueError, UnknownLocaleError):
+        return False
+
+
 def check_language(ctx: LocaleContext) -> Iterator[Issue]:
     yield from _failures(ctx, Code.LANGUAGE)
     for loaded in ctx.catalogs.values():
         declared = loaded.catalog.locale_identifier
-        if declared != ctx.locale:
+        if declared != ctx.locale and not _same_locale(declared, ctx.locale):
             yield Issue(
                 loaded.rel,
                 header_line(loaded, "Language"),

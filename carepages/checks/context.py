@@ -19,7 +19,8 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from carepages.catalogs import po_path, pot_path, read_catalog, read_catalog_text
+from carepages.catalog_paths import find_catalogs, find_templates, po_path, pot_path
+from carepages.catalogs import read_catalog, read_catalog_text
 from carepages.checks.model import Code, Entry, Finding, Issue
 from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError
@@ -90,12 +91,11 @@ def load_templates(config: Config) -> tuple[dict[str, Catalog], list[Issue]]:
     """The templates on disk, by domain, and an issue for each one that cannot be read."""
     templates: dict[str, Catalog] = {}
     failures: list[Issue] = []
-    folder = config.templates_dir
-    for path in sorted(folder.glob("*.pot")) if folder.is_dir() else []:
+    for domain, path in find_templates(config).items():
         try:
-            templates[path.stem] = read_catalog(path, config.relative(path))
+            templates[domain] = read_catalog(path, config.relative(path))
         except CarepagesError as exc:
-            failures.append(Issue(config.relative(path), exc.line or 0, describe(exc), domain=path.stem))
+            failures.append(Issue(config.relative(path), exc.line or 0, describe(exc), domain=domain))
     return templates, failures
 
 
@@ -124,7 +124,7 @@ class LocaleContext:
 
     @property
     def folder(self) -> Path:
-        return self.config.locale_dir / self.locale / "LC_MESSAGES"
+        return self.config.locale_path(self.locale) / "LC_MESSAGES"
 
     def _load_review(self) -> Review:
         try:
@@ -135,18 +135,18 @@ class LocaleContext:
             return Review()
 
     def _load(self) -> None:
-        for path in sorted(self.folder.glob("*.po")) if self.folder.is_dir() else []:
+        for domain, path in find_catalogs(self.config, self.locale).items():
             rel = self.config.relative(path)
-            if not path.resolve().is_relative_to(self.config.locale_dir):
+            if not path.resolve().is_relative_to(self.config.locale_dir.resolve()):
                 message = "is a link to a file outside the locale folder: replace the link by the catalog"
-                self.failures.append((Code.PARSE, Issue(rel, 0, message, domain=path.stem)))
+                self.failures.append((Code.PARSE, Issue(rel, 0, message, domain=domain)))
                 continue
             try:
                 catalog, text = read_catalog_text(path, rel, locale=None)
             except CatalogError as exc:
-                self.failures.append((Code(exc.code), Issue(rel, exc.line or 0, describe(exc), domain=path.stem)))
+                self.failures.append((Code(exc.code), Issue(rel, exc.line or 0, describe(exc), domain=domain)))
                 continue
-            self.catalogs[path.stem] = LoadedCatalog(path.stem, path, rel, catalog, text)
+            self.catalogs[domain] = LoadedCatalog(domain, path, rel, catalog, text)
 
     @property
     def expected_domains(self) -> list[str]:

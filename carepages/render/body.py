@@ -29,6 +29,7 @@ from carepages.htmltree import parse
 from carepages.markdown_ext import Handler, PageParser, Placement
 from carepages.pages import Page
 from carepages.render.html import sanitize
+from carepages.segments import HEADING
 
 #: Inline elements whose counts must survive translation.
 INLINE_TAGS = ("em", "strong", "code", "a", "img")
@@ -66,7 +67,7 @@ def plain_rendering(text: str) -> Rendered:
         inline=NO_INLINE,
         links=tuple(bare_urls([text])),
         raw_html=(),
-        text=text,
+        text=text.strip(),  # as summarise() strips a block's text (a trailing no-break space too)
         prose=BARE_URL.sub(" ", text).strip(),
         chunks=(text,) if text.strip() else (),
     )
@@ -97,10 +98,15 @@ class Draft:
 
 @dataclass(frozen=True)
 class Body:
-    """A page body as sanitised HTML, with what each of its messages rendered as (by msgid)."""
+    """A page body as sanitised HTML, with what each of its messages rendered as (by msgid).
+
+    ``title`` is the visible text of the heading that is the page's title, for a page
+    whose title is its first heading (``<title>`` and the index show text, not Markdown).
+    """
 
     html: str
     messages: dict[str, Rendered]
+    title: str = ""
 
 
 def render_body(
@@ -118,12 +124,25 @@ def render_body(
     """
     html_text, conversion = parser.convert(page.body, page.rel, page.body_line, [], handler, fallback)
     messages: dict[str, Rendered] = {}
+    stash = [item for item in parser.md.htmlStash.rawHtmlBlocks if isinstance(item, str)]
     if summarise:
-        stash = [item for item in parser.md.htmlStash.rawHtmlBlocks if isinstance(item, str)]
         for placement in conversion.placements:
             if placement.segment.msgid not in messages:
                 messages[placement.segment.msgid] = summarise_placement(placement, stash)
-    return Body(sanitize(html_text), messages)
+    title = _heading_title(page, conversion.placements, messages, stash)
+    return Body(sanitize(html_text), messages, title)
+
+
+def _heading_title(page: Page, placements: list[Placement], messages: dict[str, Rendered], stash: list[str]) -> str:
+    """The visible text of the heading that is the page's title (``meta.title_from_heading``), else ''."""
+    if not page.meta.title_from_heading:
+        return ""
+    if page.meta.title in messages:
+        return " ".join(messages[page.meta.title].text.split())
+    for placement in placements:
+        if placement.segment.msgid == page.meta.title and placement.segment.kind == HEADING:
+            return " ".join(summarise_placement(placement, stash).text.split())
+    return ""
 
 
 def summarise_placement(placement: Placement, stash: list[str]) -> Rendered:

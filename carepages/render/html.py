@@ -122,8 +122,15 @@ class Alternate:
 
 
 def alternates(page: str, current: str, published: Iterable[str]) -> tuple[Alternate, ...]:
-    """The page in every published language (the current one included, marked)."""
-    return tuple(Alternate(language(code), f"../{code}/{page}.html", code == current) for code in published)
+    """The page in every published language (the current one included, marked).
+
+    Links are relative, so a page works from dist/, from a bundle and from a copy:
+    ``dist/de/knee/exercises.html`` reaches ``dist/fr/knee/exercises.html`` as
+    ``../../fr/knee/exercises.html`` (one ``../`` per folder of the page name, one
+    for the locale's folder).
+    """
+    up = "../" * (page.count("/") + 1)
+    return tuple(Alternate(language(code), f"{up}{code}/{page}.html", code == current) for code in published)
 
 
 # -- one page ---------------------------------------------------------------------------
@@ -150,15 +157,19 @@ class PageView:
     reviewed_on: str = ""
 
 
-def split_heading(body: str, title: str) -> tuple[Markup, Markup]:
+def split_heading(body: str, title: str, title_in_body: bool = False) -> tuple[Markup, Markup]:
     """The page's level-1 heading and the rest: notices go between them.
 
     A body that starts with its own ``# heading`` keeps it (translated with the
-    body); otherwise the title becomes the heading.
+    body). Otherwise the title becomes the heading, unless the title is a heading
+    of the body (``title_in_body``: a page without a front-matter title, whose first
+    heading comes after a paragraph or is not of level 1), which must not show twice.
     """
     match = _LEADING_H1.match(body)
     if match:
         return Markup(match.group(1)), Markup(body[match.end() :])
+    if title_in_body:
+        return Markup(""), Markup(body)
     return Markup("<h1>{}</h1>").format(title), Markup(body)
 
 

@@ -58,7 +58,7 @@ class Frame:
 
 def render(frame: Frame, page: Page, draft: Draft, total: int, alternates: tuple[Alternate, ...]) -> tuple[str, str]:
     """One page as (HTML document, plain text); ``total`` is the number of the page's messages."""
-    heading, rest = split_heading(draft.body, draft.title)
+    heading, rest = split_heading(draft.body, draft.title, page.meta.title_from_heading)
     reviewed = frame.review.status == REVIEWED
     share = draft.open_messages / total if total and not frame.source else 0.0
     view = PageView(
