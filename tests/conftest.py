@@ -28,7 +28,18 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Show the reading grade measured for each English page (tests/test_content.py), even with -q."""
+    """Show the reading grades and the check's precision measured by the tests, even with -q."""
+    from precision import TABLES
+
+    for table in TABLES:
+        terminalreporter.write_sep("-", "precision of carepages check on real-world Markdown (tests/precision.py)")
+        for line in table:
+            terminalreporter.write_line(line)
+    _reading_grades(terminalreporter)
+
+
+def _reading_grades(terminalreporter: pytest.TerminalReporter) -> None:
+    """The reading grade measured for each English page (tests/test_content.py)."""
     from content_helpers import GRADES, MAX_GRADE
 
     if not GRADES:
