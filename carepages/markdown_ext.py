@@ -22,7 +22,6 @@ by a forward search from the previous one; directives carry their own lines.
 
 from __future__ import annotations
 
-import difflib
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
@@ -36,21 +35,13 @@ from markdown.util import AtomicString
 
 from carepages import segments
 from carepages.block_cache import BlockCache
+from carepages.directives import MARKER_RE, Directive, DirectiveReader
 from carepages.errors import SourceError
-from carepages.fences import find_fences
 from carepages.segments import Segment
 
 #: Called for every segment; returns the text to put in its place, or None to keep it.
 Handler = Callable[[Segment], "str | None"]
 
-DISCLAIMER_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DIRECTIVE_NAMES = ("translators", "notranslate", "disclaimer")
-DIRECTIVE_START = re.compile(r"^\s*<!--\s*(translators|notranslate|disclaimer)\b(.*)$", re.IGNORECASE)
-#: A comment whose first word is followed by ':' or '=' reads as a directive, whatever the word.
-_DIRECTIVE_LIKE = re.compile(r"^\s*<!--\s*([A-Za-z][\w-]*)\s*([:=])")
-_FIRST_WORD = re.compile(r"^\s*<!--\s*([A-Za-z][\w-]*)")
-MARKER = "\ue000carepages-directive-{}\ue000"
-MARKER_RE = re.compile("^\ue000carepages-directive-(\\d+)\ue000$")
 
 #: The Markdown dialect: the same for extraction, the build and the checks. Fences follow
 #: CommonMark (:mod:`carepages.fences`); ``<details>``, ``<div>`` and ``<aside>`` blocks hold
@@ -58,15 +49,6 @@ MARKER_RE = re.compile("^\ue000carepages-directive-(\\d+)\ue000$")
 #: (:mod:`carepages.page_links`).
 OWN_EXTENSIONS = ("carepages.fences", "carepages.html_blocks", "carepages.page_links")
 MARKDOWN_EXTENSIONS = ("tables", "admonition", "sane_lists", *OWN_EXTENSIONS)
-
-
-@dataclass(frozen=True)
-class Directive:
-    """An author's instruction about the next block."""
-
-    name: str  # "translators" | "notranslate" | "disclaimer"
-    value: str
-    line: int
 
 
 @dataclass(frozen=True)
@@ -99,7 +81,7 @@ class Conversion:
 
 
 class DirectivePreprocessor(Preprocessor):
-    """Turn directive comments into marker paragraphs, recording their lines."""
+    """Directive comments become marker paragraphs (:mod:`carepages.directives`), their lines recorded."""
 
     def __init__(self, md: markdown.Markdown, ext: CarepagesExtension) -> None:
         super().__init__(md)
@@ -107,85 +89,10 @@ class DirectivePreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         conv = self.ext.conversion
-        out: list[str] = []
-        code = {index for fence in find_fences(lines) for index in range(fence.start, fence.end)}
-        i = 0
-        while i < len(lines):
-            line = lines[i]
-            match = DIRECTIVE_START.match(line) if i not in code else None
-            if match is None:
-                if i not in code and "<!--" in line:
-                    self._refuse_lookalike(line, conv.first_line + i)
-                out.append(line)
-                i += 1
-                continue
-            start = i
-            text = match.group(2)
-            while "-->" not in text and i + 1 < len(lines):
-                i += 1
-                text += "\n" + lines[i]
-            source_line = conv.first_line + start
-            if "-->" not in text:
-                conv.error("directive comment is never closed", source_line, "end it with '-->'")
-                return out
-            body, _, after = text.partition("-->")
-            directive = self._parse(match.group(1).lower(), body, source_line)
-            indent = line[: len(line) - len(line.lstrip())]
-            if directive is not None and not after.strip():
-                conv.directives.append(directive)
-                out.extend(["", indent + MARKER.format(len(conv.directives) - 1), ""])
-            elif directive is not None:
-                conv.error("put a directive comment on lines of its own", source_line)
-            i += 1
+        reader = DirectiveReader(conv.first_line, conv.error)
+        out = reader.run(lines)
+        conv.directives.extend(reader.directives)
         return out
-
-    def _refuse_lookalike(self, line: str, number: int) -> None:
-        """A comment that reads like a misspelt directive is an error: its block would lose its meaning.
-
-        ``<!-- disclaimr: side-effects -->`` would otherwise leave the block after it an
-        ordinary paragraph, unprotected, without a word. A comment of prose stays allowed.
-        """
-        word = _FIRST_WORD.match(line)
-        if word is None:
-            return
-        close = difflib.get_close_matches(word.group(1).lower(), DIRECTIVE_NAMES, n=1, cutoff=0.75)
-        if close:
-            self.ext.conversion.error(
-                f"unknown directive {word.group(1)!r}",
-                number,
-                f"did you mean {close[0]!r}? Directives are " + ", ".join(DIRECTIVE_NAMES),
-            )
-        elif _DIRECTIVE_LIKE.match(line):
-            self.ext.conversion.error(
-                f"unknown directive {word.group(1)!r}",
-                number,
-                "directives are " + ", ".join(DIRECTIVE_NAMES) + "; write a plain comment without 'word:' at its start",
-            )
-
-    def _parse(self, name: str, body: str, line: int) -> Directive | None:
-        conv = self.ext.conversion
-        value = " ".join(body.split())
-        if value.startswith(":"):
-            value = value[1:].strip()
-        elif value and name != "notranslate":
-            conv.error(f"'{name}' needs a ':' before its value", line, f"write <!-- {name}: {value} -->")
-            return None
-        if name == "notranslate":
-            if value:
-                conv.error("'notranslate' takes no value", line, "write <!-- notranslate -->")
-                return None
-        elif name == "disclaimer":
-            if not DISCLAIMER_ID.match(value):
-                conv.error(
-                    f"disclaimer id {value!r} is not valid",
-                    line,
-                    "write <!-- disclaimer: some-id --> with lowercase letters, digits and '-'",
-                )
-                return None
-        elif not value:
-            conv.error("empty note for translators", line, "write <!-- translators: your note -->")
-            return None
-        return Directive(name, value, line)
 
 
 class SegmentTreeprocessor(Treeprocessor):
