@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from carepages.catalogs import DISCLAIMERS_DOMAIN, UI_DOMAIN
 from carepages.checks.context import (
     ExpectedDisclaimers,
     LocaleContext,
@@ -28,8 +29,12 @@ from carepages.extract import PageMessages, extract_sources
 from carepages.markdown_ext import PageParser
 from carepages.render.body import Draft, Rendered, render_body
 from carepages.render.html import language
+from carepages.reviewstate import page_reviews
 from carepages.translate import Lookup, TranslationTable
 from carepages.verdict import LocaleVerdict, decide_locale, source_verdict
+
+#: The catalogs every page shows: their translations count towards each page's review.
+SHARED_DOMAINS = (DISCLAIMERS_DOMAIN, UI_DOMAIN)
 
 
 @dataclass
@@ -95,7 +100,8 @@ def assess_locale(run: RunContext, locale: str, parser: PageParser, drafts: Path
             ctx.renderings[messages.domain] = _render(run, messages, lookup, parser, drafts, fallback)
             ctx.refused[messages.domain] = lookup.refused
     findings = locale_findings(ctx)
-    verdict = decide_locale(locale, pages, [*run.project_findings, *findings], ctx.counts, ctx.review)
+    reviews = page_reviews(ctx.message_reviews[0], pages, SHARED_DOMAINS)
+    verdict = decide_locale(locale, pages, [*run.project_findings, *findings], ctx.counts, reviews)
     return Assessment(locale, verdict, findings, expected_disclaimers(ctx), table.ui_mo)
 
 

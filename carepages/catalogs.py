@@ -63,7 +63,7 @@ def read_catalog(path: Path, rel: str, locale: str | None = None) -> Catalog:
     """Read a PO or POT file strictly; any problem is a :class:`CatalogError` with file and line.
 
     ``locale`` is the catalog's folder; the catalog's own ``Language`` header is what
-    the returned catalog says (the ``language`` check compares the two).
+    the returned catalog says (the ``language-header`` check compares the two).
     """
     return read_catalog_text(path, rel, locale)[0]
 
@@ -83,7 +83,7 @@ def read_catalog_text(path: Path, rel: str, locale: str | None = None) -> tuple[
             path=rel,
             line=_header_line(lines),
             hint=f"add the header line 'Language: {locale or 'xx'}' (the language code of the folder)",
-            code="language",
+            code="language-header",
         )
     return catalog, text
 

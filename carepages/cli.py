@@ -8,14 +8,19 @@ messages and exit status 2; a traceback is never what a user sees for bad input.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from carepages import __version__
 from carepages.config import Config, check_locale, load_config
 from carepages.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CarepagesError
+
+if TYPE_CHECKING:
+    from carepages.signing import SigningPlan
 
 
 def _locale_arg(value: str) -> str:
@@ -89,6 +94,60 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
     )
 
 
+def cmd_review(config: Config, args: argparse.Namespace) -> int:
+    from carepages import reviewing, signing
+
+    if args.action == "status":
+        print("\n".join(reviewing.review_status(config, _one_locale(config, args), args.page)))
+        return EXIT_OK
+    if args.action == "export":
+        sys.stdout.write(reviewing.export_signoffs(config, config.select_locales(args.locales), args.format))
+        return EXIT_OK
+    locale = _one_locale(config, args)
+    if args.action == "migrate":
+        plan = signing.plan_migration(config, locale)
+    else:
+        plan = signing.plan_signing(
+            config, locale, args.reviewer, page=args.page, message=args.message, note=args.note, day=args.date
+        )
+    return _sign(config, plan, args.yes)
+
+
+def _one_locale(config: Config, args: argparse.Namespace) -> str:
+    if not args.locales or len(args.locales) != 1:
+        raise CarepagesError("name one locale with -l LOCALE", hint=f"configured: {', '.join(config.locales)}")
+    return config.select_locales(args.locales)[0]
+
+
+def _sign(config: Config, plan: SigningPlan, yes: bool) -> int:
+    """Show every message the plan signs, ask (unless --yes), then sign exactly those."""
+    from carepages.signing import apply_signing
+    from carepages.signoff import ledger_path
+
+    for state, _record in plan.signing:
+        entry = state.entry
+        print(f"{entry.path}:{entry.line}: sign {entry.domain}:{entry.line}")
+        print(f"  source:      {entry.msgid}")
+        print(f"  translation: {entry.strings[0]}")
+    for state, reason in plan.blocked:
+        print(f"{state.entry.path}:{state.entry.line}: not signed: {reason}", file=sys.stderr)
+    print(f"review: {len(plan.signing)} to sign, {plan.already} already signed, {len(plan.blocked)} not signable")
+    if not plan.signing and not plan.migrate:
+        return EXIT_FAILED if plan.blocked else EXIT_OK
+    if not yes and not _confirm(f"Sign these {len(plan.signing)} translation(s)? [y/N] "):
+        raise CarepagesError("nothing signed", hint="answer y, or add --yes once you have read the list above")
+    signed = apply_signing(config, plan)
+    print(f"review: signed {signed} translation(s) in {config.relative(ledger_path(config, plan.locale))}")
+    return EXIT_OK
+
+
+def _confirm(question: str) -> bool:
+    """A yes from a person at a terminal; never from a pipe or CI (they pass --yes)."""
+    if not sys.stdin.isatty():
+        return False
+    return input(question).strip().lower() in {"y", "yes"}
+
+
 def _progress(args: argparse.Namespace) -> bool:
     """Progress only for a person watching: on a terminal, and not with --quiet."""
     return not args.quiet and sys.stderr.isatty()
@@ -123,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_catalog_commands(sub)
     _add_build_command(sub)
     _add_check_command(sub)
+    _add_review_command(sub)
     return parser
 
 
@@ -227,6 +287,43 @@ def _add_check_command(sub: Subparsers) -> None:
         "hook skips them because a translator's machine may have no dist/; CI never should)",
     )
     check.set_defaults(func=cmd_check)
+
+
+def _date_arg(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date such as 2026-11-20") from exc
+
+
+def _add_review_command(sub: Subparsers) -> None:
+    review = sub.add_parser(
+        "review",
+        help="medical sign-off: status, sign, export (audit trail), migrate review.toml",
+        description="Record which translations a medical reviewer approved (locale/LOCALE/signoff.tsv). A sign-off "
+        "holds while its message's msgid and msgstr are unchanged; a page shows the draft notice until every "
+        "translation it shows is signed.",
+    )
+    actions = Subparsers(review.add_subparsers(dest="action", metavar="ACTION", required=True))
+    status = actions.add_parser("status", help="signed / unsigned / changed / open counts per page, and changes")
+    _add_locales(status)
+    status.add_argument("page", nargs="?", help="one page (or disclaimers, ui)")
+    sign = actions.add_parser("sign", help="sign the current translations (shown first; gate-clean ones only)")
+    _add_locales(sign)
+    sign.add_argument("--reviewer", required=True, metavar="NAME", help="the medical reviewer's name")
+    which = sign.add_mutually_exclusive_group()
+    which.add_argument("--page", metavar="PAGE", help="sign one page's catalog (or disclaimers, ui)")
+    which.add_argument("--message", metavar="PAGE:LINE", help="sign one message: its page and the line of its msgid")
+    sign.add_argument("--note", default="", help="a note kept with each sign-off")
+    sign.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD", help="the day of the review (default: today)")
+    export = actions.add_parser("export", help="every sign-off with its state, as CSV or JSON (the audit trail)")
+    _add_locales(export)
+    export.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default: csv)")
+    migrate = actions.add_parser("migrate", help="turn a review.toml that says reviewed into sign-offs, remove it")
+    _add_locales(migrate)
+    for parser in (sign, migrate):
+        parser.add_argument("--yes", action="store_true", help="sign without asking (after showing every message)")
+    review.set_defaults(func=cmd_review)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

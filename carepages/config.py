@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
     "bugs_address": "",
     "line_width": 72,
     "front_matter": {},
+    "require_review": False,
+    "show_reviewers": True,
 }
 
 
@@ -84,6 +86,10 @@ class Config:
     line_width: int
     front_matter: FrontMatterFields = FrontMatterFields()
     locale_folders: tuple[tuple[str, str], ...] = ()  # (canonical code, folder name) found on disk
+    #: Unsigned translations are a publishing error (withheld), not a notice on the page.
+    require_review: bool = False
+    #: Pages name their reviewers ("reviewed by … on …"), or give only the date.
+    show_reviewers: bool = True
 
     @property
     def templates_dir(self) -> Path:
@@ -268,6 +274,12 @@ class _Validator:
             raise self.bad(where, "lists a field twice")
         return tuple(names)
 
+    def flag(self, key: str) -> bool:
+        value = self.values[key]
+        if not isinstance(value, bool):
+            raise self.bad(key, f"must be true or false, not {value!r}")
+        return value
+
     def file_name(self, key: str) -> str:
         value = self.values[key]
         if not isinstance(value, str) or "/" in value or "\\" in value or value in {"", ".", ".."}:
@@ -297,6 +309,8 @@ def _validate(pyproject: Path, table: dict[str, Any], project: dict[str, Any]) -
         line_width=check.number("line_width", 40, 200, (int,), "a whole number"),
         front_matter=check.front_matter(),
         locale_folders=locale_folders(locale_dir, pyproject),
+        require_review=check.flag("require_review"),
+        show_reviewers=check.flag("show_reviewers"),
     )
 
 

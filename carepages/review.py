@@ -1,9 +1,13 @@
-"""The medical review status of a locale: ``locale/<lang>/review.toml``.
+"""The former, locale-wide medical review record: ``locale/<lang>/review.toml``.
 
-Reviewers edit this file by hand, so every bad value is reported with the file,
-the line and what to write instead. A locale without the file counts as a draft:
-its pages then say that the translation has not been reviewed yet, which is the
-safe default for medical text.
+Review is recorded per message now, in the sign-off ledger (:mod:`carepages.signoff`):
+a locale-wide "reviewed" cannot say which text was approved, and stays "reviewed"
+after a translator edits a dose sentence. This file is still read and validated
+(every bad value reported with the file, the line and what to write instead, as a
+``review`` finding that withholds the locale), and ``carepages review migrate``
+turns a "reviewed" one into sign-offs of the translations as they are then, with
+its reviewer and date; until then its pages show the draft notice (the safe side)
+and the check warns.
 """
 
 from __future__ import annotations
@@ -20,8 +24,6 @@ from carepages.errors import CarepagesError
 
 DRAFT = "draft"
 REVIEWED = "reviewed"
-#: The review status of the source language: it is the original, not a translation.
-SOURCE = "source"
 STATUSES = (DRAFT, REVIEWED)
 KEYS = ("status", "reviewer", "reviewed_on")
 
@@ -30,33 +32,15 @@ _TOML_LINE = re.compile(r"\(at line (\d+)")
 
 @dataclass(frozen=True)
 class Review:
-    """Who reviewed a locale's translation and when (``status`` is draft, reviewed or source)."""
+    """Who reviewed a locale's translation and when (``status`` is draft or reviewed)."""
 
     status: str = DRAFT
     reviewer: str = ""
     reviewed_on: dt.date | None = None
 
-    @classmethod
-    def source(cls) -> Review:
-        """The source language's status: the original text, not a translation."""
-        return cls(status=SOURCE)
-
     @property
     def is_draft(self) -> bool:
         return self.status == DRAFT
-
-    def as_dict(self) -> dict[str, str]:
-        """A JSON-ready form, for the manifest and the build cache."""
-        return {
-            "status": self.status,
-            "reviewer": self.reviewer,
-            "reviewed_on": self.reviewed_on.isoformat() if self.reviewed_on else "",
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, str]) -> Review:
-        day = data.get("reviewed_on") or ""
-        return cls(data["status"], data.get("reviewer", ""), dt.date.fromisoformat(day) if day else None)
 
 
 def review_path(config: Config, locale: str) -> Path:
@@ -94,7 +78,7 @@ def parse_review(text: str, rel: str) -> Review:
 
 def _validate(data: dict[str, Any], text: str, rel: str) -> Review:
     def bad(key: str, message: str, hint: str) -> CarepagesError:
-        return CarepagesError(message, path=rel, line=_line_of(text, key), hint=hint)
+        return CarepagesError(message, path=rel, line=line_of(text, key), hint=hint)
 
     for key in data:
         if key not in KEYS:
@@ -131,7 +115,7 @@ def _date(value: object, bad: Any) -> dt.date | None:
     raise bad(f"reviewed_on must be a date such as 2026-11-20, not {value!r}")
 
 
-def _line_of(text: str, key: str) -> int | None:
+def line_of(text: str, key: str) -> int | None:
     """The 1-based line on which ``key`` is set, so a reviewer finds the spot."""
     pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
     for number, line in enumerate(text.split("\n"), start=1):

@@ -17,6 +17,10 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Message
 
 #: The kinds of segment, as written in the ``#.`` comment of every message.
 HEADING = "heading"
@@ -146,6 +150,18 @@ def normalize(text: str) -> str:
 def without_controls(text: str) -> str:
     """``text`` without control characters (tab and newline kept)."""
     return CONTROL.sub("", text)
+
+
+def message_text(message: Message | None) -> str | None:
+    """The translation a reader is shown for a message, or None (the source text is shown).
+
+    A fuzzy, empty or plural message is never shown, nor one with a context
+    (carepages writes none: such an entry was added by hand, and must not win a lookup
+    by msgid). Control characters never reach a page.
+    """
+    if message is None or message.fuzzy or message.context is not None or not isinstance(message.string, str):
+        return None
+    return without_controls(message.string) or None
 
 
 def to_markdown(msgstr: str) -> str:

@@ -1,7 +1,10 @@
 """Translation progress per locale and per page: what ``carepages stats`` reports.
 
 The build's publishing threshold uses the same numbers, so what a translator sees
-in ``stats`` is exactly what decides whether a locale is published.
+in ``stats`` is exactly what decides whether a locale is published. Beside the
+message counts, the words still to translate (new and fuzzy, counted in the source
+text as :mod:`carepages.words` counts them: Chinese and Japanese by the character)
+are what a translator quotes for.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from babel.messages.catalog import Catalog
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog
 from carepages.config import Config
+from carepages.words import count_words
 
 
 @dataclass(frozen=True)
@@ -71,40 +75,71 @@ def count_catalog(catalog: Catalog) -> Counts:
 
 
 @dataclass(frozen=True)
+class Words:
+    """Source words of a catalog: all of them, and those of its new (untranslated) and fuzzy messages."""
+
+    total: int = 0
+    new: int = 0
+    fuzzy: int = 0
+
+    def __add__(self, other: Words) -> Words:
+        return Words(self.total + other.total, self.new + other.new, self.fuzzy + other.fuzzy)
+
+
+def count_catalog_words(catalog: Catalog) -> Words:
+    """The source words of the active messages of ``catalog`` (a template's are all new)."""
+    total = new = fuzzy = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        words = sum(count_words(text) for text in ids)
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        total += words
+        if message.fuzzy:
+            fuzzy += words
+        elif not all(strings):
+            new += words
+    return Words(total, new, fuzzy)
+
+
+@dataclass(frozen=True)
 class LocaleStats:
     locale: str
     pages: tuple[tuple[str, Counts], ...]
+    words: tuple[tuple[str, Words], ...] = ()
 
     @property
     def total(self) -> Counts:
-        result = Counts()
-        for _, counts in self.pages:
-            result = result + counts
-        return result
+        return sum((counts for _, counts in self.pages), Counts())
+
+    @property
+    def total_words(self) -> Words:
+        return sum((words for _, words in self.words), Words())
 
 
 def collect_stats(config: Config, templates: dict[str, Catalog], locales: list[str]) -> list[LocaleStats]:
     """Counts for every locale and domain; a missing catalog counts as untranslated."""
     result = []
     for locale in locales:
-        rows = []
+        rows, words = [], []
         for domain, template in templates.items():
             path = po_path(config, locale, domain)
-            if path.exists():
-                counts = count_catalog(read_catalog(path, config.relative(path), locale))
-            else:
-                counts = Counts(untranslated=sum(1 for m in template if m.id))
-            rows.append((domain, counts))
-        result.append(LocaleStats(locale, tuple(rows)))
+            catalog = read_catalog(path, config.relative(path), locale) if path.exists() else template
+            rows.append((domain, count_catalog(catalog)))  # no catalog yet: the template's messages are all new
+            words.append((domain, count_catalog_words(catalog)))
+        result.append(LocaleStats(locale, tuple(rows), tuple(words)))
     return result
 
 
 def format_table(stats: list[LocaleStats]) -> str:
     """A table for people: one row per locale and page, and a total per locale."""
-    header = ("locale", "page", "translated", "fuzzy", "untranslated", "percent")
+    header = ("locale", "page", "translated", "fuzzy", "untranslated", "percent", "new words", "fuzzy words")
     rows: list[tuple[str, ...]] = [header]
     for entry in stats:
+        words = dict(entry.words)
         for domain, counts in (*entry.pages, ("(all)", entry.total)):
+            count = entry.total_words if domain == "(all)" else words.get(domain, Words())
             rows.append(
                 (
                     entry.locale,
@@ -113,6 +148,8 @@ def format_table(stats: list[LocaleStats]) -> str:
                     str(counts.fuzzy),
                     str(counts.untranslated),
                     f"{counts.percent:.1f} %",
+                    str(count.new),
+                    str(count.fuzzy),
                 )
             )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -128,8 +165,11 @@ def format_json(stats: list[LocaleStats]) -> str:
     """The same numbers for machines, with stable key order."""
     data = {
         entry.locale: {
-            "total": entry.total.as_dict(),
-            "pages": {domain: counts.as_dict() for domain, counts in entry.pages},
+            "total": {**entry.total.as_dict(), "words": asdict(entry.total_words)},
+            "pages": {
+                domain: {**counts.as_dict(), "words": asdict(dict(entry.words).get(domain, Words()))}
+                for domain, counts in entry.pages
+            },
         }
         for entry in stats
     }

@@ -4,7 +4,7 @@ What a translator writes is untrusted. It reaches a page only as inline Markdown
 inside its source block, with raw HTML escaped (:func:`escape_raw_html`) except the
 very tags its source message has; the page's HTML then passes the nh3 allow-list.
 Which translation is shown at all is the verdict's rule
-(:func:`carepages.verdict.message_text`).
+(:func:`carepages.segments.message_text`).
 
 Catalogs are parsed once per locale; what the renderer needs from them is kept as a
 :class:`TranslationTable`, small and quick to hand to another process.
@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from babel.messages.catalog import Catalog
 
 from carepages.catalogs import UI_DOMAIN
-from carepages.segments import ATTRIBUTE_KINDS, Segment
+from carepages.segments import ATTRIBUTE_KINDS, Segment, message_text
 from carepages.ui import ui_mo_bytes
-from carepages.verdict import message_text
 
 # A code span or an autolink is kept as it is; any other '<' starts raw HTML and is escaped.
 _RAW_HTML = re.compile(

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from carepages.catalogs import UI_DOMAIN, new_template
 from carepages.config import Config
-from carepages.verdict import message_text
+from carepages.segments import message_text
 
 TEMPLATES_DIR = Path(__file__).parent / "render" / "templates"
 _BABEL_EXTRACT_OPTIONS = {"trim_blocks": "true", "lstrip_blocks": "true", "silent": "false"}

@@ -6,7 +6,7 @@ cannot disagree. The decision is made from the check registry's findings alone
 (each finding says whether it withholds, and what):
 
 * **a message** is shown translated when its translation is usable
-  (:func:`message_text`: not fuzzy, not empty, no context); otherwise the page shows
+  (:func:`~carepages.segments.message_text`: not fuzzy, not empty, no context); otherwise the page shows
   the source text there, marked as the source language;
 * **a page** is published in a locale unless a withholding finding names its
   catalog: any error in it (a changed link or number, broken markup, raw HTML, a
@@ -26,42 +26,38 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel.messages.catalog import Message
-
 from carepages.catalogs import RESERVED_DOMAINS
 from carepages.checks.model import TEMPLATES, Finding
-from carepages.review import Review
-from carepages.segments import without_controls
+from carepages.reviewstate import DRAFT, REVIEWED, SOURCE, PageReview
 from carepages.stats import Counts
-
-
-def message_text(message: Message | None) -> str | None:
-    """The translation a reader is shown for a message, or None (the source text is shown).
-
-    A fuzzy, empty or plural message is never shown, nor one with a context
-    (carepages writes none: such an entry was added by hand, and must not win a lookup
-    by msgid). Control characters never reach a page.
-    """
-    if message is None or message.fuzzy or message.context is not None or not isinstance(message.string, str):
-        return None
-    return without_controls(message.string) or None
 
 
 @dataclass(frozen=True)
 class PageVerdict:
-    """One page in one locale: published or withheld, why, and how complete its translation is."""
+    """One page in one locale: published or withheld, why, how complete, and whether its translation is reviewed.
+
+    ``review`` decides the draft notice: a page shows it unless every translation it
+    shows is signed off (:mod:`carepages.reviewstate`).
+    """
 
     page: str
     published: bool
     reasons: tuple[str, ...] = ()
     counts: Counts = field(default_factory=Counts)
+    review: PageReview = field(default_factory=PageReview)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"published": self.published, "reasons": list(self.reasons), "counts": self.counts.as_dict()}
+        return {
+            "published": self.published,
+            "reasons": list(self.reasons),
+            "counts": self.counts.as_dict(),
+            "review": self.review.as_dict(),
+        }
 
     @classmethod
     def from_dict(cls, page: str, data: dict[str, Any]) -> PageVerdict:
-        return cls(page, bool(data["published"]), tuple(data["reasons"]), Counts.from_dict(data["counts"]))
+        counts, review = Counts.from_dict(data["counts"]), PageReview.from_dict(data["review"])
+        return cls(page, bool(data["published"]), tuple(data["reasons"]), counts, review)
 
 
 @dataclass(frozen=True)
@@ -69,7 +65,6 @@ class LocaleVerdict:
     """One locale: what withholds it whole (if anything), and each page's verdict."""
 
     locale: str
-    review: Review
     pages: tuple[PageVerdict, ...]
     reasons: tuple[str, ...] = ()
     counts: Counts = field(default_factory=Counts)
@@ -90,6 +85,14 @@ class LocaleVerdict:
         return name in self.published_pages
 
     @property
+    def review_status(self) -> str:
+        """The locale's review in one word: source, reviewed (every page), partly reviewed, or draft."""
+        statuses = {page.review.status for page in self.pages}
+        if statuses <= {SOURCE, REVIEWED}:
+            return SOURCE if SOURCE in statuses or not statuses else REVIEWED
+        return "partly reviewed" if REVIEWED in statuses else DRAFT
+
+    @property
     def withheld_pages(self) -> tuple[PageVerdict, ...]:
         """Every page readers do not get in this locale (all of them when the locale is withheld)."""
         return self.pages if self.reasons else tuple(page for page in self.pages if not page.published)
@@ -99,7 +102,10 @@ class LocaleVerdict:
         return {
             "published": self.published,
             "reasons": list(self.reasons),
-            "review": self.review.as_dict(),
+            "review": {
+                "status": self.review_status,
+                "pages_reviewed": sum(1 for page in self.pages if page.review.status == REVIEWED),
+            },
             "counts": self.counts.as_dict(),
             "pages": {page.page: page.as_dict() for page in self.pages},
         }
@@ -107,9 +113,7 @@ class LocaleVerdict:
     @classmethod
     def from_dict(cls, locale: str, data: dict[str, Any]) -> LocaleVerdict:
         pages = tuple(PageVerdict.from_dict(name, page) for name, page in data["pages"].items())
-        return cls(
-            locale, Review.from_dict(data["review"]), pages, tuple(data["reasons"]), Counts.from_dict(data["counts"])
-        )
+        return cls(locale, pages, tuple(data["reasons"]), Counts.from_dict(data["counts"]))
 
 
 def decide_locale(
@@ -117,13 +121,15 @@ def decide_locale(
     pages: Sequence[str],
     findings: Iterable[Finding],
     counts: dict[str, Counts],
-    review: Review,
+    reviews: dict[str, PageReview],
 ) -> LocaleVerdict:
     """The verdict for one locale, from its findings and the project's (scope ``templates``).
 
     ``pages`` are the page domains in source order; ``counts`` the completion of each
     domain's catalog (for the manifest, index and notices: the threshold itself is a
-    finding of the ``threshold`` check, so it is decided here like every other rule).
+    finding of the ``threshold`` check, so it is decided here like every other rule);
+    ``reviews`` each page's sign-off state (unsigned text under ``require_review`` is
+    a finding of the ``unsigned`` check, so that too is decided here).
     """
     withholding: dict[str | None, list[Finding]] = defaultdict(list)
     for finding in findings:
@@ -133,16 +139,23 @@ def decide_locale(
     # A finding about a catalog that belongs to no page (a leftover) withholds nothing that is published.
     locale_wide = withholding.get(None, [])
     verdicts = tuple(
-        PageVerdict(page, not withholding.get(page), _reasons(withholding.get(page, [])), counts.get(page, Counts()))
+        PageVerdict(
+            page,
+            not withholding.get(page),
+            _reasons(withholding.get(page, [])),
+            counts.get(page, Counts()),
+            reviews.get(page, PageReview()),
+        )
         for page in pages
     )
     total = sum(counts.values(), Counts())
-    return LocaleVerdict(locale, review, verdicts, _reasons(locale_wide), total)
+    return LocaleVerdict(locale, verdicts, _reasons(locale_wide), total)
 
 
 def source_verdict(locale: str, pages: Sequence[str]) -> LocaleVerdict:
     """The source language: the original text, every page published."""
-    return LocaleVerdict(locale, Review.source(), tuple(PageVerdict(page, True) for page in pages))
+    source = PageReview(SOURCE)
+    return LocaleVerdict(locale, tuple(PageVerdict(page, True, review=source) for page in pages))
 
 
 def _reasons(findings: list[Finding]) -> tuple[str, ...]:

@@ -22,11 +22,24 @@ from pathlib import Path
 import carepages
 from carepages.catalog_paths import find_catalogs, find_templates
 from carepages.config import Config
+from carepages.glossary import glossary_path
 from carepages.review import review_path
+from carepages.signoff import ledger_path
 
 #: Bump when the cache's layout or meaning changes: an old cache is then ignored.
-CACHE_FORMAT = 2
-LIBRARIES = ("Babel", "Markdown", "nh3", "Jinja2", "MarkupSafe", "wcwidth", "polib", "PyYAML")
+CACHE_FORMAT = 3
+LIBRARIES = (
+    "Babel",
+    "Markdown",
+    "nh3",
+    "Jinja2",
+    "MarkupSafe",
+    "wcwidth",
+    "polib",
+    "PyYAML",
+    "py3langid",
+    "snowballstemmer",
+)
 
 
 def digest(*parts: str | bytes) -> str:
@@ -66,7 +79,15 @@ def _version(name: str) -> str:
 def source_key(config: Config) -> str:
     """What every locale depends on: the code, the settings that shape output, the sources, the templates."""
     settings = json.dumps(
-        [config.source_language, config.publish_threshold, config.line_width, config.project_name, config.locales],
+        [
+            config.source_language,
+            config.publish_threshold,
+            config.line_width,
+            config.project_name,
+            config.locales,
+            config.require_review,
+            config.show_reviewers,
+        ],
         ensure_ascii=False,
     )
     inputs = [p for p in config.source_dir.rglob("*.md") if p.is_file()]
@@ -75,17 +96,19 @@ def source_key(config: Config) -> str:
 
 
 def locale_key(config: Config, base: str, locale: str) -> str:
-    """A locale's key: the base plus its catalogs (nested ones too, in its folder on disk) and review file.
-
-    The source language has none.
+    """A locale's key: the base plus its catalogs (nested ones too, in its folder on disk), review file,
+    sign-off ledger and glossary. The source language has none.
     """
     if locale == config.source_language:
         return digest(base, "source")
     files = [p for p in find_catalogs(config, locale).values() if p.is_file()]
-    review = review_path(config, locale)
-    if review.is_file():
-        files.append(review)
+    files += [path for path in _locale_files(config, locale) if path.is_file()]
     return digest(base, locale, files_digest(files, config.root))
+
+
+def _locale_files(config: Config, locale: str) -> tuple[Path, ...]:
+    """A locale's own files besides its catalogs: each one can change its verdict or its pages."""
+    return review_path(config, locale), ledger_path(config, locale), glossary_path(config, locale)
 
 
 def page_key(locale_key: str, page: str, alternates: Iterable[str]) -> str:

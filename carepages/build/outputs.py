@@ -22,7 +22,8 @@ from carepages.build.summary import NOT_BUILT
 from carepages.config import Config
 from carepages.extract import Sources
 from carepages.render.html import IndexEntry, IndexPage, language, make_environment, render_index
-from carepages.review import REVIEWED, SOURCE, Review
+from carepages.reviewstate import REVIEWED, SOURCE, PageReview
+from carepages.verdict import LocaleVerdict
 
 MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"
@@ -75,9 +76,12 @@ def index_html(config: Config, sources: Sources, order: Sequence[str], entries: 
             left.append(IndexEntry(language(code), percent, "", reasons=reasons))
             continue
         names = sorted(verdict.published_pages, key=place.__getitem__)
-        pages = tuple(IndexPage(name, entry.pages[name].title) for name in names)
+        pages = tuple(
+            IndexPage(name, entry.pages[name].title, page_review_text(verdict.page(name).review, config.show_reviewers))
+            for name in names
+        )
         withheld = tuple((titles.get(page.page, page.page), "; ".join(page.reasons)) for page in verdict.withheld_pages)
-        shown.append(IndexEntry(language(code), percent, review_text(verdict.review), pages, withheld=withheld))
+        shown.append(IndexEntry(language(code), percent, review_text(verdict), pages, withheld=withheld))
     return render_index(make_environment(), config, shown, left).encode("utf-8")
 
 
@@ -100,12 +104,25 @@ def index_order(sources: Sources) -> dict[str, tuple[int, int]]:
     }
 
 
-def review_text(review: Review) -> str:
-    if review.status == SOURCE:
+def review_text(verdict: LocaleVerdict) -> str:
+    """A locale's medical review on the index, from its pages' sign-offs."""
+    status = verdict.review_status
+    if status == SOURCE:
         return "source text"
-    if review.status == REVIEWED and review.reviewed_on:
-        return f"reviewed by {review.reviewer} on {review.reviewed_on.isoformat()}"
+    if status == REVIEWED:
+        return "reviewed: every page signed off by a medical reviewer"
+    reviewed = sum(1 for page in verdict.pages if page.review.status == REVIEWED)
+    if reviewed:
+        return f"partly reviewed: {reviewed} of {len(verdict.pages)} pages signed off"
     return "draft: not yet reviewed by a medical translator"
+
+
+def page_review_text(review: PageReview, show_reviewers: bool) -> str:
+    """One page's review on the index: when, and by whom when the project names reviewers."""
+    if review.status == REVIEWED and review.last_signed:
+        who = f" by {', '.join(review.reviewers)}" if show_reviewers and review.reviewers else ""
+        return f"reviewed{who} on {review.last_signed.isoformat()}"
+    return "" if review.status == SOURCE else "draft"
 
 
 def manifest_json(

@@ -103,5 +103,5 @@ def _outcome_line(outcome: LocaleOutcome) -> str:
     done = f"{outcome.rendered} rendered" if outcome.rendered else f"{outcome.reused} unchanged"
     if not outcome.selected:
         done += " (kept from the previous build: not selected with -l)"
-    review = verdict.review.status
+    review = verdict.review_status
     return f"{outcome.locale}: published {pages}, {verdict.counts.percent:.1f} % translated, review: {review}; {done}"

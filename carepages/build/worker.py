@@ -72,7 +72,7 @@ def render_task(job: RenderJob) -> Rendered:
     run: RunContext = STATE["run"]
     drafts = drafts_folder(STATE["work"], job.locale)
     frame = page_renderer.Frame.make(
-        run.config, job.locale, job.verdict.review, job.ui_mo, Draft.load(draft_path(drafts, DISCLAIMERS_DOMAIN))
+        run.config, job.locale, job.ui_mo, Draft.load(draft_path(drafts, DISCLAIMERS_DOMAIN))
     )
     domains = run.source_domains
     withheld = {page.page for page in job.verdict.withheld_pages}
@@ -82,7 +82,8 @@ def render_task(job: RenderJob) -> Rendered:
         shared = relink(frame.disclaimers, DISCLAIMERS_DOMAIN, name, withheld, run.config.source_language)
         switcher = alternates(name, job.locale, published_in)
         page_frame = replace(frame, disclaimers=Markup(shared))
-        document, text = page_renderer.render(page_frame, domains[name].page, draft, total, switcher)
+        review = job.verdict.page(name).review
+        document, text = page_renderer.render(page_frame, domains[name].page, draft, total, switcher, review)
         files = {}
         # A nested page (knee/exercises) mirrors its source folders: dist/<lang>/knee/exercises.html.
         (job.staging / job.locale / name).parent.mkdir(parents=True, exist_ok=True)

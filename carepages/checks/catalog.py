@@ -148,8 +148,8 @@ def _same_locale(declared: str | None, locale: str) -> bool:
         return False
 
 
-def check_language(ctx: LocaleContext) -> Iterator[Issue]:
-    yield from _failures(ctx, Code.LANGUAGE)
+def check_language_header(ctx: LocaleContext) -> Iterator[Issue]:
+    yield from _failures(ctx, Code.LANGUAGE_HEADER)
     for loaded in ctx.catalogs.values():
         declared = loaded.catalog.locale_identifier
         if declared != ctx.locale and not _same_locale(declared, ctx.locale):

@@ -13,9 +13,11 @@ simply do not see it, so one broken file gives one clear error, not a cascade.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from babel.messages.catalog import Catalog
 
@@ -23,13 +25,18 @@ from carepages.catalog_paths import find_catalogs, find_templates, po_path, pot_
 from carepages.catalogs import read_catalog, read_catalog_text
 from carepages.checks.model import Code, Entry, Finding, Issue
 from carepages.config import Config
-from carepages.errors import CarepagesError, CatalogError
+from carepages.errors import CarepagesError, CatalogError, Severity
 from carepages.extract import PageMessages, Sources
+from carepages.glossary import glossary_path, load_glossary
 from carepages.render.body import Rendered
-from carepages.review import Review, load_review, review_path
+from carepages.review import REVIEWED, Review, line_of, load_review, review_path
+from carepages.reviewstate import MessageReview, review_messages
 from carepages.segments import ATTRIBUTE_KINDS, Segment
+from carepages.signoff import Ledger, SignOff, ledger_path, load_ledger
 from carepages.stats import Counts, count_catalog
 from carepages.verdict import LocaleVerdict
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -119,20 +126,35 @@ class LocaleContext:
         self.refused: dict[str, dict[str, list[str]]] = {}
         #: Findings so far by severity and code, kept by the runner (later checks may read them).
         self.found: Counter[str] = Counter()
-        self.review = self._load_review()
+        self.review = self._read(Code.REVIEW, review_path(self.config, locale), load_review, Review())
+        self.ledger = self._read(Code.REVIEW, ledger_path(self.config, locale), load_ledger, None)
+        self.glossary = self._read(Code.GLOSSARY, glossary_path(self.config, locale), load_glossary, None)
+        self._unmigrated_review()
         self._load()
 
     @property
     def folder(self) -> Path:
         return self.config.locale_path(self.locale) / "LC_MESSAGES"
 
-    def _load_review(self) -> Review:
+    def _read(self, code: Code, path: Path, read: Callable[[Config, str], T], default: T) -> T:
+        """Read one of the locale's own files (review, ledger, glossary); a bad one is a finding."""
         try:
-            return load_review(self.config, self.locale)
+            return read(self.config, self.locale)
         except CarepagesError as exc:
-            rel = self.config.relative(review_path(self.config, self.locale))
-            self.failures.append((Code.REVIEW, Issue(rel, exc.line or 0, describe(exc))))
-            return Review()
+            self.failures.append((code, Issue(self.config.relative(path), exc.line or 0, describe(exc))))
+            return default
+
+    def _unmigrated_review(self) -> None:
+        """A review.toml that still says "reviewed": pages follow the ledger now, so say how to carry it over."""
+        if self.review.status == REVIEWED:
+            path = review_path(self.config, self.locale)
+            line = line_of(path.read_text(encoding="utf-8-sig"), "status") or 1
+            message = (
+                'says "reviewed", but pages follow the sign-off ledger (signoff.tsv) now and show the draft notice: '
+                f"run 'carepages review migrate -l {self.locale}' to sign the current translations as its reviewer"
+            )
+            issue = Issue(self.config.relative(path), line, message, severity=Severity.WARNING)
+            self.failures.append((Code.REVIEW, issue))
 
     def _load(self) -> None:
         for domain, path in find_catalogs(self.config, self.locale).items():
@@ -202,6 +224,11 @@ class LocaleContext:
         translated = self.renderings.get(entry.domain, {}).get(entry.msgid)
         source = self.run.source_renderings.get(entry.domain, {}).get(entry.msgid)
         return (source, translated) if source is not None and translated is not None else None
+
+    @cached_property
+    def message_reviews(self) -> tuple[list[MessageReview], list[SignOff]]:
+        """Each message's sign-off state, and the sign-offs that fit no message any more."""
+        return review_messages(self.entries, self.ledger or Ledger(""))
 
     @cached_property
     def counts(self) -> dict[str, Counts]:

@@ -38,7 +38,7 @@ class Code(StrEnum):
     FRONT_MATTER = "front-matter"
     PARSE = "parse"
     ENCODING = "encoding"
-    LANGUAGE = "language"
+    LANGUAGE_HEADER = "language-header"
     OUTDATED = "outdated"
     DUPLICATE = "duplicate"
     PLURAL_FORMS = "plural-forms"
@@ -57,6 +57,10 @@ class Code(StrEnum):
     IDENTICAL = "identical"
     WHITESPACE = "whitespace"
     PUNCTUATION = "punctuation"
+    LANGUAGE = "language"
+    GLOSSARY = "glossary"
+    CONSISTENCY = "consistency"
+    UNSIGNED = "unsigned"
     ALLOW = "allow"
     BUILT = "built"
     BUILT_DISCLAIMER = "built-disclaimer"
@@ -125,8 +129,10 @@ class Issue:
     domain: str | None = None
     #: What a clinic reads when this issue withholds a page (default: the check's ``reason``).
     public: str = ""
-    #: A severity other than the check's own, for the one check whose findings differ (plural-forms).
+    #: A severity other than the check's own, for checks whose findings differ (plural-forms; a disclaimer's).
     severity: Severity | None = None
+    #: False when no allowance may accept this issue even though its check is allowable (a disclaimer's).
+    allowable: bool = True
 
     @property
     def about(self) -> str | None:

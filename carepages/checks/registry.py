@@ -18,11 +18,14 @@ from carepages.checks import (
     built,
     catalog,
     disclaimers,
+    language,
     links,
     numbers,
     safety,
+    signoffs,
     sources,
     structure,
+    terms,
     wording,
 )
 from carepages.checks.context import LocaleContext, OutputContext, RunContext
@@ -66,8 +69,8 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
           allowable=False, reason=_CATALOG),
     Check(Code.ENCODING, ERROR, "A catalog is not UTF-8, or its Content-Type header declares another charset or none.",
           catalog.check_encoding, allowable=False, reason=_CATALOG),
-    Check(Code.LANGUAGE, ERROR, "A catalog's Language header is missing or does not match its folder.",
-          catalog.check_language, allowable=False, reason=_CATALOG),
+    Check(Code.LANGUAGE_HEADER, ERROR, "A catalog's Language header is missing or does not match its folder.",
+          catalog.check_language_header, allowable=False, reason=_CATALOG),
     Check(Code.OUTDATED, ERROR,
           "A catalog is missing or out of date with its template (fix: carepages update -l LOCALE).",
           catalog.check_outdated, allowable=False, reason="the translation is out of date with the English page"),
@@ -76,7 +79,8 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
     Check(Code.PLURAL_FORMS, ERROR, "A catalog's Plural-Forms header does not fit its locale (Babel's rule); "
           "a warning when no message has plural forms.", catalog.check_plural_forms, allowable=False,
           reason=_CATALOG),
-    Check(Code.REVIEW, ERROR, "The locale's review file (review.toml) cannot be read or has a bad value.",
+    Check(Code.REVIEW, ERROR, "The locale's sign-off ledger (signoff.tsv) or review file (review.toml) cannot be "
+          "read or has a bad value; a review.toml still saying reviewed is a warning (run carepages review migrate).",
           catalog.check_review, allowable=False, reason="the medical review record is broken"),
     Check(Code.DISCLAIMER, ERROR,
           "A disclaimer a page must carry is missing, untranslated, fuzzy or obsolete in the locale's catalog.",
@@ -109,6 +113,17 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
           wording.check_whitespace),
     Check(Code.PUNCTUATION, WARNING, "The sentence-ending punctuation of a translation differs from the source.",
           wording.check_punctuation),
+    Check(Code.LANGUAGE, WARNING, "A translation of four or more words reads as another of the project's languages "
+          "(the source left in, a paste from another catalog); in a disclaimer an error no allowance accepts.",
+          language.check_language, reason="a medical disclaimer is not in the language of the page"),
+    Check(Code.GLOSSARY, WARNING, "A translation leaves out the glossary's translation of a term its source names, "
+          "or uses a forbidden term (locale/LOCALE/glossary.toml; an unreadable glossary is an error).",
+          terms.check_glossary, reason="the locale's glossary cannot be read"),
+    Check(Code.CONSISTENCY, WARNING, "The same source text is translated differently on two pages.",
+          terms.check_consistency),
+    Check(Code.UNSIGNED, ERROR, "A translation a page shows has no sign-off that holds in the ledger "
+          "(only with require_review = true; sign with carepages review sign).", signoffs.check_unsigned,
+          allowable=False, reason="a translation is not yet signed off by a medical reviewer"),
     Check(Code.ALLOW, WARNING, "A '# allow:' translator comment names an unknown check, or one that cannot be "
           "allowed.", _allow_comments, allowable=False),
 )  # fmt: skip
@@ -140,7 +155,7 @@ def run_checks(
             continue
         for issue in check.func(ctx):
             reason = None
-            if check.allowable and issue.entry is not None:
+            if check.allowable and issue.allowable and issue.entry is not None:
                 reason = allow.allowances(issue.entry).get(check.code)
             found.append(make_finding(scope, check, issue, reason))
     return found

@@ -222,6 +222,7 @@ def text_labels(env: Environment, translations: UiTranslations) -> dict[str, str
 class IndexPage:
     name: str
     title: str
+    review: str = ""  # "reviewed by … on …" or "draft"; empty for the source language
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel.lists import format_list
 from babel.numbers import format_percent
 from jinja2 import Environment
 from markupsafe import Markup
@@ -30,17 +31,16 @@ from carepages.render.html import (
     text_labels,
 )
 from carepages.render.text import html_to_text
-from carepages.review import REVIEWED, Review
+from carepages.reviewstate import REVIEWED, PageReview
 from carepages.ui import UiTranslations
 
 
 @dataclass
 class Frame:
-    """What every page of one locale shares: templates, interface strings, review, shared disclaimers."""
+    """What every page of one locale shares: templates, interface strings, shared disclaimers."""
 
     config: Config
     locale: str
-    review: Review
     env: Environment
     translations: UiTranslations
     labels: dict[str, str]
@@ -48,18 +48,24 @@ class Frame:
     source: bool
 
     @classmethod
-    def make(cls, config: Config, locale: str, review: Review, ui_mo: bytes, disclaimers: Draft) -> Frame:
+    def make(cls, config: Config, locale: str, ui_mo: bytes, disclaimers: Draft) -> Frame:
         env = make_environment()
         source = locale == config.source_language
         translations = UiTranslations(None if source else ui_mo)
         labels = text_labels(env, translations)
-        return cls(config, locale, review, env, translations, labels, Markup(disclaimers.body), source)
+        return cls(config, locale, env, translations, labels, Markup(disclaimers.body), source)
 
 
-def render(frame: Frame, page: Page, draft: Draft, total: int, alternates: tuple[Alternate, ...]) -> tuple[str, str]:
-    """One page as (HTML document, plain text); ``total`` is the number of the page's messages."""
+def render(
+    frame: Frame, page: Page, draft: Draft, total: int, alternates: tuple[Alternate, ...], review: PageReview
+) -> tuple[str, str]:
+    """One page as (HTML document, plain text); ``total`` is the number of the page's messages.
+
+    ``review`` is the page's sign-off state from the verdict: the draft notice and the
+    "reviewed by … on …" line follow it alone.
+    """
     heading, rest = split_heading(draft.body, draft.title, page.meta.title_from_heading)
-    reviewed = frame.review.status == REVIEWED
+    reviewed = review.status == REVIEWED
     share = draft.open_messages / total if total and not frame.source else 0.0
     view = PageView(
         lang=language(frame.locale),
@@ -70,13 +76,18 @@ def render(frame: Frame, page: Page, draft: Draft, total: int, alternates: tuple
         disclaimers=frame.disclaimers,
         alternates=alternates,
         source_name=source_language_name(frame.config.source_language, frame.locale),
-        draft=frame.review.is_draft,
+        draft=review.is_draft,
         fallback=share > 0,
         open_share=format_percent(max(share, 0.01), locale=frame.locale) if share > 0 else "",
         last_reviewed=long_date(page.meta.last_reviewed, frame.locale),
-        reviewer=frame.review.reviewer if reviewed else "",
-        reviewed_on=long_date(frame.review.reviewed_on, frame.locale) if reviewed else "",
+        reviewer=reviewer_names(review, frame.locale) if reviewed and frame.config.show_reviewers else "",
+        reviewed_on=long_date(review.last_signed, frame.locale) if reviewed else "",
     )
     rendered = render_page(frame.env, frame.translations, view, track=not frame.source)
     text = html_to_text(rendered.fragment, frame.config.line_width, frame.labels)
     return rendered.document, text
+
+
+def reviewer_names(review: PageReview, locale: str) -> str:
+    """Who signed the page's latest sign-offs, as the locale lists names ("A und B", "A 和 B")."""
+    return format_list(list(review.reviewers), locale=locale) if review.reviewers else ""

@@ -1,0 +1,70 @@
+"""The ``language`` check: a translation of four or more words that is not in the locale's language.
+
+Every other check compares a translation's form with its source (links, numbers,
+markup); none would notice a msgstr left in English, or a paragraph pasted from the
+Portuguese catalog into the Spanish one. This one identifies the language of what
+the reader sees (the rendered text, without code, addresses or placeholders) among
+the project's own languages (:mod:`carepages.langident`) and reports a text that
+reads as another of them. Short texts (fewer than four words, numbers not counted)
+are not judged: a heading such as "PRP" or "Sources" says too little.
+
+A disclaimer in the wrong language is an error that no allowance accepts: a patient
+who cannot read the warning is not warned. For any other message it is a warning
+that a reviewer may accept (a quotation kept in the original, a title of a study).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from carepages.checks.context import LocaleContext
+from carepages.checks.model import Entry, Issue
+from carepages.errors import Severity
+from carepages.langident import identifier, known_languages, language_name, language_of
+from carepages.words import count_words, visible_text
+
+#: Fewer words than this say too little about their language to be judged.
+MIN_WORDS = 4
+
+
+def check_language(ctx: LocaleContext) -> Iterator[Issue]:
+    target = language_of(ctx.locale)
+    texts = [(entry, text) for entry in ctx.translated_entries() if (text := _reader_text(ctx, entry))]
+    if not texts:
+        return
+    candidates = candidate_languages(ctx.config.source_language, ctx.locale, ctx.config.locales)
+    if target not in candidates or len(candidates) < 2:
+        return  # a language the model does not know cannot be judged
+    judge = identifier(candidates)
+    for entry, text in texts:
+        found = judge.identify(text)
+        if found != target:
+            yield _issue(ctx, entry, found, target)
+
+
+def candidate_languages(source: str, locale: str, locales: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages a translation is judged among: the source's, the target's, the project's others."""
+    wanted = {language_of(code) for code in (source, locale, *locales)}
+    return tuple(sorted(wanted & known_languages()))
+
+
+def _reader_text(ctx: LocaleContext, entry: Entry) -> str:
+    """What a reader reads of the translation, when it is long enough to judge (else empty)."""
+    rendered = ctx.rendered(entry)
+    text = rendered[1].prose if rendered else " ".join(visible_text(string) for string in entry.strings)
+    return text if count_words(text, letters_only=True) >= MIN_WORDS else ""
+
+
+def _issue(ctx: LocaleContext, entry: Entry, found: str, target: str) -> Issue:
+    disclaimer = ctx.is_disclaimer(entry)
+    what = "a disclaimer" if disclaimer else "the translation"
+    return Issue(
+        entry.path,
+        entry.line,
+        f"{what} reads as {language_name(found)}, not {language_name(target)}: translate it into "
+        f"{language_name(target)}"
+        + ("" if disclaimer else ", or add '# allow: language -- reason' if it must stay as it is (a quotation)"),
+        entry,
+        severity=Severity.ERROR if disclaimer else None,
+        allowable=not disclaimer,
+    )
