@@ -15,6 +15,7 @@ so the built-output checks are tested without depending on the build itself.
 from __future__ import annotations
 
 import html
+import importlib.util
 import re
 import shutil
 import textwrap
@@ -36,7 +37,12 @@ DATA = Path(__file__).parent / "data" / "check"
 
 
 def make_clinic(target: Path) -> Path:
-    """Copy the clinic project to ``target``, extract, update, and translate the interface strings."""
+    """Copy the clinic project to ``target``, extract, update, and translate the interface strings.
+
+    The interface strings get the real translations the golden build fixture uses
+    (tests/data/build/make_fixture.py), so the clinic is clean under every check,
+    the ``language`` check included.
+    """
     shutil.copytree(DATA / "project", target)
     config = load_config(target)
     run_extract(config)
@@ -46,9 +52,21 @@ def make_clinic(target: Path) -> Path:
         catalog = read_catalog(path, config.relative(path), locale)
         for message in catalog:
             if message.id and isinstance(message.id, str):
-                message.string = f"[{locale.replace('_', '-')}] {message.id}"
+                message.string = UI_TRANSLATIONS[locale][message.id]
         path.write_bytes(render_catalog(catalog, config.locations))
     return target
+
+
+def _ui_translations() -> dict[str, dict[str, str]]:
+    """The interface strings' translations of the golden build fixture, for every locale it has."""
+    spec = importlib.util.spec_from_file_location("make_fixture", DATA.parent / "build" / "make_fixture.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.UI)
+
+
+UI_TRANSLATIONS = _ui_translations()
 
 
 def check(root: Path, *locales: str, strict: bool = False) -> Report:

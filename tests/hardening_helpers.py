@@ -34,9 +34,21 @@ LOCK_NAME = ".dist-build.lock"  # the build's lock file, beside dist/ (see carep
 Translator = Callable[[str, str], str]  # (domain, msgid) -> msgstr
 
 
+#: The hostile project's disclaimers in real German: a disclaimer that reads as English is an error of
+#: the ``language`` check, also in builds that run in other processes (where no fixture reaches).
+GERMAN_DISCLAIMERS = {
+    "This page is general information, not medical advice. Talk to a qualified clinician.": (
+        "Diese Seite bietet allgemeine Informationen, keine medizinische Beratung. Sprechen Sie mit einer "
+        "qualifizierten Ärztin oder einem qualifizierten Arzt."
+    ),
+    "In an emergency, call your local emergency number.": "Rufen Sie im Notfall Ihre örtliche Notrufnummer an.",
+    "No clinic can guarantee a result.": "Keine Klinik kann ein Ergebnis garantieren.",
+}
+
+
 def german(domain: str, msgid: str) -> str:
-    """A mechanical translation that keeps every number, link and placeholder of the source."""
-    return f"DE {msgid}"
+    """A mechanical translation that keeps every number, link and placeholder of the source (disclaimers real)."""
+    return GERMAN_DISCLAIMERS.get(msgid, f"DE {msgid}")
 
 
 def identity(domain: str, msgid: str) -> str:

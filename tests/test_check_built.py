@@ -171,6 +171,7 @@ def fill_every_catalog(root: Path) -> None:
         path.write_bytes(render_catalog(catalog, config.locations))
 
 
+@pytest.mark.usefixtures("pseudo_translations")  # fill_every_catalog writes "[de] " + the English text
 def test_the_real_build_passes_the_check(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Integration: extract, update, translate, build with carepages build, then check the output."""
     assert run(capsys, "extract").status == 0

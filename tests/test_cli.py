@@ -47,7 +47,7 @@ def test_stats_table_and_json(project: Path, capsys: pytest.CaptureFixture[str])
     table = run(capsys, "stats", "-l", "de")
     assert table.status == 0
     row = next(line for line in table.out.splitlines() if "disclaimers" in line)
-    assert row.split() == ["de", "disclaimers", "1", "1", "0", "50.0", "%"]
+    assert row.split() == ["de", "disclaimers", "1", "1", "0", "50.0", "%", "0", "8"]  # 8 fuzzy source words
 
     data = json.loads(run(capsys, "stats", "--format", "json").out)
     assert data["locales"]["de"]["pages"]["disclaimers"] == {
@@ -56,6 +56,7 @@ def test_stats_table_and_json(project: Path, capsys: pytest.CaptureFixture[str])
         "untranslated": 0,
         "total": 2,
         "percent": 50.0,
+        "words": {"total": 21, "new": 0, "fuzzy": 8},
     }
     assert data["locales"]["ar"]["total"]["translated"] == 0
     assert set(data["locales"]) == {"de", "ar"}

@@ -31,6 +31,9 @@ from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import load_config
 
+#: The catalogs here hold pseudo-translations (see the fixture in conftest.py).
+pytestmark = pytest.mark.usefixtures("pseudo_translations")
+
 CASES = sorted((HOSTILE / "catalogs").glob("*.po"))
 SHORT = "locale/de/LC_MESSAGES/short.po"
 TRANSLATED = "Eine kurze Seite über"  # the start: a case may put control characters later on

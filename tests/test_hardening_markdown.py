@@ -34,6 +34,9 @@ from carepages.cli import main
 from carepages.config import load_config
 from carepages.extract import extract_sources
 
+#: The catalogs here hold pseudo-translations (see the fixture in conftest.py).
+pytestmark = pytest.mark.usefixtures("pseudo_translations")
+
 PAGES = sorted((HOSTILE / "pages").glob("*.md"))
 WORKING = [page for page in PAGES if not page.with_suffix(".expected").exists()]
 REFUSED = [page for page in PAGES if page.with_suffix(".expected").exists()]

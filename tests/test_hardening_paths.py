@@ -19,6 +19,9 @@ from helpers import Result, run
 from carepages.build import run_build
 from carepages.config import load_config
 
+#: The catalogs here hold pseudo-translations (see the fixture in conftest.py).
+pytestmark = pytest.mark.usefixtures("pseudo_translations")
+
 COMMANDS = ("extract", "update", "stats", "build", "check")
 #: Locale codes as TOML strings: parent folders, slashes, absolute paths, NUL, newline, odd Unicode.
 BAD_LOCALES = {

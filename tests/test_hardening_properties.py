@@ -36,6 +36,9 @@ from carepages.render.text import html_to_text
 from carepages.render.wrap import display_width
 from carepages.update import run_update
 
+#: The catalogs here hold pseudo-translations (see the fixture in conftest.py).
+pytestmark = pytest.mark.usefixtures("pseudo_translations")
+
 WORDS = st.sampled_from(
     ["knee", "joint", "pain", "cells", "Arzt", "douleur", "عيادة", "关节疼痛", "3.5", "10 %", "e\u0301", "“quoted”"]
 )

@@ -53,6 +53,9 @@ from carepages.translate import escape_raw_html, raw_tags
 from carepages.ui import format_names
 from carepages.verdict import decide_locale
 
+#: The catalogs here hold pseudo-translations (see the fixture in conftest.py).
+pytestmark = pytest.mark.usefixtures("pseudo_translations")
+
 VECTORS = sorted((HOSTILE / "xss").glob("*.txt"))
 #: The checks that may report a hostile translation (one of them must).
 FLAGGING = frozenset({"html", "links", "markup", "structure", "control"})
@@ -92,9 +95,9 @@ def hostile(domain: str, msgid: str) -> str:
     return " ".join([COMBINED, *(f"%({name})s" for name in sorted(names))])
 
 
-def publish_everything(locale, pages, findings, counts, review):  # type: ignore[no-untyped-def]
+def publish_everything(locale, pages, findings, counts, reviews):  # type: ignore[no-untyped-def]
     """The verdict with the gate switched off: what the renderer alone would make of the payloads."""
-    return decide_locale(locale, pages, [], counts, review)
+    return decide_locale(locale, pages, [], counts, reviews)
 
 
 class Built:

@@ -10,6 +10,7 @@ statuses of ``build --strict`` and ``check``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import zipfile
@@ -28,10 +29,13 @@ from carepages.config import load_config
 from carepages.errors import Problem, Severity
 from carepages.extract import run_extract
 from carepages.gate import collect
-from carepages.review import Review
+from carepages.reviewstate import REVIEWED, PageReview
 from carepages.stats import Counts
 from carepages.update import run_update
 from carepages.verdict import decide_locale
+
+#: The catalogs here hold pseudo-translations (see the fixture in conftest.py).
+pytestmark = pytest.mark.usefixtures("pseudo_translations")
 
 PARAGRAPH = "Take 3 tablets with **water** and read [the overview](untouched.html)."
 PAGE = "---\ntitle: Page {name}\n---\n\n# Page {name}\n\n" + PARAGRAPH + "\n\nA second paragraph about the knee.\n"
@@ -209,7 +213,7 @@ COUNTS = {"knee": Counts(9, 0, 1), "hip": Counts(10), "disclaimers": Counts(4), 
 
 
 def test_an_error_in_a_page_withholds_that_page_only() -> None:
-    verdict = decide_locale("de", ["knee", "hip"], [finding("knee")], COUNTS, Review())
+    verdict = decide_locale("de", ["knee", "hip"], [finding("knee")], COUNTS, {})
     assert verdict.published_pages == ("hip",)
     assert verdict.page("knee").reasons == ("a translation error must be fixed first",)
     assert verdict.published and verdict.counts == Counts(35, 0, 1)
@@ -217,7 +221,7 @@ def test_an_error_in_a_page_withholds_that_page_only() -> None:
 
 @pytest.mark.parametrize("domain", ["disclaimers", "ui", None])
 def test_an_error_every_page_shows_withholds_the_locale(domain: str | None) -> None:
-    verdict = decide_locale("de", ["knee", "hip"], [finding(domain)], COUNTS, Review())
+    verdict = decide_locale("de", ["knee", "hip"], [finding(domain)], COUNTS, {})
     assert not verdict.published and verdict.published_pages == ()
     assert verdict.reasons == ("a translation error must be fixed first",)
     assert verdict.withheld_pages == verdict.pages
@@ -229,18 +233,20 @@ def test_warnings_and_allowed_findings_withhold_nothing_unless_their_check_says_
         finding("knee", Severity.ALLOWED),
         finding("hip", Severity.WARNING, True),
     ]
-    verdict = decide_locale("de", ["knee", "hip"], findings, COUNTS, Review())
+    verdict = decide_locale("de", ["knee", "hip"], findings, COUNTS, {})
     assert verdict.published_pages == ("knee",)
 
 
 def test_project_findings_apply_to_every_locale_and_other_locales_findings_to_none() -> None:
     template = Finding(TEMPLATES, finding("hip").problem, None, "hip", True, "the template is out of date")
     elsewhere = Finding("fr", finding("knee").problem, None, "knee", True, "x")
-    verdict = decide_locale("de", ["knee", "hip"], [template, elsewhere], COUNTS, Review())
+    verdict = decide_locale("de", ["knee", "hip"], [template, elsewhere], COUNTS, {})
     assert verdict.published_pages == ("knee",)
     assert verdict.page("hip").reasons == ("the template is out of date",)
 
 
 def test_a_verdict_survives_the_manifest_and_the_cache() -> None:
-    verdict = decide_locale("de", ["knee", "hip"], [finding("knee")], COUNTS, Review())
+    reviewed = PageReview(REVIEWED, 3, 0, 0, ("Dr. A", "Dr. B"), dt.date(2026, 11, 20))
+    verdict = decide_locale("de", ["knee", "hip"], [finding("knee")], COUNTS, {"hip": reviewed})
+    assert verdict.page("hip").review == reviewed and verdict.page("knee").review.is_draft
     assert type(verdict).from_dict("de", verdict.as_dict()) == verdict

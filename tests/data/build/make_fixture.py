@@ -4,7 +4,7 @@
 
 Catalogs are never written by hand: this runs ``extract`` and ``update`` on the
 fixture project, then fills each msgstr through carepages' own catalog code. The
-German translation is reviewed; the Arabic and Chinese ones are drafts, and the
+German translation is signed off by a reviewer (signoff.tsv); the Arabic and Chinese ones are drafts, and the
 Chinese one leaves one paragraph untranslated, so its pages show the fallback notice.
 After running it, regenerate the golden files with
 ``CAREPAGES_UPDATE_GOLDEN=1 scripts/test tests/test_build_golden.py``.
@@ -15,6 +15,7 @@ After running it, regenerate the golden files with
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from carepages.catalog_paths import po_path
 from carepages.config import Config, load_config
 from carepages.extract import run_extract
 from carepages.fsutil import write_if_changed
+from carepages.signing import apply_signing, plan_signing
 from carepages.update import run_update
 
 PROJECT = Path(__file__).parent / "project"
@@ -42,6 +44,7 @@ UI: dict[str, dict[str, str]] = {
         "Important information": "Wichtige Informationen",
         "Last reviewed: %(date)s": "Zuletzt medizinisch geprüft: %(date)s",
         "Translation reviewed by %(reviewer)s on %(date)s.": "Übersetzung geprüft von %(reviewer)s am %(date)s.",
+        "Translation reviewed on %(date)s.": "Übersetzung geprüft am %(date)s.",
         "References": "Verweise",
         "Important": "Wichtig",
         ":": ":",
@@ -59,6 +62,7 @@ UI: dict[str, dict[str, str]] = {
         "Important information": "Información importante",
         "Last reviewed: %(date)s": "Última revisión médica: %(date)s",
         "Translation reviewed by %(reviewer)s on %(date)s.": "Traducción revisada por %(reviewer)s el %(date)s.",
+        "Translation reviewed on %(date)s.": "Traducción revisada el %(date)s.",
         "References": "Referencias",
         "Important": "Importante",
         ":": ":",
@@ -76,6 +80,7 @@ UI: dict[str, dict[str, str]] = {
         "Important information": "Informations importantes",
         "Last reviewed: %(date)s": "Dernière révision médicale\u00a0: %(date)s",
         "Translation reviewed by %(reviewer)s on %(date)s.": "Traduction relue par %(reviewer)s le %(date)s.",
+        "Translation reviewed on %(date)s.": "Traduction relue le %(date)s.",
         "References": "Références",
         "Important": "Important",
         ":": "\u00a0:",
@@ -93,6 +98,7 @@ UI: dict[str, dict[str, str]] = {
         "Important information": "Informações importantes",
         "Last reviewed: %(date)s": "Última revisão médica: %(date)s",
         "Translation reviewed by %(reviewer)s on %(date)s.": "Tradução revisada por %(reviewer)s em %(date)s.",
+        "Translation reviewed on %(date)s.": "Tradução revisada em %(date)s.",
         "References": "Referências",
         "Important": "Importante",
         ":": ":",
@@ -108,6 +114,7 @@ UI: dict[str, dict[str, str]] = {
         "Important information": "معلومات مهمة",
         "Last reviewed: %(date)s": "آخر مراجعة طبية: %(date)s",
         "Translation reviewed by %(reviewer)s on %(date)s.": "راجع الترجمة %(reviewer)s بتاريخ %(date)s.",
+        "Translation reviewed on %(date)s.": "رُوجعت الترجمة بتاريخ %(date)s.",
         "References": "المراجع",
         "Important": "مهم",
         ":": ":",
@@ -123,6 +130,7 @@ UI: dict[str, dict[str, str]] = {
         "Important information": "重要信息",
         "Last reviewed: %(date)s": "最后医学审核日期：%(date)s",
         "Translation reviewed by %(reviewer)s on %(date)s.": "译文由%(reviewer)s于%(date)s审校。",
+        "Translation reviewed on %(date)s.": "译文于%(date)s审校。",
         "References": "参考链接",
         "Important": "重要",
         ":": "：",
@@ -255,11 +263,8 @@ PAGES: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 
-REVIEWS = {
-    "de": 'status = "reviewed"\nreviewer = "Dr. Anna Beispiel"\nreviewed_on = 2026-11-22\n',
-    "ar": 'status = "draft"\nreviewer = ""\nreviewed_on = ""\n',
-    "zh_CN": 'status = "draft"\nreviewer = ""\nreviewed_on = ""\n',
-}
+#: Who signed off which locale (carepages review sign), and when: the others are drafts.
+SIGNOFFS = {"de": ("Dr. Anna Beispiel", dt.date(2026, 11, 22))}
 
 
 def fill(config: Config, locale: str, domain: str, strings: dict[str, str]) -> bool:
@@ -283,7 +288,11 @@ def main() -> int:
     for locale, domains in PAGES.items():
         for domain, strings in {**domains, "ui": UI[locale]}.items():
             fill(config, locale, domain, strings)
-        write_if_changed(config.locale_dir / locale / "review.toml", REVIEWS[locale].encode("utf-8"))
+    for locale, (reviewer, day) in SIGNOFFS.items():
+        plan = plan_signing(config, locale, reviewer, day=day)
+        if plan.blocked:
+            raise SystemExit(f"{locale}: cannot sign {[reason for _, reason in plan.blocked]}")
+        apply_signing(config, plan)
     return 0
 
 
