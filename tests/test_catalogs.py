@@ -32,7 +32,7 @@ def read(tmp_path: Path, text: str, name: str = "knee.po") -> Catalog:
         (HEADER + ENTRY.replace('"Knie"', '"Kn\\qie"'), "parse", 9),
         (HEADER + ENTRY.replace('"Knie"', '"Knie'), "parse", 9),
         (HEADER + ENTRY + "\n" + ENTRY.replace("Knie", "Noch ein Knie"), "duplicate", 13),
-        (HEADER.replace('"Language: de\\n"\n', "") + ENTRY, "language", 1),
+        (HEADER.replace('"Language: de\\n"\n', "") + ENTRY, "language-header", 1),
         (b"\xef\xbb\xbf".decode() + HEADER + ENTRY.replace("Knie", "Kn\udcfcie"), "encoding", 9),
         ("", "parse", 1),
     ],

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 
-from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog, render_catalog
 from carepages.checks.model import Code
 from carepages.checks.registry import OUTPUT_CHECKS
 from carepages.config import load_config

@@ -19,7 +19,8 @@ import pytest
 from helpers import Result, require_program, run
 
 from carepages.build import run_build
-from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import load_config
 from carepages.errors import CarepagesError
 from carepages.reviewstate import REVIEWED
