@@ -91,8 +91,11 @@ def test_text_lines_are_gnu_style_with_po_line_numbers(flawed: Path, capsys: pyt
     assert "locale/de/LC_MESSAGES/knee.po:31: error: [numbers] numbers differ from the source: 2.5 changed to 25" in out
     assert "locale/ar/LC_MESSAGES/knee.po:46: warning: [punctuation]" in out
     assert "dist/zh_CN/knee.html: error: [built-disclaimer] disclaimer 'emergency' is missing" in out
-    assert "de: 0 of 1 page publishable: withheld knee (a translation error must be fixed first) (1 error, " in out
-    assert "ar: 1 of 1 page publishable (0 errors, 1 warning, 0 allowed)" in out
+    assert (
+        "de: 0 of 1 page publishable: withheld knee (a translation error must be fixed first); review: draft (1 error, "
+        in out
+    )
+    assert "ar: 1 of 1 page publishable; review: draft (0 errors, 1 warning, 0 allowed)" in out
 
 
 def test_allowed_findings_are_shown_and_counted_never_silent(flawed: Path, capsys: pytest.CaptureFixture[str]) -> None:

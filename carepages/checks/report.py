@@ -86,6 +86,17 @@ def publication(verdict: LocaleVerdict | None) -> str:
     return text + (": withheld " + ", ".join(withheld) if withheld else "")
 
 
+def review_state(verdict: LocaleVerdict | None) -> str:
+    """The locale's medical review as its sign-off ledger has it: "; review: draft", "; review: 3 of 7 pages"."""
+    if verdict is None or not verdict.pages:
+        return ""
+    reviewed = sum(1 for page in verdict.pages if not page.review.is_draft)
+    status = verdict.review_status
+    return f"; review: {status}" + (
+        f" ({reviewed} of {len(verdict.pages)} pages)" if status == "partly reviewed" else ""
+    )
+
+
 def summary_lines(report: Report) -> list[str]:
     """One line per scope and a total: what a person reads first in a CI log."""
     lines = []
@@ -94,7 +105,7 @@ def summary_lines(report: Report) -> list[str]:
         if scope == TEMPLATES:
             state = "out of date" if counts[ERROR] else "up to date"
         else:
-            state = publication(report.verdict(scope))
+            state = publication(report.verdict(scope)) + review_state(report.verdict(scope))
         lines.append(f"{scope}: {state} ({describe_counts(counts)})")
     locales = [scope for scope in report.scopes if scope != TEMPLATES]
     whole = sum(1 for scope in locales if (v := report.verdict(scope)) is not None and not v.withheld_pages)
