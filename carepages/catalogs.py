@@ -27,8 +27,10 @@ import polib
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import normalize, write_po
 
+from carepages import limits
 from carepages.config import Config
 from carepages.errors import CatalogError
+from carepages.fsutil import read_input
 from carepages.segments import Segment
 
 #: Fixed wrapping, so catalogs do not change shape with the tool that last saved them.
@@ -59,18 +61,19 @@ def fixed_date() -> dt.datetime:
 # -- reading ----------------------------------------------------------------------------------
 
 
-def read_catalog(path: Path, rel: str, locale: str | None = None) -> Catalog:
+def read_catalog(path: Path, rel: str, locale: str | None = None, root: Path | None = None) -> Catalog:
     """Read a PO or POT file strictly; any problem is a :class:`CatalogError` with file and line.
 
     ``locale`` is the catalog's folder; the catalog's own ``Language`` header is what
-    the returned catalog says (the ``language-header`` check compares the two).
+    the returned catalog says (the ``language-header`` check compares the two). With ``root``
+    (the project), a link that leads out of it is refused.
     """
-    return read_catalog_text(path, rel, locale)[0]
+    return read_catalog_text(path, rel, locale, root)[0]
 
 
-def read_catalog_text(path: Path, rel: str, locale: str | None = None) -> tuple[Catalog, str]:
+def read_catalog_text(path: Path, rel: str, locale: str | None = None, root: Path | None = None) -> tuple[Catalog, str]:
     """:func:`read_catalog`, with the file's text (the checks look up header lines in it)."""
-    text = decode_catalog(path, rel)
+    text = decode_catalog(path, rel, root)
     _check_string_literals(text, rel)
     _check_nplurals(text, rel)
     _check_pairs(text, rel)
@@ -88,12 +91,12 @@ def read_catalog_text(path: Path, rel: str, locale: str | None = None) -> tuple[
     return catalog, text
 
 
-def decode_catalog(path: Path, rel: str) -> str:
+def decode_catalog(path: Path, rel: str, root: Path | None = None) -> str:
     """A catalog file's text: UTF-8 (a byte-order mark is dropped), with ``\\n`` line ends."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", path=rel, hint="check the file's permissions") from exc
+        data = read_input(path, rel, root, limits.CATALOG_FILE, CatalogError)
+    except FileNotFoundError as exc:
+        raise CatalogError("cannot read: no such file", path=rel, hint="run carepages update") from exc
     data = data.removeprefix(BOM)
     try:
         text = data.decode("utf-8")

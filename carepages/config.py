@@ -20,7 +20,7 @@ from typing import Any, cast
 from babel import Locale, UnknownLocaleError
 from babel.core import get_locale_identifier, parse_locale
 
-from carepages.errors import ConfigError
+from carepages.errors import ConfigError, shorten
 
 #: Locale codes, POSIX (``pt_BR``) or BCP 47 (``pt-BR``): language, then optional script/territory/variant.
 LOCALE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:(?:_[A-Za-z0-9]{2,8})+|(?:-[A-Za-z0-9]{2,8})+)?\Z")  # \Z: no final newline
@@ -195,12 +195,12 @@ class _Validator:
         """A folder inside the project (a setting may never point outside it)."""
         value = self.values[key]
         if not isinstance(value, str) or not value or "\x00" in value:
-            raise self.bad(key, f"must be a folder name, not {value!r}")
+            raise self.bad(key, f"must be a folder name, not {shorten(value)}")
         path = (self.root / value).resolve()
         if not path.is_relative_to(self.root):
-            raise self.bad(key, f"{value!r} lies outside the project folder")
+            raise self.bad(key, f"{shorten(value)} lies outside the project folder")
         if must_exist and not path.is_dir():
-            raise self.bad(key, f"folder {value!r} does not exist", f"create {value}/ or fix the setting")
+            raise self.bad(key, f"folder {shorten(value)} does not exist", f"create {value}/ or fix the setting")
         return path
 
     def locales(self) -> tuple[str, tuple[str, ...]]:
@@ -219,13 +219,13 @@ class _Validator:
     def number(self, key: str, low: int, high: int, kinds: tuple[type, ...], what: str) -> Any:
         value = self.values[key]
         if isinstance(value, bool) or not isinstance(value, kinds) or not low <= cast(float, value) <= high:
-            raise self.bad(key, f"must be {what} from {low} to {high}, not {value!r}")
+            raise self.bad(key, f"must be {what} from {low} to {high}, not {shorten(value)}")
         return value
 
     def choice(self, key: str, options: tuple[str, ...]) -> str:
         value = self.values[key]
         if value not in options:
-            raise self.bad(key, f"must be one of {', '.join(options)}, not {value!r}")
+            raise self.bad(key, f"must be one of {', '.join(options)}, not {shorten(value)}")
         return str(value)
 
     def replaceable(self, key: str, path: Path, source_dir: Path, locale_dir: Path) -> Path:
@@ -239,7 +239,7 @@ class _Validator:
             if other.is_relative_to(path) or (other_key == "locale_dir" and inside_locales):
                 raise self.bad(
                     key,
-                    f"{self.values[key]!r} overlaps {other_key} {self.values[other_key]!r}: "
+                    f"{shorten(self.values[key])} overlaps {other_key} {self.values[other_key]!r}: "
                     "every build replaces this folder whole",
                     "use a folder of its own, such as 'dist'",
                 )
@@ -283,7 +283,7 @@ class _Validator:
     def file_name(self, key: str) -> str:
         value = self.values[key]
         if not isinstance(value, str) or "/" in value or "\\" in value or value in {"", ".", ".."}:
-            raise self.bad(key, f"must be a file name inside source_dir, not {value!r}")
+            raise self.bad(key, f"must be a file name inside source_dir, not {shorten(value)}")
         return value
 
 
@@ -348,7 +348,7 @@ def _locale(code: object, bad: Any) -> str:
     try:
         Locale.parse(canonical)
     except (UnknownLocaleError, ValueError) as exc:
-        raise bad(f"unknown locale {code!r}: Babel's CLDR data does not know it") from exc
+        raise bad(f"unknown locale {shorten(code)}: Babel's CLDR data does not know it") from exc
     return canonical
 
 

@@ -8,6 +8,7 @@ do, because a translator should be able to fix the problem from the message alon
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -44,6 +45,20 @@ def display_path(path: Path | str | None, root: Path | None = None) -> str:
         if candidate.is_relative_to(root.resolve()):
             return candidate.relative_to(root.resolve()).as_posix()
     return p.as_posix()
+
+
+_SHORT = reprlib.Repr()  # Python 3.11's Repr takes no arguments: set its limits one by one
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 2, 60, 60, 40
+_SHORT.maxdict = _SHORT.maxlist = _SHORT.maxtuple = _SHORT.maxset = 4
+
+
+def shorten(value: object) -> str:
+    """A value quoted for a message, cut short: a hostile file may hold a value of megabytes.
+
+    ``repr()`` of a huge string (or of a structure a YAML alias bomb built) would print
+    gigabytes; :mod:`reprlib` bounds every level.
+    """
+    return _SHORT.repr(value)
 
 
 def format_location(path: str, line: int | None) -> str:

@@ -61,7 +61,7 @@ def page_segments(parser: PageParser, page: Page) -> tuple[Page, list[Segment], 
     A page without a front-matter title takes its first heading's: the title is then
     that heading's msgid (``meta.title_from_heading``) and no message of its own.
     """
-    source_lines = page.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+    source_lines = page.source.split("\n")
     _, conversion = parser.convert(page.body, page.rel, page.body_line, source_lines)
     raise_all(list(conversion.errors))
     # Alt texts are found after inline parsing; the stable sort puts them back in document order.
@@ -128,7 +128,7 @@ def extract_sources(config: Config, parser: PageParser | None = None) -> Sources
 def _shared_disclaimers(config: Config, parser: PageParser, errors: list[CarepagesError]) -> PageMessages:
     """The shared disclaimers file, where every block must be a marked disclaimer."""
     page = load_disclaimers_page(config)
-    source_lines = page.path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+    source_lines = page.source.split("\n")
     _, conversion = parser.convert(page.body, page.rel, page.body_line, source_lines)
     raise_all(list(conversion.errors))
     found, ids = sorted(conversion.segments, key=lambda segment: segment.line), conversion.disclaimers

@@ -9,6 +9,7 @@ no diffs that say nothing and build tools see no new modification times.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,38 @@ def safe_join(base: Path, *parts: str) -> Path:
             hint="remove the symbolic link or rename the file",
         )
     return joined
+
+
+def read_input(path: Path, rel: str, root: Path | None, limit: tuple[int, str], error: type[CarepagesError]) -> bytes:
+    """The bytes of one of the project's input files, refused before reading when reading could go wrong.
+
+    A link that leads out of the project (``root``) would publish a file nobody reviewed;
+    a FIFO or a device would block or never end; a huge file would take minutes. Each is
+    one ``error`` naming the file. ``limit`` is (bytes, what the file is, for the message).
+    A missing file raises :class:`FileNotFoundError`.
+    """
+    most, what = limit
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror}", path=rel) from exc
+    if root is not None and not path.resolve().is_relative_to(root):
+        raise error("is a link to a file outside the project", path=rel, hint="replace the link by the file itself")
+    if not stat.S_ISREG(info.st_mode):
+        raise error("is not a regular file", path=rel, hint="replace it by an ordinary file")
+    too_big = f"is more than the {most} bytes accepted for {what}"
+    if info.st_size > most:
+        raise error(f"{too_big} ({info.st_size} bytes)", path=rel, hint="split it up")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(most + 1)  # a file that grows while it is read is still bounded
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror}", path=rel) from exc
+    if len(data) > most:
+        raise error(too_big, path=rel, hint="split it up")
+    return data
 
 
 @dataclass

@@ -29,8 +29,10 @@ from typing import Any
 
 import yaml
 
+from carepages import limits
 from carepages.config import BUILTIN_FIELDS, Config, FrontMatterFields
-from carepages.errors import CarepagesError, Problem, Severity, SourceError
+from carepages.errors import CarepagesError, Problem, Severity, SourceError, shorten
+from carepages.fsutil import read_input
 from carepages.segments import CONTROL
 
 PAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*\Z")  # \Z: "$" would let a final newline through
@@ -81,6 +83,7 @@ class Page:
     body: str
     body_line: int  # 1-based line of the file on which the body starts
     warnings: tuple[Problem, ...] = ()
+    source: str = ""  # the whole file as read (universal newlines), for the lines of its messages
 
     @property
     def domain(self) -> str:
@@ -93,12 +96,16 @@ class Page:
         return self.name
 
 
-def read_text(path: Path, rel: str) -> str:
-    """Read a UTF-8 text file (a byte-order mark is allowed), with universal newlines."""
+def read_text(path: Path, rel: str, root: Path | None = None) -> str:
+    """Read a UTF-8 text file (a byte-order mark is allowed), with universal newlines.
+
+    The file must be a regular file inside ``root`` (the project) and within
+    :data:`~carepages.limits.PAGE_FILE` (see :func:`carepages.fsutil.read_input`).
+    """
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror}", path=rel) from exc
+        data = read_input(path, rel, root, limits.PAGE_FILE, SourceError)
+    except FileNotFoundError as exc:
+        raise SourceError("cannot read: no such file", path=rel) from exc
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -139,9 +146,33 @@ def split_front_matter(
     return meta, "\n".join(lines[end + 1 :]), end + 2, warnings
 
 
+def _refuse_expensive_yaml(block: str, rel: str) -> None:
+    """Refuse, from PyYAML's event stream and before anything is built, what could make it build a lot.
+
+    An alias bomb (``a: &a [x, x]``, ``b: &b [*a, *a]``, ...) is a few lines that PyYAML
+    would expand into gigabytes; front matter needs neither anchors nor aliases.
+    """
+    if len(block) > limits.MAX_FRONT_MATTER_CHARS:
+        raise SourceError(
+            f"front matter of {len(block)} characters, more than {limits.MAX_FRONT_MATTER_CHARS}",
+            path=rel,
+            line=2,
+            hint="keep the front matter short: a title, a description, a few fields",
+        )
+    for event in yaml.parse(block, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise SourceError(
+                "front matter uses a YAML anchor or alias ('&name', '*name')",
+                path=rel,
+                line=event.start_mark.line + 2 if event.start_mark else 2,
+                hint="write each value out in full",
+            )
+
+
 def _read_yaml(block: str, rel: str) -> tuple[dict[str, Any] | None, dict[str, int]]:
     """The front matter as a mapping (None when empty), and the file line of each key."""
     try:
+        _refuse_expensive_yaml(block, rel)
         node = yaml.compose(block, Loader=yaml.SafeLoader)
         data = yaml.safe_load(block)
     except yaml.YAMLError as exc:
@@ -163,6 +194,10 @@ def _parse_front_matter(block: str, rel: str, fields: FrontMatterFields) -> tupl
     for key in (*READER_FIELDS, *fields.translated):
         if key in data and not isinstance(data[key], str):
             raise SourceError(f"front-matter field {key!r} must be text", path=rel, line=where.get(key, 2))
+        longest = limits.MAX_FIELD_CHARS.get(key, limits.MAX_FIELD_CHARS["description"])
+        if len(data.get(key, "")) > longest:
+            message = f"front-matter field {key!r} is {len(data[key])} characters long, more than {longest}"
+            raise SourceError(message, path=rel, line=where.get(key, 2), hint="shorten it")
     translated = tuple((key, " ".join(data[key].split())) for key in data if key in fields.translated)
     other = tuple((str(key), data[key]) for key in data if key not in BUILTIN_FIELDS and key not in fields.translated)
     meta = FrontMatter(
@@ -179,14 +214,14 @@ def _parse_front_matter(block: str, rel: str, fields: FrontMatterFields) -> tupl
 
 def _date(value: Any, rel: str, line: int) -> dt.date | None:
     if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-        raise SourceError(f"last_reviewed must be a date such as 2026-11-20, not {value!r}", path=rel, line=line)
+        raise SourceError(f"last_reviewed must be a date such as 2026-11-20, not {shorten(value)}", path=rel, line=line)
     return value
 
 
 def _order(value: Any, rel: str, line: int) -> int | None:
     """The page's place in the index: a whole number (lower first)."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise SourceError(f"order must be a whole number such as 10, not {value!r}", path=rel, line=line)
+        raise SourceError(f"order must be a whole number such as 10, not {shorten(value)}", path=rel, line=line)
     return value
 
 
@@ -201,7 +236,7 @@ def _unknown_fields(data: dict[str, Any], where: dict[str, int], rel: str, field
         advice = (
             f"did you mean {close[0]!r}? " if close else ""
         ) + "declare it in tool.carepages.front_matter (translated or ignored) to silence this"
-        message = f"unknown front-matter field {key!r} is not translated ({advice})"
+        message = f"unknown front-matter field {shorten(key)} is not translated ({advice})"
         warnings.append(Problem(rel, where.get(str(key), 2), Severity.WARNING, FRONT_MATTER_WARNING, message))
     return warnings
 
@@ -235,24 +270,41 @@ def load_page(config: Config, path: Path) -> Page:
     """
     rel = config.relative(path)
     name = page_name(config, path)
-    meta, body, body_line, warnings = split_front_matter(read_text(path, rel), rel, config.front_matter)
-    return Page(name=name, path=path, rel=rel, meta=meta, body=body, body_line=body_line, warnings=tuple(warnings))
+    text = read_text(path, rel, config.root)
+    meta, body, body_line, warnings = split_front_matter(text, rel, config.front_matter)
+    _refuse_costly_body(body, body_line, rel)
+    return Page(name, path, rel, meta, body, body_line, tuple(warnings), text)
+
+
+def _refuse_costly_body(body: str, body_line: int, rel: str) -> None:
+    """A page body over the limits of :mod:`carepages.limits` is refused before Markdown sees it."""
+    found = limits.page_problem(body)
+    if found is not None:
+        line, problem = found
+        raise SourceError(
+            f"the page has {problem}: the Markdown parser would take minutes",
+            path=rel,
+            line=body_line + line,
+            hint="split the block or nest it less deeply",
+        )
 
 
 def load_disclaimers_page(config: Config) -> Page:
     """Read the shared disclaimers file (no front matter; every block is a disclaimer)."""
     path = config.disclaimers_file
     rel = config.relative(path)
-    if not path.is_file():
+    if not path.exists():
         raise SourceError(
             "the shared disclaimers file does not exist",
             path=rel,
             hint="create it, or point tool.carepages.disclaimers at it",
         )
-    meta, body, body_line, _ = split_front_matter(read_text(path, rel), rel)
+    text = read_text(path, rel, config.root)
+    meta, body, body_line, _ = split_front_matter(text, rel)
     if meta.lines:
         raise SourceError("the disclaimers file takes no front matter", path=rel, line=1)
-    return Page(name="disclaimers", path=path, rel=rel, meta=meta, body=body, body_line=body_line)
+    _refuse_costly_body(body, body_line, rel)
+    return Page(name="disclaimers", path=path, rel=rel, meta=meta, body=body, body_line=body_line, source=text)
 
 
 def _walk_sources(config: Config) -> list[Path]:

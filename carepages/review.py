@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from carepages import limits
 from carepages.config import Config
-from carepages.errors import CarepagesError
+from carepages.errors import CarepagesError, shorten
+from carepages.fsutil import read_input
 
 DRAFT = "draft"
 REVIEWED = "reviewed"
@@ -53,10 +55,10 @@ def load_review(config: Config, locale: str) -> Review:
     path = review_path(config, locale)
     rel = config.relative(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_input(path, rel, config.root, limits.RECORD_FILE, CarepagesError).decode("utf-8-sig")
     except FileNotFoundError:
         return Review()
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise CarepagesError(f"cannot read: {exc}", path=rel, hint="save the file as UTF-8 text") from exc
     return parse_review(text, rel)
 
@@ -82,13 +84,13 @@ def _validate(data: dict[str, Any], text: str, rel: str) -> Review:
 
     for key in data:
         if key not in KEYS:
-            raise bad(key, f"unknown key {key!r}", "known keys: " + ", ".join(KEYS))
+            raise bad(key, f"unknown key {shorten(key)}", "known keys: " + ", ".join(KEYS))
     status = data.get("status", DRAFT)
     if status not in STATUSES:
-        raise bad("status", f'status must be "draft" or "reviewed", not {status!r}', 'write status = "draft"')
+        raise bad("status", f'status must be "draft" or "reviewed", not {shorten(status)}', 'write status = "draft"')
     reviewer = data.get("reviewer", "")
     if not isinstance(reviewer, str):
-        raise bad("reviewer", f"reviewer must be text, not {reviewer!r}", 'write reviewer = "Dr. A. Name"')
+        raise bad("reviewer", f"reviewer must be text, not {shorten(reviewer)}", 'write reviewer = "Dr. A. Name"')
     reviewed_on = _date(data.get("reviewed_on", ""), lambda m: bad("reviewed_on", m, "write reviewed_on = 2026-11-20"))
     if status == REVIEWED and not (reviewer.strip() and reviewed_on):
         raise bad(
@@ -102,7 +104,7 @@ def _validate(data: dict[str, Any], text: str, rel: str) -> Review:
 def _date(value: object, bad: Any) -> dt.date | None:
     """A TOML date or an ISO date string; an empty string means no date yet."""
     if isinstance(value, dt.datetime):
-        raise bad(f"reviewed_on must be a date without a time, not {value!r}")
+        raise bad(f"reviewed_on must be a date without a time, not {shorten(value)}")
     if isinstance(value, dt.date):
         return value
     if value == "":
@@ -112,7 +114,7 @@ def _date(value: object, bad: Any) -> dt.date | None:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise bad(f"reviewed_on must be a date such as 2026-11-20, not {value!r}")
+    raise bad(f"reviewed_on must be a date such as 2026-11-20, not {shorten(value)}")
 
 
 def line_of(text: str, key: str) -> int | None:

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from carepages.limits import translation_problem
+
 if TYPE_CHECKING:
     from babel.messages.catalog import Message
 
@@ -157,9 +159,12 @@ def message_text(message: Message | None) -> str | None:
 
     A fuzzy, empty or plural message is never shown, nor one with a context
     (carepages writes none: such an entry was added by hand, and must not win a lookup
-    by msgid). Control characters never reach a page.
+    by msgid), nor one over the limits of :mod:`carepages.limits` (rendering it could
+    take minutes; the ``limits`` check says so). Control characters never reach a page.
     """
     if message is None or message.fuzzy or message.context is not None or not isinstance(message.string, str):
+        return None
+    if isinstance(message.id, str) and translation_problem(message.id, message.string):
         return None
     return without_controls(message.string) or None
 

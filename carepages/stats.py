@@ -125,7 +125,7 @@ def collect_stats(config: Config, templates: dict[str, Catalog], locales: list[s
         rows, words = [], []
         for domain, template in templates.items():
             path = po_path(config, locale, domain)
-            catalog = read_catalog(path, config.relative(path), locale) if path.exists() else template
+            catalog = read_catalog(path, config.relative(path), locale, config.root) if path.exists() else template
             rows.append((domain, count_catalog(catalog)))  # no catalog yet: the template's messages are all new
             words.append((domain, count_catalog_words(catalog)))
         result.append(LocaleStats(locale, tuple(rows), tuple(words)))

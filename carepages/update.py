@@ -56,7 +56,7 @@ def read_templates(config: Config) -> dict[str, Catalog]:
             errors.append(CatalogError("template name is not a valid domain", path=config.relative(path)))
             continue
         try:
-            templates[domain] = read_catalog(path, config.relative(path))
+            templates[domain] = read_catalog(path, config.relative(path), root=config.root)
         except CarepagesError as exc:
             errors.append(exc)
     raise_all(errors)
@@ -172,7 +172,7 @@ def plan_catalog(config: Config, locale: str, domain: str, template: Catalog) ->
     assert path == po_path(config, locale, domain)
     if not path.exists():
         return PlannedWrite(path, render_catalog(new_catalog(template, locale), config.locations), False, False)
-    old = read_catalog(path, config.relative(path), locale=locale)
+    old = read_catalog(path, config.relative(path), locale=locale, root=config.root)
     data = render_catalog(merge(old, template, locale), config.locations)
     # Same content in another tool's wrapping is not a change: compare as we would write it.
     unchanged = data == render_catalog(old, config.locations)

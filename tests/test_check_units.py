@@ -162,9 +162,9 @@ def test_each_catalog_is_parsed_once_and_each_page_rendered_once_per_locale(
     parsed: Counter[str] = Counter()
     real_read = context_module.read_catalog_text
 
-    def counting_read(path: Path, rel: str, locale: str | None = None) -> tuple[Catalog, str]:
+    def counting_read(path: Path, rel: str, locale: str | None = None, root: Path | None = None) -> tuple[Catalog, str]:
         parsed[rel] += 1
-        return real_read(path, rel, locale)
+        return real_read(path, rel, locale, root)
 
     rendered: Counter[tuple[str, bool]] = Counter()
     real_render = assess.render_body

@@ -184,7 +184,7 @@ def test_a_page_whose_name_cannot_be_a_file_name_or_domain(
 def test_a_folder_named_like_a_page(clinic: Path, command: str, capsys: pytest.CaptureFixture[str]) -> None:
     (clinic / "source" / "folder.md").mkdir()
     result = refused(capsys, clinic, command)
-    assert result.err.startswith("source/folder.md: error: cannot read")
+    assert result.err.startswith("source/folder.md: error: is not a regular file")
 
 
 @pytest.mark.parametrize("name", ["evil name", "Knee", "..hidden", "k\u200bnee"])

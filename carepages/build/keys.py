@@ -23,6 +23,9 @@ import carepages
 from carepages.catalog_paths import find_catalogs, find_templates
 from carepages.config import Config
 from carepages.glossary import glossary_path
+from carepages.errors import CarepagesError
+from carepages.fsutil import read_input
+from carepages.limits import CATALOG_FILE
 from carepages.review import review_path
 from carepages.signoff import ledger_path
 
@@ -52,11 +55,18 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
-def files_digest(paths: Iterable[Path], base: Path) -> str:
-    """One hash over the names and contents of ``paths`` (sorted), as the inputs of a key."""
+def files_digest(paths: Iterable[Path], base: Path, root: Path | None = None) -> str:
+    """One hash over the names and contents of ``paths`` (sorted), as the inputs of a key.
+
+    With ``root`` (the project), each file is read as every input is read
+    (:func:`carepages.fsutil.read_input`): a link out of the project, a FIFO or a huge
+    file is one clear error, never a hang.
+    """
     parts: list[str | bytes] = []
     for path in sorted(set(paths)):
-        parts += [path.relative_to(base).as_posix(), path.read_bytes()]
+        rel = path.relative_to(base).as_posix()
+        data = read_input(path, rel, root, CATALOG_FILE, CarepagesError) if root else path.read_bytes()
+        parts += [rel, data]
     return digest(*parts)
 
 
@@ -92,7 +102,7 @@ def source_key(config: Config) -> str:
     )
     inputs = [p for p in config.source_dir.rglob("*.md") if p.is_file()]
     inputs += [p for p in find_templates(config).values() if p.is_file()]
-    return digest(str(CACHE_FORMAT), code_digest(), settings, files_digest(inputs, config.root))
+    return digest(str(CACHE_FORMAT), code_digest(), settings, files_digest(inputs, config.root, config.root))
 
 
 def locale_key(config: Config, base: str, locale: str) -> str:
@@ -103,7 +113,7 @@ def locale_key(config: Config, base: str, locale: str) -> str:
         return digest(base, "source")
     files = [p for p in find_catalogs(config, locale).values() if p.is_file()]
     files += [path for path in _locale_files(config, locale) if path.is_file()]
-    return digest(base, locale, files_digest(files, config.root))
+    return digest(base, locale, files_digest(files, config.root, config.root))
 
 
 def _locale_files(config: Config, locale: str) -> tuple[Path, ...]:

@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterator
 
 from carepages.checks.context import LocaleContext
 from carepages.checks.model import Entry, Issue
+from carepages.errors import shorten
 
 ALLOW = re.compile(r"^allow\s*:\s*(?P<codes>.*?)\s*(?:--\s*(?P<reason>.*))?$", re.IGNORECASE)
 NO_REASON = "no reason given"
@@ -43,9 +44,9 @@ def check_allow_comments(ctx: LocaleContext, known: Collection[str], allowable: 
     for entry in ctx.entries:
         for code in sorted(allowances(entry)):
             if code not in known:
-                problem = f"'# allow:' names {code!r}, which is not a check code"
+                problem = f"'# allow:' names {shorten(code)}, which is not a check code"
             elif code not in allowable:
-                problem = f"'# allow:' names {code!r}, a check that cannot be allowed"
+                problem = f"'# allow:' names {shorten(code)}, a check that cannot be allowed"
             else:
                 continue
             yield Issue(

@@ -28,6 +28,7 @@ from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, Severity
 from carepages.extract import PageMessages, Sources
 from carepages.glossary import glossary_path, load_glossary
+from carepages.limits import translation_problem
 from carepages.render.body import Rendered
 from carepages.review import REVIEWED, Review, line_of, load_review, review_path
 from carepages.reviewstate import MessageReview, review_messages
@@ -100,7 +101,7 @@ def load_templates(config: Config) -> tuple[dict[str, Catalog], list[Issue]]:
     failures: list[Issue] = []
     for domain, path in find_templates(config).items():
         try:
-            templates[domain] = read_catalog(path, config.relative(path))
+            templates[domain] = read_catalog(path, config.relative(path), root=config.root)
         except CarepagesError as exc:
             failures.append(Issue(config.relative(path), exc.line or 0, describe(exc), domain=domain))
     return templates, failures
@@ -164,7 +165,7 @@ class LocaleContext:
                 self.failures.append((Code.PARSE, Issue(rel, 0, message, domain=domain)))
                 continue
             try:
-                catalog, text = read_catalog_text(path, rel, locale=None)
+                catalog, text = read_catalog_text(path, rel, locale=None, root=self.config.root)
             except CatalogError as exc:
                 self.failures.append((Code(exc.code), Issue(rel, exc.line or 0, describe(exc), domain=domain)))
                 continue
@@ -202,7 +203,12 @@ class LocaleContext:
 
     @cached_property
     def _translated(self) -> list[Entry]:
-        return [entry for entry in self.entries if entry.translated]
+        """Translated entries within the limits: the others are the ``limits`` check's, and never rendered."""
+        return [entry for entry in self.entries if entry.translated and not self.oversized(entry)]
+
+    def oversized(self, entry: Entry) -> str | None:
+        """Why a translation is over the limits of :mod:`carepages.limits`, or None."""
+        return next((p for s, t in entry.pairs() if (p := translation_problem(s, t))), None)
 
     def is_disclaimer(self, entry: Entry) -> bool:
         return entry.msgid in self.run.disclaimer_msgids.get(entry.domain, frozenset())

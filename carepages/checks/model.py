@@ -53,6 +53,7 @@ class Code(StrEnum):
     MARKUP = "markup"
     HTML = "html"
     CONTROL = "control"
+    LIMITS = "limits"
     PLACEHOLDERS = "placeholders"
     IDENTICAL = "identical"
     WHITESPACE = "whitespace"

@@ -105,6 +105,9 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
     Check(Code.HTML, ERROR, "A translation contains raw HTML that its source does not have.", structure.check_html),
     Check(Code.CONTROL, ERROR, "A translation contains control characters (escape sequences, NUL, bell).",
           safety.check_control),
+    Check(Code.LIMITS, ERROR, "A translation is too long, or has too many '[', '<' or '`' for its length: "
+          "rendering it could take minutes (see 'Bounded work' in the README).", safety.check_limits,
+          allowable=False, reason="a translation is too large to publish"),
     Check(Code.PLACEHOLDERS, ERROR, "An interface translation's %(name)s placeholders differ from its source's.",
           safety.check_placeholders),
     Check(Code.IDENTICAL, WARNING, "A long text (over 20 characters, with letters) is left identical to the source.",

@@ -3,6 +3,9 @@
 * ``control`` -- control characters (an escape sequence, a NUL, a bell): invisible
   on a page, and in the plain-text page a terminal runs them (clearing the screen,
   renaming the window). The build removes them; the translation should not have them.
+* ``limits`` -- a translation too long, or with too many ``[ < ``` for its length
+  (see :mod:`carepages.limits`): rendering it could take minutes, so the build never
+  does, the page shows the source text there and is withheld;
 * ``placeholders`` -- an interface string (``ui``) whose ``%(name)s`` placeholders
   differ from its source's, or with a stray ``%`` (write ``%%``): the page templates
   format every interface string with ``%``, so the build cannot use it and shows the
@@ -30,6 +33,19 @@ def check_control(ctx: LocaleContext) -> Iterator[Issue]:
                 entry.line,
                 f"control characters in the translation ({', '.join(found)}): delete them "
                 "(they are invisible in an editor, and a terminal showing the plain-text page runs them)",
+                entry,
+            )
+
+
+def check_limits(ctx: LocaleContext) -> Iterator[Issue]:
+    for entry in ctx.entries:
+        problem = ctx.oversized(entry) if entry.translated else None
+        if problem:
+            yield Issue(
+                entry.path,
+                entry.line,
+                f"{problem} (see 'Bounded work' in the README): shorten the translation; "
+                "the build shows the source text until then",
                 entry,
             )
 
