@@ -23,7 +23,7 @@ from carepages.checks.context import (
     load_templates,
 )
 from carepages.checks.model import Finding
-from carepages.checks.registry import locale_findings, project_findings
+from carepages.checks.registry import WAIVABLE, locale_findings, project_findings
 from carepages.config import Config
 from carepages.extract import PageMessages, extract_sources
 from carepages.markdown_ext import PageParser
@@ -91,7 +91,7 @@ def assess_locale(run: RunContext, locale: str, parser: PageParser, drafts: Path
                 _render(run, messages, Lookup(None), parser, drafts, None)
         return Assessment(locale, source_verdict(locale, pages))
     source_renderings(run, parser)
-    ctx = LocaleContext(run, locale)
+    ctx = LocaleContext(run, locale, WAIVABLE)
     table = TranslationTable.from_catalogs(locale, {domain: loaded.catalog for domain, loaded in ctx.catalogs.items()})
     fallback = _fallback_marks(run.config.source_language, locale)
     for messages in run.sources.all():

@@ -10,6 +10,7 @@ source's cannot be used (:func:`format_names`).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from pathlib import Path
@@ -22,7 +23,7 @@ from markupsafe import Markup, escape
 
 from carepages.catalogs import UI_DOMAIN, new_template
 from carepages.config import Config
-from carepages.segments import message_text
+from carepages.segments import DISCLAIMER_PREFIX, disclaimer_of, message_text
 
 TEMPLATES_DIR = Path(__file__).parent / "render" / "templates"
 _BABEL_EXTRACT_OPTIONS = {"trim_blocks": "true", "lstrip_blocks": "true", "silent": "false"}
@@ -30,8 +31,46 @@ _BABEL_EXTRACT_OPTIONS = {"trim_blocks": "true", "lstrip_blocks": "true", "silen
 _UNNAMED_FORMAT = re.compile(r"%(?!\()")
 
 
-def ui_messages() -> list[tuple[str, str, int, list[str]]]:
-    """``(msgid, template, line, translator comments)`` for every interface string, in file order."""
+#: A translator comment that marks an interface string with safety meaning:
+#: ``{# Translators: disclaimer: draft-notice -- the note for translators #}``.
+_DISCLAIMER_COMMENT = re.compile(r"^disclaimer:\s*(?P<id>[a-z0-9][a-z0-9-]*)\s*(?:--\s*(?P<note>.*))?$", re.DOTALL)
+
+
+@functools.cache
+def ui_messages() -> tuple[tuple[str, str, int, tuple[str, ...]], ...]:
+    """``(msgid, template, line, extracted comments)`` for every interface string, in file order.
+
+    A string whose translator comment starts with ``disclaimer: <id> --`` carries safety
+    meaning (the draft notice, the disclaimer heading): its comments are
+    ``disclaimer: <id>`` (as every disclaimer's) and the note, and the disclaimer
+    rules apply to it (:func:`ui_disclaimers`).
+    """
+    return tuple((msgid, where, line, tuple(_comments(notes))) for msgid, where, line, notes in _extracted())
+
+
+def _comments(notes: list[str]) -> list[str]:
+    out = []
+    for note in notes:
+        match = _DISCLAIMER_COMMENT.match(note.strip())
+        if match:
+            out.append(DISCLAIMER_PREFIX + match.group("id"))
+            note = " ".join((match.group("note") or "").split())
+        if note:
+            out.append(note)
+    return out
+
+
+def ui_disclaimers() -> dict[str, tuple[str, int]]:
+    """The interface strings with safety meaning, from the page templates (never a catalog): msgid -> (id, line)."""
+    return {
+        msgid: (disclaimer, line)
+        for msgid, _, line, comments in ui_messages()
+        if (disclaimer := disclaimer_of(list(comments)))
+    }
+
+
+def _extracted() -> list[tuple[str, str, int, list[str]]]:
+    """Babel's Jinja2 extraction of the page templates: ``(msgid, template, line, translator comments)``."""
     found = []
     for filename, lineno, message, comments, _context in extract_from_dir(
         TEMPLATES_DIR,
@@ -53,7 +92,7 @@ def ui_template(config: Config) -> Catalog:
         "# Written by 'carepages extract' from the page templates: do not edit by hand."
     )
     for msgid, filename, lineno, comments in ui_messages():
-        catalog.add(msgid, locations=[(filename, lineno)], auto_comments=comments)
+        catalog.add(msgid, locations=[(filename, lineno)], auto_comments=list(comments))
     return catalog
 
 

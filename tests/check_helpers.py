@@ -5,7 +5,7 @@ shared disclaimers) with German, Arabic and Chinese translations that pass every
 check. Its templates and interface catalogs (``ui``) are made at test time with
 ``carepages extract`` and ``update``, so the tests do not depend on the exact
 interface strings of the page templates; the interface messages get a mechanical
-translation.
+translation, but for the ones with safety meaning, which get a real one, signed off.
 
 :func:`write_dist` writes built pages following the build's contract (an element
 with ``data-disclaimer`` holding the rendered translation; a wrapped plain text),
@@ -22,6 +22,7 @@ import textwrap
 from pathlib import Path
 
 import markdown
+from helpers import give_interface_safety_strings
 
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
@@ -54,6 +55,7 @@ def make_clinic(target: Path) -> Path:
             if message.id and isinstance(message.id, str):
                 message.string = UI_TRANSLATIONS[locale][message.id]
         path.write_bytes(render_catalog(catalog, config.locations))
+    give_interface_safety_strings(target)
     return target
 
 

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
+from helpers import give_interface_safety_strings
+
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import load_config
@@ -55,20 +57,30 @@ def identity(domain: str, msgid: str) -> str:
     return msgid
 
 
-def make_project(target: Path, pages: dict[str, str] | None = None, translate: Translator = german) -> Path:
-    """Copy the hostile project to ``target``, add ``pages`` (name -> Markdown), extract, update, translate."""
+def make_project(
+    target: Path, pages: dict[str, str] | None = None, translate: Translator = german, *, safe_interface: bool = True
+) -> Path:
+    """Copy the hostile project to ``target``, add ``pages`` (name -> Markdown), extract, update, translate.
+
+    ``safe_interface`` gives the interface strings with safety meaning their real, signed-off
+    translation (see :func:`translate_catalogs`); without it ``translate`` fills them too.
+    """
     shutil.copytree(PROJECT, target)
     for name, text in (pages or {}).items():
         (target / "source" / f"{name}.md").write_text(text, encoding="utf-8")
     config = load_config(target)
     run_extract(config)
     run_update(config)
-    translate_catalogs(target, "de", translate)
+    translate_catalogs(target, "de", translate, safe_interface=safe_interface)
     return target
 
 
-def translate_catalogs(root: Path, locale: str, translate: Translator) -> None:
-    """Fill every message of every catalog of ``locale`` with ``translate(domain, msgid)``."""
+def translate_catalogs(root: Path, locale: str, translate: Translator, *, safe_interface: bool = True) -> None:
+    """Fill every message of every catalog of ``locale`` with ``translate(domain, msgid)``.
+
+    The interface strings with safety meaning get their real translation and a reviewer's
+    sign-off (:func:`helpers.give_interface_safety_strings`); attack them explicitly.
+    """
     config = load_config(root)
     for path in sorted((config.locale_dir / locale / "LC_MESSAGES").glob("*.po")):
         catalog = read_catalog(path, config.relative(path), locale)
@@ -76,6 +88,8 @@ def translate_catalogs(root: Path, locale: str, translate: Translator) -> None:
             if message.id and isinstance(message.id, str):
                 message.string = translate(path.stem, message.id)
         path.write_bytes(render_catalog(catalog, config.locations))
+    if safe_interface:
+        give_interface_safety_strings(root, [locale])
 
 
 def set_translation(root: Path, locale: str, domain: str, msgid: str, msgstr: str) -> int:

@@ -129,7 +129,9 @@ class Built:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    root = make_project(tmp_path_factory.mktemp("xss") / "clinic", {"attack": ATTACK_PAGE}, hostile)
+    root = make_project(
+        tmp_path_factory.mktemp("xss") / "clinic", {"attack": ATTACK_PAGE}, hostile, safe_interface=False
+    )
     return Built(root)
 
 

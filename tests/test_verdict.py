@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import give_interface_safety_strings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -80,6 +81,7 @@ def make_project(root: Path, pages: list[str], locales: tuple[str, ...] = ("de",
             if message.id and isinstance(message.id, str):
                 message.string = good(message.id)
         path.write_bytes(render_catalog(catalog, config.locations))
+    give_interface_safety_strings(root)
     return root
 
 

@@ -28,6 +28,7 @@ from carepages.fsutil import read_input
 from carepages.limits import CATALOG_FILE
 from carepages.review import review_path
 from carepages.signoff import ledger_path
+from carepages.waivers import waivers_path
 
 #: Bump when the cache's layout or meaning changes: an old cache is then ignored.
 CACHE_FORMAT = 3
@@ -58,14 +59,17 @@ def digest(*parts: str | bytes) -> str:
 def files_digest(paths: Iterable[Path], base: Path, root: Path | None = None) -> str:
     """One hash over the names and contents of ``paths`` (sorted), as the inputs of a key.
 
-    With ``root`` (the project), each file is read as every input is read
-    (:func:`carepages.fsutil.read_input`): a link out of the project, a FIFO or a huge
-    file is one clear error, never a hang.
+    With ``root`` (the project), a file that its reader refuses unread (a link out of
+    the project, a FIFO, a file over its size limit: :func:`carepages.fsutil.read_input`)
+    counts by what makes it refused, so a key never hangs on it or reads it.
     """
     parts: list[str | bytes] = []
     for path in sorted(set(paths)):
         rel = path.relative_to(base).as_posix()
-        data = read_input(path, rel, root, CATALOG_FILE, CarepagesError) if root else path.read_bytes()
+        try:
+            data = read_input(path, rel, root, CATALOG_FILE, CarepagesError) if root else path.read_bytes()
+        except CarepagesError as exc:
+            data = f"refused: {exc.message}".encode()
         parts += [rel, data]
     return digest(*parts)
 
@@ -118,7 +122,9 @@ def locale_key(config: Config, base: str, locale: str) -> str:
 
 def _locale_files(config: Config, locale: str) -> tuple[Path, ...]:
     """A locale's own files besides its catalogs: each one can change its verdict or its pages."""
-    return review_path(config, locale), ledger_path(config, locale), glossary_path(config, locale)
+    return review_path(config, locale), ledger_path(config, locale), glossary_path(config, locale), waivers_path(
+        config, locale
+    )
 
 
 def page_key(locale_key: str, page: str, alternates: Iterable[str]) -> str:

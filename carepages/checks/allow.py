@@ -1,16 +1,22 @@
-"""Reviewer decisions: a translator comment that accepts one finding for one message.
+"""Who may accept a finding: a translator's comment for ordinary ones, a reviewer's file for safety.
 
-The one form, in a message's translator comment (``#`` followed by a space, as
-Poedit writes "notes for translation")::
+A translator accepts an ordinary finding for one message in its translator comment
+(``#`` followed by a space, as Poedit writes "notes for translation")::
 
     # allow: numbers -- the local emergency number is 112, not 911
     # allow: identical, punctuation -- a brand name, kept as it is
 
 A finding of a named check on that message is then reported with severity
 ``allowed`` and the reason, and counted in the summary, never dropped silently.
-Checks that guard publishing itself (disclaimers, built output, catalog files)
-cannot be allowed; naming one, or a code that does not exist, is a warning of
-its own (``allow``), so a typo never hides a problem.
+
+What guards safety a translator can never accept in their own file: any finding on
+a disclaimer message, and the checks marked ``reviewer_only`` (links, raw HTML,
+control and invisible characters, disclaimer text). Those only a reviewer may waive,
+for the exact translation they read, in ``locale/<lang>/waivers.toml``
+(:mod:`carepages.waivers`). A comment that tries to is itself an error of the
+``allow`` check, and withholds the page; a comment naming no check at all (a typo)
+is a warning. Checks that guard publishing itself (disclaimers missing or fuzzy,
+built output, catalog files) nobody can waive.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ import re
 from collections.abc import Collection, Iterator
 
 from carepages.checks.context import LocaleContext
-from carepages.checks.model import Entry, Issue
-from carepages.errors import shorten
+from carepages.checks.model import Check, Entry, Issue
+from carepages.errors import Severity, shorten
+from carepages.waivers import waivers_path
 
 ALLOW = re.compile(r"^allow\s*:\s*(?P<codes>.*?)\s*(?:--\s*(?P<reason>.*))?$", re.IGNORECASE)
 NO_REASON = "no reason given"
@@ -39,18 +46,42 @@ def allowances(entry: Entry) -> dict[str, str]:
     return allowed
 
 
-def check_allow_comments(ctx: LocaleContext, known: Collection[str], allowable: Collection[str]) -> Iterator[Issue]:
-    """Every allowance that names no check, or one that cannot be allowed (``known``, ``allowable``: codes)."""
+def check_allow_comments(ctx: LocaleContext, known: Collection[str], translator: Collection[str]) -> Iterator[Issue]:
+    """Every allowance that names no check (a warning), or one a translator may not give (an error).
+
+    ``known`` are all check codes, ``translator`` those a translator may allow.
+    """
+    waivers = ctx.config.relative(waivers_path(ctx.config, ctx.locale))
     for entry in ctx.entries:
         for code in sorted(allowances(entry)):
+            severity: Severity | None = Severity.ERROR
+            ask = f"remove it, and ask a reviewer to waive the finding in {waivers} if it is right"
             if code not in known:
-                problem = f"'# allow:' names {shorten(code)}, which is not a check code"
-            elif code not in allowable:
-                problem = f"'# allow:' names {shorten(code)}, a check that cannot be allowed"
+                severity = None
+                choices = ", ".join(sorted(translator))
+                problem = (
+                    f"'# allow:' names {shorten(code)}, which is not a check code: write '# allow: CODE -- reason'"
+                )
+                problem += f" with one of {choices}"
+            elif ctx.is_disclaimer(entry):
+                problem = f"'# allow: {code}' on a disclaimer: no translator comment accepts a finding there; {ask}"
+            elif code not in translator:
+                problem = f"'# allow: {code}' names a check only a reviewer may waive: {ask}"
             else:
                 continue
-            yield Issue(
-                entry.path,
-                entry.line,
-                f"{problem}: write '# allow: CODE -- reason' with one of {', '.join(sorted(allowable))}",
-            )
+            yield Issue(entry.path, entry.line, problem, entry, severity=severity)
+
+
+def waiver_reason(ctx: LocaleContext, check: Check[LocaleContext], entry: Entry) -> str | None:
+    """Why a finding of ``check`` on ``entry`` is accepted, or None: a reviewer's waiver, else a translator's.
+
+    A translator's ``# allow:`` counts only for an ordinary message and a check that is
+    not ``reviewer_only``.
+    """
+    translation = entry.strings if entry.plural else entry.strings[0]
+    waiver = ctx.waivers.waiver(check.code, entry.domain, entry.msgid, translation)
+    if waiver is not None:
+        return f"{waiver.reason} (waived by {waiver.reviewer}, {ctx.waivers.rel}:{waiver.line})"
+    if check.reviewer_only or ctx.is_disclaimer(entry):
+        return None
+    return allowances(entry).get(check.code)

@@ -99,6 +99,10 @@ def check_review(ctx: LocaleContext) -> Iterator[Issue]:
     yield from _failures(ctx, Code.REVIEW)
 
 
+def check_waivers(ctx: LocaleContext) -> Iterator[Issue]:
+    yield from _failures(ctx, Code.WAIVERS)
+
+
 def check_encoding(ctx: LocaleContext) -> Iterator[Issue]:
     yield from _failures(ctx, Code.ENCODING)
     for loaded in ctx.catalogs.values():

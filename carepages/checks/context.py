@@ -22,7 +22,7 @@ from typing import TypeVar
 from babel.messages.catalog import Catalog
 
 from carepages.catalog_paths import find_catalogs, find_templates, po_path, pot_path
-from carepages.catalogs import read_catalog, read_catalog_text
+from carepages.catalogs import UI_DOMAIN, read_catalog, read_catalog_text
 from carepages.checks.model import Code, Entry, Finding, Issue
 from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, Severity
@@ -35,7 +35,9 @@ from carepages.reviewstate import MessageReview, review_messages
 from carepages.segments import ATTRIBUTE_KINDS, Segment
 from carepages.signoff import Ledger, SignOff, ledger_path, load_ledger
 from carepages.stats import Counts, count_catalog
+from carepages.ui import ui_disclaimers
 from carepages.verdict import LocaleVerdict
+from carepages.waivers import Waivers, load_waivers, waivers_path
 
 T = TypeVar("T")
 
@@ -71,17 +73,31 @@ class RunContext:
 
     @cached_property
     def disclaimer_msgids(self) -> dict[str, frozenset[str]]:
-        """Per domain, the msgids that belong to a disclaimer (from the source, never a catalog)."""
-        return {
+        """Per domain, the msgids that belong to a disclaimer (from the source, never a catalog).
+
+        The interface strings with safety meaning (:func:`carepages.ui.ui_disclaimers`)
+        are the ``ui`` domain's.
+        """
+        found = {
             domain: frozenset(s.msgid for s in messages.segments if s.disclaimer)
             for domain, messages in self.source_domains.items()
         }
+        found[UI_DOMAIN] = frozenset(s.msgid for s in self.ui_segments)
+        return found
+
+    @cached_property
+    def ui_segments(self) -> tuple[Segment, ...]:
+        """The interface strings with safety meaning, as segments of the ``ui`` domain."""
+        return tuple(
+            Segment(msgid, "interface", line, disclaimer) for msgid, (disclaimer, line) in ui_disclaimers().items()
+        )
 
     def disclaimer_segments(self, domain: str, disclaimer: str) -> list[Segment]:
         """The segments of one disclaimer in its domain, each msgid once, in document order."""
         seen: set[str] = set()
         found = []
-        for segment in self.source_domains[domain].segments:
+        segments = self.ui_segments if domain == UI_DOMAIN else self.source_domains[domain].segments
+        for segment in segments:
             if segment.disclaimer == disclaimer and segment.msgid not in seen:
                 seen.add(segment.msgid)
                 found.append(segment)
@@ -115,7 +131,7 @@ def describe(exc: CarepagesError) -> str:
 class LocaleContext:
     """One locale: its catalogs (parsed once), its review, what its translations render as."""
 
-    def __init__(self, run: RunContext, locale: str) -> None:
+    def __init__(self, run: RunContext, locale: str, waivable: frozenset[str] = frozenset(Code)) -> None:
         self.run = run
         self.config = run.config
         self.locale = locale
@@ -131,6 +147,10 @@ class LocaleContext:
         self.ledger = self._read(Code.REVIEW, ledger_path(self.config, locale), load_ledger, None)
         self.glossary = self._read(Code.GLOSSARY, glossary_path(self.config, locale), load_glossary, None)
         self._unmigrated_review()
+        rel = self.config.relative(waivers_path(self.config, locale))
+        self.waivers = self._read(
+            Code.WAIVERS, waivers_path(self.config, locale), lambda c, l: load_waivers(c, l, waivable), Waivers(rel)
+        )
         self._load()
 
     @property

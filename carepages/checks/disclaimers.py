@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from carepages.catalogs import UI_DOMAIN
 from carepages.checks.catalog import excerpt
 from carepages.checks.context import LocaleContext
 from carepages.checks.model import Issue
 from carepages.segments import Segment
+from carepages.waivers import text_sha256
 
 
 def check_disclaimers(ctx: LocaleContext) -> Iterator[Issue]:
@@ -40,8 +42,10 @@ def required(ctx: LocaleContext) -> list[tuple[str, str, str]]:
     shared = run.sources.shared.domain
     for disclaimer in run.sources.shared.disclaimers:
         pages.setdefault((shared, disclaimer), [])
+    for segment in run.ui_segments:  # the interface strings with safety meaning: every page's frame
+        pages.setdefault((UI_DOMAIN, segment.disclaimer or ""), [])
     return [
-        (domain, disclaimer, "every page" if domain == shared else "page " + ", ".join(names))
+        (domain, disclaimer, "every page" if domain in (shared, UI_DOMAIN) else "page " + ", ".join(names))
         for (domain, disclaimer), names in sorted(pages.items())
     ]
 
@@ -75,3 +79,27 @@ def _state(ctx: LocaleContext, domain: str, segment: Segment, carriers: str) -> 
             rel, entry.line, f"{name} is untranslated: translate it in Poedit, then run carepages build", entry
         )
     return None
+
+
+def check_signoff(ctx: LocaleContext) -> Iterator[Issue]:
+    """Each interface string with safety meaning needs a reviewer's sign-off of its current translation.
+
+    No check can tell whether "This translation has not yet been reviewed" became "reviewed
+    and approved by a doctor": a reviewer reads the translation and signs it off in
+    waivers.toml, naming it by hash, so any later change lapses the sign-off.
+    """
+    rel = ctx.waivers.rel
+    for entry in ctx.translated_entries():
+        if entry.domain != UI_DOMAIN or not ctx.is_disclaimer(entry):
+            continue
+        translation = entry.strings[0]
+        if ctx.waivers.signoff(entry.msgid, translation) is None:
+            yield Issue(
+                entry.path,
+                entry.line,
+                f"the interface string {excerpt(entry.msgid)} carries safety meaning and its translation has no "
+                f"reviewer's sign-off: a reviewer who has checked that it says exactly what the source says adds "
+                f'a [[signoff]] record to {rel} with msgid_sha256 = "{text_sha256(entry.msgid)[:16]}", '
+                f'translation_sha256 = "{text_sha256(translation)[:16]}", reviewer and date',
+                entry,
+            )

@@ -53,6 +53,10 @@ class Code(StrEnum):
     MARKUP = "markup"
     HTML = "html"
     CONTROL = "control"
+    INVISIBLE = "invisible"
+    DISCLAIMER_TEXT = "disclaimer-text"
+    SIGNOFF = "signoff"
+    WAIVERS = "waivers"
     LIMITS = "limits"
     PLACEHOLDERS = "placeholders"
     IDENTICAL = "identical"
@@ -149,8 +153,9 @@ class Check(Generic[ContextT]):
 
     ``withholds`` makes even a warning of this check withhold what it is about (a page
     below the publishing threshold); an error always withholds. ``allowable`` says
-    whether a reviewer's allowance may accept a finding; ``reason`` is what a clinic
-    reads when this check withholds a page.
+    whether a finding may be accepted at all; ``reviewer_only`` that only a reviewer
+    may accept it (in ``waivers.toml``), never a translator's ``# allow:`` comment.
+    ``reason`` is what a clinic reads when this check withholds a page.
     """
 
     code: Code
@@ -160,6 +165,7 @@ class Check(Generic[ContextT]):
     scope: Scope = Scope.LOCALE
     allowable: bool = True
     withholds: bool = False
+    reviewer_only: bool = False
     reason: str = "a translation error must be fixed first"
 
 

@@ -11,7 +11,8 @@ applies ``--strict`` (a report does) and never decides publication (the verdict 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+import functools
+from collections.abc import Callable, Collection, Iterable, Iterator
 
 from carepages.checks import (
     allow,
@@ -19,6 +20,7 @@ from carepages.checks import (
     catalog,
     disclaimers,
     language,
+    legible,
     links,
     numbers,
     safety,
@@ -29,7 +31,7 @@ from carepages.checks import (
     wording,
 )
 from carepages.checks.context import LocaleContext, OutputContext, RunContext
-from carepages.checks.model import TEMPLATES, Check, Code, ContextT, Finding, Issue, Scope, make_finding
+from carepages.checks.model import TEMPLATES, Check, Code, ContextT, Entry, Finding, Issue, Scope, make_finding
 from carepages.errors import Severity
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -39,8 +41,7 @@ _CATALOG = "the translation file cannot be used as it is"
 
 def _allow_comments(ctx: LocaleContext) -> Iterator[Issue]:
     known = {check.code for check in ALL_CHECKS}
-    allowable = {check.code for check in ALL_CHECKS if check.allowable}
-    return allow.check_allow_comments(ctx, known, allowable)
+    return allow.check_allow_comments(ctx, known, TRANSLATOR_ALLOWABLE)
 
 
 PROJECT_CHECKS: tuple[Check[RunContext], ...] = (
@@ -82,9 +83,17 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
     Check(Code.REVIEW, ERROR, "The locale's sign-off ledger (signoff.tsv) or review file (review.toml) cannot be "
           "read or has a bad value; a review.toml still saying reviewed is a warning (run carepages review migrate).",
           catalog.check_review, allowable=False, reason="the medical review record is broken"),
+    Check(Code.WAIVERS, ERROR, "The locale's waivers file (waivers.toml, the reviewer's) cannot be read or has a "
+          "bad record.", catalog.check_waivers, allowable=False, reason="the reviewer's waivers file is broken"),
     Check(Code.DISCLAIMER, ERROR,
           "A disclaimer a page must carry is missing, untranslated, fuzzy or obsolete in the locale's catalog.",
           disclaimers.check_disclaimers, allowable=False, reason=_DISCLAIMER),
+    Check(Code.DISCLAIMER_TEXT, ERROR, "A disclaimer's translation has too few letters of the locale's script for "
+          "its source (punctuation, spaces, invisible characters), or is identical to its source.",
+          legible.check_disclaimer_text, reviewer_only=True, reason=_DISCLAIMER),
+    Check(Code.SIGNOFF, ERROR, "An interface string with safety meaning (the draft notice, the disclaimer "
+          "heading) has no reviewer's sign-off of its current translation in waivers.toml.",
+          disclaimers.check_signoff, allowable=False, reason="a safety notice of the page has no reviewer's sign-off"),
     Check(Code.UNTRANSLATED, WARNING, "An ordinary message is not translated yet (the page shows the source text).",
           catalog.check_untranslated),
     Check(Code.FUZZY, WARNING, "An ordinary message is marked fuzzy (the page shows the source text).",
@@ -94,7 +103,7 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
           withholds=True),
     Check(Code.LINKS, ERROR,
           "Link or image targets in a translation differ from the source (added, removed or changed URLs).",
-          links.check_links),
+          links.check_links, reviewer_only=True),
     Check(Code.NUMBERS, ERROR,
           "Numbers in a translation differ from the source (the locale's own separators and digits are fine).",
           numbers.check_numbers),
@@ -102,9 +111,13 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
           "have ('#', '>', '-'): the page shows it literally.", structure.check_structure),
     Check(Code.MARKUP, ERROR, "A translation's inline Markdown differs: unbalanced emphasis or code spans, "
           "broken link syntax.", structure.check_markup),
-    Check(Code.HTML, ERROR, "A translation contains raw HTML that its source does not have.", structure.check_html),
+    Check(Code.HTML, ERROR, "A translation contains raw HTML that its source does not have.", structure.check_html,
+          reviewer_only=True),
     Check(Code.CONTROL, ERROR, "A translation contains control characters (escape sequences, NUL, bell).",
-          safety.check_control),
+          safety.check_control, reviewer_only=True),
+    Check(Code.INVISIBLE, ERROR, "A translation contains invisible formatting characters its source does not have "
+          "(bidi overrides and isolates, zero-width spaces, tag characters).", legible.check_invisible,
+          reviewer_only=True),
     Check(Code.LIMITS, ERROR, "A translation is too long, or has too many '[', '<' or '`' for its length: "
           "rendering it could take minutes (see 'Bounded work' in the README).", safety.check_limits,
           allowable=False, reason="a translation is too large to publish"),
@@ -127,8 +140,9 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
     Check(Code.UNSIGNED, ERROR, "A translation a page shows has no sign-off that holds in the ledger "
           "(only with require_review = true; sign with carepages review sign).", signoffs.check_unsigned,
           allowable=False, reason="a translation is not yet signed off by a medical reviewer"),
-    Check(Code.ALLOW, WARNING, "A '# allow:' translator comment names an unknown check, or one that cannot be "
-          "allowed.", _allow_comments, allowable=False),
+    Check(Code.ALLOW, WARNING, "A '# allow:' translator comment names an unknown check (a warning), or tries to "
+          "accept what only a reviewer may waive: a disclaimer, links, html, control, invisible (an error).",
+          _allow_comments, allowable=False),
 )  # fmt: skip
 
 OUTPUT_CHECKS: tuple[Check[OutputContext], ...] = (
@@ -146,20 +160,30 @@ ALL_CHECKS: tuple[Check[RunContext] | Check[LocaleContext] | Check[OutputContext
 )
 CODES = frozenset(check.code for check in ALL_CHECKS)
 BY_CODE = {check.code: check for check in ALL_CHECKS}
+#: What a reviewer may waive (waivers.toml), and what a translator's '# allow:' may accept.
+WAIVABLE = frozenset(check.code for check in LOCALE_CHECKS if check.allowable)
+TRANSLATOR_ALLOWABLE = frozenset(check.code for check in LOCALE_CHECKS if check.allowable and not check.reviewer_only)
+
+#: Why a finding is accepted (a waiver's or an allowance's reason), or None.
+Waive = Callable[[Check[ContextT], Entry], "str | None"]
 
 
 def run_checks(
-    scope: str, checks: Iterable[Check[ContextT]], ctx: ContextT, skip: Collection[str] = ()
+    scope: str,
+    checks: Iterable[Check[ContextT]],
+    ctx: ContextT,
+    skip: Collection[str] = (),
+    waive: Waive[ContextT] | None = None,
 ) -> list[Finding]:
-    """Run ``checks`` on one context; every issue becomes a finding, allowances applied."""
+    """Run ``checks`` on one context; every issue becomes a finding, waivers and allowances applied."""
     found = []
     for check in checks:
         if check.code in skip:
             continue
         for issue in check.func(ctx):
             reason = None
-            if check.allowable and issue.allowable and issue.entry is not None:
-                reason = allow.allowances(issue.entry).get(check.code)
+            if waive is not None and check.allowable and issue.allowable and issue.entry is not None:
+                reason = waive(check, issue.entry)
             found.append(make_finding(scope, check, issue, reason))
     return found
 
@@ -169,7 +193,7 @@ def project_findings(run: RunContext, skip: Collection[str] = ()) -> list[Findin
 
 
 def locale_findings(ctx: LocaleContext, skip: Collection[str] = ()) -> list[Finding]:
-    return run_checks(ctx.locale, LOCALE_CHECKS, ctx, skip)
+    return run_checks(ctx.locale, LOCALE_CHECKS, ctx, skip, functools.partial(allow.waiver_reason, ctx))
 
 
 def output_findings(ctx: OutputContext, skip: Collection[str] = ()) -> list[Finding]:

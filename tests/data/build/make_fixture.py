@@ -25,7 +25,9 @@ from carepages.config import Config, load_config
 from carepages.extract import run_extract
 from carepages.fsutil import write_if_changed
 from carepages.signing import apply_signing, plan_signing
+from carepages.ui import ui_disclaimers
 from carepages.update import run_update
+from carepages.waivers import signoff_record, waivers_path
 
 PROJECT = Path(__file__).parent / "project"
 
@@ -288,12 +290,20 @@ def main() -> int:
     for locale, domains in PAGES.items():
         for domain, strings in {**domains, "ui": UI[locale]}.items():
             fill(config, locale, domain, strings)
+    for locale in PAGES:
+        write_if_changed(waivers_path(config, locale), signoffs(locale).encode("utf-8"))
     for locale, (reviewer, day) in SIGNOFFS.items():
         plan = plan_signing(config, locale, reviewer, day=day)
         if plan.blocked:
             raise SystemExit(f"{locale}: cannot sign {[reason for _, reason in plan.blocked]}")
         apply_signing(config, plan)
     return 0
+
+
+def signoffs(locale: str) -> str:
+    """The reviewer's sign-off of the interface strings with safety meaning, as translated in UI."""
+    day = dt.date(2026, 11, 30)
+    return "\n".join(signoff_record(msgid, UI[locale][msgid], "Dr. Anna Beispiel", day) for msgid in ui_disclaimers())
 
 
 if __name__ == "__main__":

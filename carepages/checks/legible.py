@@ -1,0 +1,135 @@
+"""Text a reader can read: nothing invisible that changes it, disclaimers in the locale's own script.
+
+* ``invisible`` -- a translation holds a character that is invisible and formats or
+  hides text, which its source does not have: the bidirectional embeddings,
+  overrides and isolates (U+202A-202E, U+2066-2069: a right-to-left override shows
+  the text after it mirrored), and every other format character or default-ignorable
+  code point (zero-width space, word joiner, byte-order mark, Unicode tag
+  characters, Hangul fillers). What writing systems need is allowed: the joiners
+  (ZWNJ, ZWJ) of Persian and Indic spelling, the direction marks (LRM, RLM, ALM) that
+  place punctuation in right-to-left text, the soft hyphen, emoji variation selectors.
+* ``disclaimer-text`` -- a disclaimer's translation must be text in the locale's
+  script, about as much of it as its source: a disclaimer translated as ``.``, as a
+  no-break space and a full stop, or as English in the Arabic catalog carries no
+  letters of the script (Unicode's Script property, through the ``regex`` module;
+  the locale's script from CLDR's likely subtags, through Babel), and one left
+  identical to its source is not translated at all. Whether the words mean what the
+  source means no check can tell: that is the medical reviewer's sign-off.
+
+Both are errors that only a reviewer may waive (``locale/<lang>/waivers.toml``).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Iterator
+
+import regex
+from babel import Locale
+from babel.core import get_global
+
+from carepages.checks.context import LocaleContext
+from carepages.checks.model import Entry, Issue
+from carepages.checks.wording import IDENTICAL_MIN_LENGTH
+
+#: Invisible characters writing systems need (see the module docstring).
+NEEDED = frozenset("\u200c\u200d\u200e\u200f\u061c\u00ad") | frozenset(map(chr, range(0xFE00, 0xFE10)))
+_HIDDEN = regex.compile(r"[\p{Cf}\p{Default_Ignorable_Code_Point}]")
+_LETTER = regex.compile(r"\p{L}")
+
+#: CLDR script codes that stand for several Unicode scripts.
+SCRIPT_UNIONS = {
+    "Hans": ("Han",),
+    "Hant": ("Han",),
+    "Jpan": ("Han", "Hiragana", "Katakana"),
+    "Kore": ("Hangul", "Han"),
+}
+#: Letters of the script a translation needs per letter of its source: dense scripts write more per letter.
+DENSITY = {"Han": 0.1, "Hiragana": 0.1, "Katakana": 0.1, "Hangul": 0.2}
+DEFAULT_DENSITY = 0.3
+
+
+def hidden_characters(source: str, translation: str) -> list[str]:
+    """The invisible formatting characters of ``translation`` that its source does not have, as U+XXXX NAME."""
+    found = {char for char in _HIDDEN.findall(translation) if char not in NEEDED and char not in source}
+    return [f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}" for char in sorted(found)]
+
+
+def check_invisible(ctx: LocaleContext) -> Iterator[Issue]:
+    for entry in ctx.translated_entries():
+        found = sorted({name for source, text in entry.pairs() for name in hidden_characters(source, text)})
+        if found:
+            yield Issue(
+                entry.path,
+                entry.line,
+                f"invisible formatting characters in the translation ({', '.join(found)}): they can reorder, "
+                "hide or disguise the text a reader sees; delete them (most editors show them only on request)",
+                entry,
+            )
+
+
+@functools.cache
+def locale_scripts(code: str) -> tuple[str, ...]:
+    """The Unicode scripts a locale writes in: its CLDR script, or its likely one (``ar`` -> Arab)."""
+    locale = Locale.parse(code)
+    script = locale.script
+    if script is None:
+        likely = get_global("likely_subtags")
+        full = likely.get(f"{locale.language}_{locale.territory}") or likely.get(locale.language) or ""
+        parts = full.split("_")
+        script = parts[1] if len(parts) > 2 else "Latn"
+    return SCRIPT_UNIONS.get(script, (script,))
+
+
+@functools.cache
+def _script_letters(scripts: tuple[str, ...]) -> regex.Pattern[str]:
+    return regex.compile("[" + "".join(rf"\p{{Script={name}}}" for name in scripts) + "]")
+
+
+def script_problem(source: str, translation: str, scripts: tuple[str, ...]) -> str | None:
+    """Why a disclaimer translation is not readable text of the locale's script, or None."""
+    wanted = len(_LETTER.findall(source))
+    if not wanted:
+        return None
+    have = len(_script_letters(scripts).findall(translation))
+    density = min(DENSITY.get(name, DEFAULT_DENSITY) for name in scripts)
+    needed = max(1, int(wanted * density))
+    if have < needed:
+        return (
+            f"has {have} letters of the {'/'.join(scripts)} script where its source's {wanted} letters need "
+            f"at least {needed}"
+        )
+    return None
+
+
+def check_disclaimer_text(ctx: LocaleContext) -> Iterator[Issue]:
+    scripts = locale_scripts(ctx.locale)
+    same_language = Locale.parse(ctx.locale).language == Locale.parse(ctx.config.source_language).language
+    for entry in ctx.translated_entries():
+        if not ctx.is_disclaimer(entry):
+            continue
+        for source, translation in _readable_pairs(ctx, entry):
+            problem = script_problem(source, translation, scripts)
+            if problem is None and not same_language and _identical(source, translation):
+                problem = "is identical to its source: it is not translated"
+            if problem:
+                yield Issue(
+                    entry.path,
+                    entry.line,
+                    f"the disclaimer's translation {problem}: translate it in full, in words of the locale's "
+                    "own script (punctuation, spaces and invisible characters do not count)",
+                    entry,
+                )
+                break
+
+
+def _identical(source: str, translation: str) -> bool:
+    """Left as the source, and long enough that it cannot be a word both languages share ("Important")."""
+    return source.strip() == translation.strip() and len(source.strip()) > IDENTICAL_MIN_LENGTH
+
+
+def _readable_pairs(ctx: LocaleContext, entry: Entry) -> list[tuple[str, str]]:
+    """(source, translation) as a reader reads them: the rendered prose (no URLs, no code), or the text."""
+    rendered = ctx.rendered(entry)
+    return [(rendered[0].prose, rendered[1].prose)] if rendered else entry.pairs()
