@@ -148,6 +148,12 @@ def _confirm(question: str) -> bool:
     return input(question).strip().lower() in {"y", "yes"}
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from carepages.verify import run_verify
+
+    return run_verify(args.path, args.manifest)
+
+
 def _progress(args: argparse.Namespace) -> bool:
     """Progress only for a person watching: on a terminal, and not with --quiet."""
     return not args.quiet and sys.stderr.isatty()
@@ -183,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_build_command(sub)
     _add_check_command(sub)
     _add_review_command(sub)
+    _add_verify_command(sub)
     return parser
 
 
@@ -326,12 +333,35 @@ def _add_review_command(sub: Subparsers) -> None:
     review.set_defaults(func=cmd_review)
 
 
+def _add_verify_command(sub: Subparsers) -> None:
+    verify = sub.add_parser(
+        "verify",
+        help="check a download (a dist/ folder or a <lang>.zip) against its manifest, offline",
+        description="Compare every file of a downloaded dist/ folder, or one bundle, with the manifest.json of its "
+        "build (size and sha256; nothing unlisted), and check that every page shows its disclaimers. Needs no "
+        "project. Verify the manifest's signature first (ssh-keygen -Y verify, see the README). Exit 0 when "
+        "everything matches, 1 when anything does not.",
+    )
+    verify.add_argument("path", type=Path, metavar="PATH", help="a dist/ folder, or a bundle such as es.zip")
+    verify.add_argument(
+        "--manifest",
+        type=Path,
+        metavar="FILE",
+        help="the build's manifest.json (default: inside the folder; for a zip, beside it or one folder up)",
+    )
+    verify.set_defaults(func=cmd_verify, standalone=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     config: Config | None = None
     try:
+        if getattr(args, "standalone", False):  # verify: a clinic's download, no project needed
+            status = args.func(args)
+            sys.stdout.flush()
+            return int(status)
         config = load_config(args.project)
         func: Command = args.func
         status = func(config, args)

@@ -23,8 +23,9 @@ from carepages.assess import Assessment, assess_locale, load_run
 from carepages.build.cache import LocaleEntry, read_cache, write_cache
 from carepages.build.keys import locale_key, source_key
 from carepages.checks.context import OutputContext, RunContext
-from carepages.checks.model import TEMPLATES, Finding
-from carepages.checks.registry import ALL_CHECKS, OUTPUT_CHECKS, output_findings
+from carepages.checks.dist import DistContext
+from carepages.checks.model import DIST, TEMPLATES, Finding
+from carepages.checks.registry import ALL_CHECKS, DIST_CHECKS, OUTPUT_CHECKS, dist_findings, output_findings
 from carepages.checks.report import FORMATS, Report, format_check_list, format_findings
 from carepages.config import Config
 from carepages.errors import EXIT_FAILED, EXIT_OK, CarepagesError
@@ -68,7 +69,7 @@ def validate_skip(skip: Iterable[str]) -> frozenset[str]:
     """Only checks of the built output may be skipped: the others decide what is published."""
     skipped = frozenset(skip)
     known = {check.code for check in ALL_CHECKS}
-    skippable = {check.code for check in OUTPUT_CHECKS}
+    skippable = {check.code for check in OUTPUT_CHECKS} | {check.code for check in DIST_CHECKS}
     for code in sorted(skipped):
         if code not in known:
             raise CarepagesError(f"--skip: unknown check {code!r}", hint="see 'carepages check --list'")
@@ -97,9 +98,10 @@ def collect(
         assessment = assessments[locale]
         findings += assessment.findings
         findings += output_findings(OutputContext(run, locale, assessment.verdict, assessment.expected), skip)
-    findings.sort(key=lambda finding: finding.sort_key)
     verdicts = tuple(assessments[locale].verdict for locale in selected)
-    return Report((TEMPLATES, *selected), tuple(findings), ALL_CHECKS, strict, verdicts)
+    findings += dist_findings(DistContext(run, verdicts), skip)
+    findings.sort(key=lambda finding: finding.sort_key)
+    return Report((TEMPLATES, *selected, DIST), tuple(findings), ALL_CHECKS, strict, verdicts)
 
 
 def assess(run: RunContext, selected: list[str], jobs: int) -> dict[str, Assessment]:

@@ -7,15 +7,18 @@ check. Its templates and interface catalogs (``ui``) are made at test time with
 interface strings of the page templates; the interface messages get a mechanical
 translation, but for the ones with safety meaning, which get a real one, signed off.
 
-:func:`write_dist` writes built pages following the build's contract (an element
-with ``data-disclaimer`` holding the rendered translation; a wrapped plain text),
+:func:`write_dist` writes built pages following the build's contract (the shipped
+stylesheet; an element with ``data-disclaimer`` holding the rendered translation; a
+wrapped plain text; a manifest of every file and each locale's verdict),
 so the built-output checks are tested without depending on the build itself.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import importlib.util
+import json
 import re
 import shutil
 import textwrap
@@ -26,6 +29,7 @@ from helpers import give_interface_safety_strings
 
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
+from carepages.checks.dist import STYLESHEET
 from carepages.checks.report import Report
 from carepages.config import Config, load_config
 from carepages.extract import Sources, extract_sources, run_extract
@@ -105,13 +109,30 @@ def write_dist(root: Path, text_width: int = 72) -> Config:
             folder.mkdir(parents=True, exist_ok=True)
             body = "\n".join(f'<div data-disclaimer="{d}">{fragment}</div>' for d, fragment in blocks)
             (folder / f"{page.domain}.html").write_text(
-                f'<!DOCTYPE html>\n<html lang="{locale}"><body><main>\n<h1>{page.page.meta.title}</h1>\n'
+                f'<!DOCTYPE html>\n<html lang="{locale}"><head><style>\n{STYLESHEET.read_text(encoding="utf-8")}'
+                f"</style></head><body><main>\n<h1>{page.page.meta.title}</h1>\n"
                 f"<p>Body text<br>with a break.</p>\n<section>\n{body}\n</section>\n</main></body></html>\n",
                 encoding="utf-8",
             )
             plain = "\n\n".join(textwrap.fill(visible_text(fragment), text_width) for _, fragment in blocks)
             (folder / f"{page.domain}.txt").write_text(f"{page.page.meta.title}\n\n{plain}\n", encoding="utf-8")
+    write_manifest(config)
     return config
+
+
+def write_manifest(config: Config) -> None:
+    """dist/manifest.json as the build writes it: every file with size and sha256, each locale's verdict."""
+    report = collect(config, skip=frozenset({"built", "built-disclaimer", "manifest", "visible"}))
+    files = {
+        path.relative_to(config.dist_dir).as_posix(): {
+            "size": path.stat().st_size,
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        }
+        for path in sorted(config.dist_dir.rglob("*"))
+        if path.is_file() and path.name != "manifest.json"
+    }
+    data = {"locales": {verdict.locale: verdict.as_dict() for verdict in report.verdicts}, "files": files}
+    (config.dist_dir / "manifest.json").write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
 
 
 def disclaimer_translation(config: Config, locale: str, domain: str, disclaimer: str, sources: Sources) -> str:

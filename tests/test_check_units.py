@@ -197,9 +197,10 @@ def test_a_duplicate_is_found_by_the_one_reader(tmp_path: Path) -> None:
 
 def test_the_built_output_checks_run_last() -> None:
     """They judge dist/ against the verdict, so they run after everything the verdict is made from."""
-    from carepages.checks.registry import ALL_CHECKS, OUTPUT_CHECKS
+    from carepages.checks.registry import ALL_CHECKS, DIST_CHECKS, OUTPUT_CHECKS
 
-    assert [check.code for check in ALL_CHECKS][-2:] == [check.code for check in OUTPUT_CHECKS]
+    last = [check.code for check in (*OUTPUT_CHECKS, *DIST_CHECKS)]
+    assert [check.code for check in ALL_CHECKS][-len(last) :] == last
 
 
 @pytest.mark.parametrize(

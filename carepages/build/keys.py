@@ -22,9 +22,9 @@ from pathlib import Path
 import carepages
 from carepages.catalog_paths import find_catalogs, find_templates
 from carepages.config import Config
-from carepages.glossary import glossary_path
 from carepages.errors import CarepagesError
 from carepages.fsutil import read_input
+from carepages.glossary import glossary_path
 from carepages.limits import CATALOG_FILE
 from carepages.review import review_path
 from carepages.signoff import ledger_path

@@ -21,14 +21,17 @@ from carepages.errors import Problem, Severity
 
 #: The scope name of the project-wide findings (templates against the source pages).
 TEMPLATES = "templates"
+#: The scope name of the findings about dist/ as a whole (against its manifest).
+DIST = "dist"
 
 
 class Scope(StrEnum):
-    """When a check runs: once per project, once per locale on its catalogs, or on the built output."""
+    """When a check runs: once per project, once per locale on its catalogs or its built output, once on dist/."""
 
     PROJECT = "project"
     LOCALE = "locale"
     OUTPUT = "output"
+    DIST = "dist"
 
 
 class Code(StrEnum):
@@ -69,6 +72,8 @@ class Code(StrEnum):
     ALLOW = "allow"
     BUILT = "built"
     BUILT_DISCLAIMER = "built-disclaimer"
+    MANIFEST = "manifest"
+    VISIBLE = "visible"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The registry of checks, in the order they run, and the runner that applies them.
 
-Three lists, one per scope: the project checks run once (templates against the
+Four lists, one per scope: the project checks run once (templates against the
 source pages), the locale checks once per locale on its catalogs and its rendered
-messages, and the output checks once per locale on dist/, after the verdict. Each
+messages, the output checks once per locale on dist/, after the verdict, and the
+dist checks once on dist/ as a whole (against its manifest). Each
 check is listed with its code, severity, one-line explanation (what ``carepages
 check --list`` prints) and what a clinic reads when it withholds a page. The
 runner turns issues into findings (a reviewer's allowance applied); it never
@@ -19,6 +20,7 @@ from carepages.checks import (
     built,
     catalog,
     disclaimers,
+    dist,
     language,
     legible,
     links,
@@ -31,7 +33,8 @@ from carepages.checks import (
     wording,
 )
 from carepages.checks.context import LocaleContext, OutputContext, RunContext
-from carepages.checks.model import TEMPLATES, Check, Code, ContextT, Entry, Finding, Issue, Scope, make_finding
+from carepages.checks.dist import DistContext
+from carepages.checks.model import DIST, TEMPLATES, Check, Code, ContextT, Entry, Finding, Issue, Scope, make_finding
 from carepages.errors import Severity
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -153,10 +156,20 @@ OUTPUT_CHECKS: tuple[Check[OutputContext], ...] = (
           built.check_built_disclaimers, Scope.OUTPUT, allowable=False, reason=_DISCLAIMER),
 )  # fmt: skip
 
-ALL_CHECKS: tuple[Check[RunContext] | Check[LocaleContext] | Check[OutputContext], ...] = (
+DIST_CHECKS: tuple[Check[DistContext], ...] = (
+    Check(Code.MANIFEST, ERROR, "dist/ differs from its manifest.json (a file changed, missing, added or linked "
+          "after the build, a bundle whose pages differ), or the manifest's verdicts are not the check's.",
+          dist.check_manifest, Scope.DIST, allowable=False, reason="dist/ was changed after the build"),
+    Check(Code.VISIBLE, ERROR, "A built page's stylesheet is not the shipped one, it holds a script or an event "
+          "handler, or a disclaimer or the notice about the translation is hidden.", dist.check_visible, Scope.DIST,
+          allowable=False, reason="dist/ was changed after the build"),
+)  # fmt: skip
+
+ALL_CHECKS: tuple[Check[RunContext] | Check[LocaleContext] | Check[OutputContext] | Check[DistContext], ...] = (
     *PROJECT_CHECKS,
     *LOCALE_CHECKS,
     *OUTPUT_CHECKS,
+    *DIST_CHECKS,
 )
 CODES = frozenset(check.code for check in ALL_CHECKS)
 BY_CODE = {check.code: check for check in ALL_CHECKS}
@@ -198,3 +211,7 @@ def locale_findings(ctx: LocaleContext, skip: Collection[str] = ()) -> list[Find
 
 def output_findings(ctx: OutputContext, skip: Collection[str] = ()) -> list[Finding]:
     return run_checks(ctx.locale, OUTPUT_CHECKS, ctx, skip)
+
+
+def dist_findings(ctx: DistContext, skip: Collection[str] = ()) -> list[Finding]:
+    return run_checks(DIST, DIST_CHECKS, ctx, skip)

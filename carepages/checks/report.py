@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from carepages.checks.model import TEMPLATES, Check, Finding, Scope
+from carepages.checks.model import DIST, TEMPLATES, Check, Finding, Scope
 from carepages.errors import Severity
 from carepages.verdict import LocaleVerdict
 
@@ -104,10 +104,12 @@ def summary_lines(report: Report) -> list[str]:
         counts = report.counts(scope)
         if scope == TEMPLATES:
             state = "out of date" if counts[ERROR] else "up to date"
+        elif scope == DIST:
+            state = "differs from the build" if counts[ERROR] else "as built"
         else:
             state = publication(report.verdict(scope)) + review_state(report.verdict(scope))
         lines.append(f"{scope}: {state} ({describe_counts(counts)})")
-    locales = [scope for scope in report.scopes if scope != TEMPLATES]
+    locales = [scope for scope in report.scopes if scope not in (TEMPLATES, DIST)]
     whole = sum(1 for scope in locales if (v := report.verdict(scope)) is not None and not v.withheld_pages)
     status = "failed" if report.failed else "passed"
     strict = " (strict: warnings count as errors)" if report.strict else ""
@@ -179,7 +181,7 @@ def format_junit(report: Report) -> str:
     for scope in report.scopes:
         suite = etree.SubElement(root, "testsuite", name=f"carepages check: {scope}")
         failures = 0
-        cases = [c for c in report.checks if (c.scope == Scope.PROJECT) == (scope == TEMPLATES)]
+        cases = [c for c in report.checks if c.scope in _SCOPES.get(scope, (Scope.LOCALE, Scope.OUTPUT))]
         for check in cases:
             failures += _junit_case(suite, scope, check, [f for f in report.shown if f.scope == scope])
         suite.set("tests", str(len(cases)))
@@ -193,6 +195,10 @@ def format_junit(report: Report) -> str:
     root.set("errors", "0")
     etree.indent(root)
     return etree.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+#: Which checks a report scope holds: the project's, dist/'s, and (any other scope, a locale) the locale's.
+_SCOPES = {TEMPLATES: (Scope.PROJECT,), DIST: (Scope.DIST,)}
 
 
 def _junit_case(suite: etree.Element, scope: str, check: AnyCheck, findings: list[Finding]) -> int:

@@ -1,0 +1,71 @@
+"""dist/ as a whole: the files its manifest lists, byte for byte, and pages that show what they must.
+
+The per-locale output checks (:mod:`carepages.checks.built`) compare the pages with
+the verdict; these compare dist/ with ``manifest.json`` (:mod:`carepages.integrity`)
+and the manifest with the verdicts, so a hand edit of dist/ after the build (a
+stylesheet that hides the disclaimers, a script, a zip without them, a manifest
+rewritten to match) fails the gate:
+
+* ``manifest`` -- a file changed, missing, added or linked since the build, a bundle
+  whose pages differ, or a manifest whose verdict for a locale is not this check's;
+* ``visible`` -- a page's stylesheet is not the shipped one, it holds a script or an
+  event handler, or a disclaimer or the notice about the translation is hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from carepages.checks.context import RunContext
+from carepages.checks.model import Issue
+from carepages.integrity import MANIFEST_NAME, Found, ManifestError, check_folder, read_manifest
+from carepages.ui import TEMPLATES_DIR
+from carepages.verdict import LocaleVerdict
+
+REBUILD = "run carepages build (never edit dist/ by hand)"
+#: The stylesheet every page carries inline, as carepages ships it.
+STYLESHEET = TEMPLATES_DIR / "style.css"
+
+
+@dataclass
+class DistContext:
+    """dist/ and the verdicts of the locales checked."""
+
+    run: RunContext
+    verdicts: tuple[LocaleVerdict, ...]
+
+    @cached_property
+    def found(self) -> list[Found]:
+        dist = self.run.config.dist_dir
+        if not dist.is_dir():
+            return [Found("manifest", "", 0, "dist/ does not exist")]
+        return check_folder(dist, STYLESHEET.read_text(encoding="utf-8"))
+
+    def issues(self, kind: str) -> Iterator[Issue]:
+        dist = self.run.config.dist_dir
+        for found in self.found:
+            if found.kind == kind:
+                path = dist / found.path if found.path else dist
+                yield Issue(self.run.config.relative(path), found.line, f"{found.message}: {REBUILD}")
+
+
+def check_manifest(ctx: DistContext) -> Iterator[Issue]:
+    yield from ctx.issues("manifest")
+    path = ctx.run.config.dist_dir / MANIFEST_NAME
+    try:
+        recorded = read_manifest(path).data.get("locales", {})
+    except ManifestError:
+        return  # reported above
+    for verdict in ctx.verdicts:
+        if recorded.get(verdict.locale) != verdict.as_dict():
+            yield Issue(
+                ctx.run.config.relative(path),
+                0,
+                f"the manifest's verdict for {verdict.locale} is not this check's: {REBUILD}",
+            )
+
+
+def check_visible(ctx: DistContext) -> Iterator[Issue]:
+    yield from ctx.issues("visible")
