@@ -8,7 +8,9 @@ do, because a translator should be able to fix the problem from the message alon
 
 from __future__ import annotations
 
+import errno
 import reprlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -131,6 +133,20 @@ class CatalogError(CarepagesError):
     ) -> None:
         super().__init__(message, path, line, hint)
         self.code = code
+
+
+class DiskError(CarepagesError):
+    """A file of the build could not be written (a full disk, no permission): the build stops, dist/ unchanged."""
+
+
+def write_error(exc: OSError, relative: Callable[[Path], str] | None = None) -> DiskError:
+    """One clear error for a failed write, naming the file; the same message for every file on a full disk."""
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    message = "no space left on the device" if full else f"cannot write: {exc.strerror or exc}"
+    hint = "free some space, then build again (dist/ was left as it was)" if full else "check the folder's permissions"
+    path = Path(exc.filename) if isinstance(exc.filename, str) else None
+    shown = relative(path) if relative and path else path
+    return DiskError(message, path=shown, hint=hint)
 
 
 class ErrorList(CarepagesError):

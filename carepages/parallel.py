@@ -5,15 +5,23 @@ sources arrive with the initializer's arguments) and keeps its state in
 :data:`STATE` for the tasks that follow. With one job, or one task, the work runs
 in this process, with the same initializer, so the results are the same either way.
 
-Worker processes die with the build: a pool whose parent is killed (``kill -9``)
-notices that its parent is gone and exits instead of holding on to the build's
-lock (see :func:`_watch_parent`).
+Worker processes die with the build: on Linux the kernel kills them the moment
+the build dies (``PR_SET_PDEATHSIG``), and everywhere a thread in each worker
+exits it within half a second of noticing its parent is gone (:func:`_watch_parent`),
+so a killed build's workers never hold on to its lock. A write that fails in a
+worker (a full disk) comes back as one error, like an input error.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
+import multiprocessing
+import multiprocessing.context
 import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -21,10 +29,11 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
-from carepages.errors import CarepagesError, raise_all
+from carepages.errors import CarepagesError, DiskError, raise_all, write_error
 
 #: The current process's worker state, set by the pool's initializer.
 STATE: dict[str, Any] = {}
+_PR_SET_PDEATHSIG = 1
 
 
 def available_cores() -> int:
@@ -40,14 +49,17 @@ class Failure:
     """A task's input errors, as plain data (exceptions with extra fields do not pickle well)."""
 
     errors: list[tuple[str, str | None, int | None, str | None]]
+    disk: bool = False  # a write failed (a full disk): one error is enough, however many tasks met it
 
     @classmethod
     def of(cls, exc: CarepagesError) -> Failure:
         found = getattr(exc, "errors", None) or [exc]
-        return cls([(e.message, str(e.path) if e.path else None, e.line, e.hint) for e in found])
+        errors = [(e.message, str(e.path) if e.path else None, e.line, e.hint) for e in found]
+        return cls(errors, isinstance(exc, DiskError))
 
     def exceptions(self) -> list[CarepagesError]:
-        return [CarepagesError(message, path, line, hint) for message, path, line, hint in self.errors]
+        kind = DiskError if self.disk else CarepagesError
+        return [kind(message, path, line, hint) for message, path, line, hint in self.errors]
 
 
 def guarded(task: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -63,6 +75,8 @@ def guarded(task: Callable[[Any], Any]) -> Callable[[Any], Any]:
             return task(item)
         except CarepagesError as exc:
             return Failure.of(exc)
+        except OSError as exc:  # a full disk while writing the staging or work folder
+            return Failure.of(write_error(exc))
 
     return run
 
@@ -85,7 +99,8 @@ class Runner:
                 failures.extend(result.exceptions())
             else:
                 yield result
-        raise_all(failures)
+        disk: list[CarepagesError] = [failure for failure in failures if isinstance(failure, DiskError)]
+        raise_all(disk[:1] or failures)  # a full disk: one error, not one per worker
 
     def _results(self, task: Callable[[Any], Any], items: list[Any]) -> Iterator[Any]:
         if self.jobs <= 1 or (len(items) <= 1 and self.pool is None):
@@ -94,7 +109,10 @@ class Runner:
             return
         if self.pool is None:
             self.pool = ProcessPoolExecutor(
-                self.jobs, initializer=_init_worker, initargs=(os.getpid(), self.initializer, self.init_args)
+                self.jobs,
+                mp_context=_context(),
+                initializer=_init_worker,
+                initargs=(os.getpid(), self.initializer, self.init_args),
             )
         futures: list[Future[Any]] = [self.pool.submit(task, item) for item in items]
         for future in as_completed(futures):
@@ -127,9 +145,34 @@ class Runner:
         self.close()
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """``fork`` on Linux (whatever the Python version's default): workers are children of the build itself.
+
+    Python 3.14 makes ``forkserver`` the default there, whose workers are the server's
+    children; the parent checks below (and the inherited state) assume the build's.
+    Elsewhere the platform's default (``spawn``), whose workers are the build's children too.
+    """
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+
+
 def _init_worker(parent: int, initializer: Callable[..., None], init_args: tuple[Any, ...]) -> None:
+    _die_with_parent()
+    if os.getppid() != parent:  # the build died before this worker got here
+        os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     initializer(*init_args)
+
+
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to kill this worker the moment the build dies (``PR_SET_PDEATHSIG``).
+
+    The parent watcher below does the same everywhere within half a second; this leaves
+    no moment at all in which a killed build's workers hold its lock.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _watch_parent(parent: int, interval: float = 0.5) -> None:

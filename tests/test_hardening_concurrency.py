@@ -42,12 +42,25 @@ sys.exit(main(sys.argv[1:]))
 DIE_BETWEEN_RENAMES = """
 import os, signal, sys
 import carepages.build.dist as dist
+dist.exchange = lambda first, second: False  # the fallback, as where the system cannot exchange
 rename = os.rename
 def rename_then_die(source, target):
     rename(source, target)
     if ".dist-old-" in str(target):
         os.kill(os.getpid(), signal.SIGKILL)
 dist.os.rename = rename_then_die
+from carepages.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+DIE_AFTER_EXCHANGE = """
+import os, signal, sys
+import carepages.build.dist as dist
+exchange = dist.exchange
+def exchange_then_die(first, second):
+    if not exchange(first, second):
+        sys.exit(3)  # this system cannot exchange: nothing to test
+    os.kill(os.getpid(), signal.SIGKILL)
+dist.exchange = exchange_then_die
 from carepages.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -170,3 +183,20 @@ def test_a_killed_build_with_nothing_to_do_touches_nothing(clinic: Path) -> None
     build.wait(timeout=60)
     run_build(load_config(clinic), jobs=1)
     assert snapshot(clinic) == before
+
+
+@pytest.mark.slow
+def test_a_build_killed_right_after_the_exchange_leaves_the_new_dist(clinic: Path, tmp_path: Path) -> None:
+    """With an atomic exchange there is no moment without a complete dist/: killed just after it, dist/ is new."""
+    change_a_translation(clinic)
+    wanted = complete_build(clinic, tmp_path)
+    build = start(clinic, DIE_AFTER_EXCHANGE)
+    build.wait(timeout=120)
+    if build.returncode == 3:
+        pytest.skip("this system cannot exchange two folders atomically")
+    assert build.returncode == -signal.SIGKILL
+    assert snapshot(clinic / "dist") == wanted
+    assert leftovers(clinic), "the old dist/ is left in the staging folder"
+    run_build(load_config(clinic), jobs=1)
+    assert leftovers(clinic) == []
+    assert snapshot(clinic / "dist") == wanted

@@ -3,22 +3,35 @@
 * **Lock.** ``.<dist>-build.lock`` beside dist/, held with :mod:`filelock` (``flock``
   on POSIX, ``msvcrt`` on Windows): a second build waits for the first, up to
   :data:`LOCK_TIMEOUT` seconds. The operating system releases the lock when the
-  build dies, and its workers exit with it (:mod:`carepages.parallel`).
-* **Staging and swap.** A build writes a staging folder beside dist/ and puts it in
-  place with two renames; a failed or interrupted build removes its staging folder
-  and leaves dist/ exactly as it was, and the next build repairs an interruption
-  between the two renames (:func:`recover`).
+  build dies, so a stale lock from a killed build is simply free; its workers die
+  with it (:mod:`carepages.parallel`), so none of them holds it on.
+* **Staging and swap.** A build writes a staging folder beside dist/ and exchanges it
+  with dist/ in one atomic step (:func:`exchange`: Linux ``renameat2`` with
+  ``RENAME_EXCHANGE``), so there is no moment without a complete dist/, whenever the
+  build is killed. Where the system cannot exchange (another kernel, a file system
+  without it), two renames do, and the next build repairs an interruption between
+  them (:func:`recover`). A symlink that is flipped was the other choice; it would
+  make dist/ a link, which web servers, rsync and Windows treat differently, and
+  the folder's own path would change with every build.
+* **Writes.** Every file of a build goes through :func:`write_output`; a full disk (or
+  any write error) ends the build with one error naming the file, and the staging
+  folder is removed (dist/ stays as it was).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import functools
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -81,6 +94,9 @@ def make_folder(dist: Path, kind: str) -> Path:
 
 def swap_in(staging: Path, dist: Path) -> None:
     """Replace dist/ by the staging folder whole: dist/ is always entirely old or entirely new."""
+    if dist.is_dir() and not dist.is_symlink() and exchange(staging, dist):
+        shutil.rmtree(staging, ignore_errors=True)  # it holds the old dist/ now; a leftover is removed by recover()
+        return
     old = dist.parent / f".{dist.name}-old-{os.getpid()}"
     if old.exists():
         shutil.rmtree(old)
@@ -90,6 +106,43 @@ def swap_in(staging: Path, dist: Path) -> None:
     os.rename(staging, dist)
     if had_dist:
         shutil.rmtree(old, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+@functools.cache
+def _renameat2() -> Any:
+    """glibc's ``renameat2`` (Linux 3.15+, glibc 2.28+), or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step; False where the system cannot (then nothing happened)."""
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write one file of a build into its staging or work folder (the one writer a full-disk test replaces)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def file_info(data: bytes) -> tuple[int, str]:
@@ -113,5 +166,5 @@ def reuse(source: Path, target: Path, expected: tuple[int, str]) -> bool:
     try:
         os.link(source, target)
     except OSError:
-        target.write_bytes(data)
+        write_output(target, data)
     return True

@@ -7,6 +7,7 @@ a fixed timestamp and order, JSON keys are sorted, and nothing depends on the ti
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import zipfile
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import carepages
+from carepages.build import dist as dist_folder
 from carepages.build.cache import FileInfo, LocaleEntry
 from carepages.build.dist import file_info
 from carepages.build.summary import NOT_BUILT
@@ -45,9 +47,8 @@ class BundleJob:
 def write_bundle(job: BundleJob) -> tuple[str, FileInfo]:
     """Zip a locale's pages, HTML then text, with fixed metadata; return its path and (size, sha256)."""
     rel = f"downloads/{job.locale}.zip"
-    target = job.staging / rel
-    target.parent.mkdir(exist_ok=True)
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for name in job.pages:
             for suffix in ("html", "txt"):
                 member = f"{job.locale}/{name}.{suffix}"
@@ -56,7 +57,9 @@ def write_bundle(job: BundleJob) -> tuple[str, FileInfo]:
                 info.create_system = 3  # Unix, whatever the platform, so the bytes do not depend on it
                 info.external_attr = 0o644 << 16
                 bundle.writestr(info, (job.staging / member).read_bytes())
-    return rel, file_info(target.read_bytes())
+    data = buffer.getvalue()
+    dist_folder.write_output(job.staging / rel, data)
+    return rel, file_info(data)
 
 
 def index_html(config: Config, sources: Sources, order: Sequence[str], entries: dict[str, LocaleEntry]) -> bytes:

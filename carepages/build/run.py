@@ -21,6 +21,7 @@ from concurrent.futures import Future, as_completed
 from pathlib import Path
 
 from carepages.assess import Assessment, load_run
+from carepages.build import dist as dist_folder
 from carepages.build.cache import FileInfo, LocaleEntry, PageEntry, read_cache, write_cache
 from carepages.build.dist import build_lock, file_info, make_folder, recover, reuse, swap_in
 from carepages.build.keys import locale_key, page_key, source_key
@@ -28,7 +29,7 @@ from carepages.build.outputs import INDEX_NAME, MANIFEST_NAME, BundleJob, index_
 from carepages.build.summary import BuildSummary, LocaleOutcome, Progress
 from carepages.build.worker import Rendered, RenderJob, assess_task, bundle_task, init_worker, render_task
 from carepages.config import Config
-from carepages.errors import CarepagesError, Severity
+from carepages.errors import CarepagesError, Severity, write_error
 from carepages.parallel import Runner, available_cores
 
 #: Pages per render task: enough tasks per worker that none idles at the end, few enough to stay cheap.
@@ -182,10 +183,15 @@ class Build:
             self.bundle(staging)
             files = self.files()
             index = index_html(self.config, self.run_ctx.sources, self.order, self.entries)
-            (staging / INDEX_NAME).write_bytes(index)
+            dist_folder.write_output(staging / INDEX_NAME, index)
             files[INDEX_NAME] = file_info(index)
-            (staging / MANIFEST_NAME).write_bytes(manifest_json(self.config, self.order, self.entries, files))
+            dist_folder.write_output(
+                staging / MANIFEST_NAME, manifest_json(self.config, self.order, self.entries, files)
+            )
             swap_in(staging, self.dist)
+        except OSError as exc:  # a full disk, a folder that cannot be written: one error, no staging left
+            shutil.rmtree(staging, ignore_errors=True)
+            raise write_error(exc, self.config.relative) from exc
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

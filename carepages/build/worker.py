@@ -14,6 +14,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from carepages.assess import Assessment, assess_locale, draft_path
+from carepages.build import dist as dist_folder
 from carepages.build.cache import FileInfo
 from carepages.build.dist import file_info
 from carepages.build.outputs import BundleJob, write_bundle
@@ -89,7 +90,7 @@ def render_task(job: RenderJob) -> Rendered:
         (job.staging / job.locale / name).parent.mkdir(parents=True, exist_ok=True)
         for suffix, data in (("html", document.encode("utf-8")), ("txt", text.encode("utf-8"))):
             rel = f"{job.locale}/{name}.{suffix}"
-            (job.staging / rel).write_bytes(data)
+            dist_folder.write_output(job.staging / rel, data)
             files[rel] = file_info(data)
         out[name] = (draft.title, files)
     return Rendered(job.locale, out)
