@@ -84,11 +84,13 @@ def page_problem(body: str) -> tuple[int, str] | None:
     total, start = 0, 0
     for match in [*_BLANK_LINES.finditer(body), None]:
         end = match.start() if match else len(body)
-        cost = scan_cost(body[start:end])
+        block = body[start:end]
+        cost = scan_cost(block)
         total += cost
         if cost > MAX_BLOCK_SCAN or total > MAX_PAGE_SCAN:
             where = "a block" if cost > MAX_BLOCK_SCAN else "blocks up to here"
-            return body.count("\n", 0, start), f"{where} with too many of the characters {' '.join(OPENERS)}"
+            first = start + len(block) - len(block.lstrip("\n"))  # the block's first line, not a blank one
+            return body.count("\n", 0, first), f"{where} with too many of the characters {' '.join(OPENERS)}"
         start = match.end() if match else end
     for number, text in enumerate(body.split("\n")):
         depth = max(_quote_depth(text), _indent_depth(text))
