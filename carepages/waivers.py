@@ -108,7 +108,7 @@ class Waivers:
 
 def waivers_path(config: Config, locale: str) -> Path:
     """``locale/<lang>/waivers.toml``."""
-    return config.locale_dir / locale / "waivers.toml"
+    return config.locale_path(locale) / "waivers.toml"
 
 
 def load_waivers(config: Config, locale: str, codes: frozenset[str]) -> Waivers:

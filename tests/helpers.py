@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from carepages import segments
-from carepages.catalogs import po_path, read_catalog, render_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog, render_catalog
 from carepages.checks.legible import DEFAULT_DENSITY, DENSITY, locale_scripts
 from carepages.cli import main
 from carepages.config import load_config

@@ -29,6 +29,7 @@ from carepages.config import Config, load_config
 from carepages.extract import run_extract
 from carepages.fsutil import write_if_changed
 from carepages.update import run_update
+from carepages.waivers import waivers_path
 
 REPO = Path(__file__).resolve().parent.parent
 REALWORLD = Path(__file__).parent / "data" / "realworld"
@@ -97,6 +98,8 @@ def translated_project(root: Path) -> Config:
                 if message.id:
                     message.string = texts[domain][message.id]
             write_if_changed(path, render_catalog(catalog, config.locations))
+        # the reviewer's sign-off of the interface strings with safety meaning, as shipped with them
+        shutil.copy(REPO / "locale" / locale / "waivers.toml", waivers_path(config, locale))
     return config
 
 

@@ -35,7 +35,8 @@ from check_helpers import make_clinic
 from helpers import run
 
 from carepages.build import run_build
-from carepages.catalogs import UI_DOMAIN, po_path, read_catalog, render_catalog
+from carepages.catalog_paths import po_path
+from carepages.catalogs import UI_DOMAIN, read_catalog, render_catalog
 from carepages.config import load_config
 from carepages.extract import extract_sources
 from carepages.gate import collect
