@@ -122,8 +122,11 @@ def locale_key(config: Config, base: str, locale: str) -> str:
 
 def _locale_files(config: Config, locale: str) -> tuple[Path, ...]:
     """A locale's own files besides its catalogs: each one can change its verdict or its pages."""
-    return review_path(config, locale), ledger_path(config, locale), glossary_path(config, locale), waivers_path(
-        config, locale
+    return (
+        review_path(config, locale),
+        ledger_path(config, locale),
+        glossary_path(config, locale),
+        waivers_path(config, locale),
     )
 
 

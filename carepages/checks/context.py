@@ -149,7 +149,10 @@ class LocaleContext:
         self._unmigrated_review()
         rel = self.config.relative(waivers_path(self.config, locale))
         self.waivers = self._read(
-            Code.WAIVERS, waivers_path(self.config, locale), lambda c, l: load_waivers(c, l, waivable), Waivers(rel)
+            Code.WAIVERS,
+            waivers_path(self.config, locale),
+            lambda config, code: load_waivers(config, code, waivable),
+            Waivers(rel),
         )
         self._load()
 
