@@ -62,14 +62,17 @@ class Assessment:
         return cls(locale, LocaleVerdict.from_dict(locale, data["verdict"]), findings, expected)
 
 
-def load_run(config: Config) -> RunContext:
+def load_run(config: Config, parser: PageParser | None = None, *, own_interface: bool = False) -> RunContext:
     """Parse the sources and templates once and run the project checks: what every locale shares.
 
     A broken source page stops here (a :class:`~carepages.errors.CarepagesError`):
-    nothing can be built or checked without the text itself.
+    nothing can be built or checked without the text itself. ``own_interface`` judges
+    ``ui.pot`` against itself, not against the running tool's templates: an earlier
+    revision's interface template records the tool of that revision (pinning).
     """
     templates, failures = load_templates(config)
-    run = RunContext(config, extract_sources(config), templates, failures)
+    interface = templates.get(UI_DOMAIN) if own_interface else None
+    run = RunContext(config, extract_sources(config, parser), templates, failures, interface=interface)
     run.project_findings = project_findings(run)
     return run
 

@@ -15,6 +15,10 @@ import os
 from pathlib import Path
 
 from carepages.config import Config
+from carepages.glossary import glossary_path
+from carepages.review import review_path
+from carepages.signoff import ledger_path
+from carepages.waivers import waivers_path
 
 
 def domain_file(domain: str, suffix: str) -> Path:
@@ -70,6 +74,19 @@ def find_templates(config: Config) -> dict[str, Path]:
 def find_catalogs(config: Config, locale: str) -> dict[str, Path]:
     """Every catalog of a locale under ``locale/<lang>/LC_MESSAGES``, nested ones included, by domain."""
     return _find(config.locale_path(locale) / "LC_MESSAGES", ".po")
+
+
+def locale_files(config: Config, locale: str) -> tuple[Path, ...]:
+    """A locale's own files besides its catalogs: each one can change its verdict or its pages.
+
+    The build's keys hash them, and pinning reads them as a revision had them.
+    """
+    return (
+        review_path(config, locale),
+        ledger_path(config, locale),
+        glossary_path(config, locale),
+        waivers_path(config, locale),
+    )
 
 
 def remove_empty_folders(folder: Path) -> None:

@@ -61,12 +61,20 @@ def cmd_update(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_stats(config: Config, args: argparse.Namespace) -> int:
+    from carepages.gate import served_pages
     from carepages.stats import collect_stats, format_json, format_table
     from carepages.update import read_templates
 
     locales = config.select_locales(args.locales)
-    stats = collect_stats(config, read_templates(config), locales)
+    stats = collect_stats(config, read_templates(config), locales, served_pages(config, locales))
     print(format_json(stats) if args.format == "json" else format_table(stats))
+    return EXIT_OK
+
+
+def cmd_diff(config: Config, args: argparse.Namespace) -> int:
+    from carepages.diff import run_diff
+
+    print("\n".join(run_diff(config, args.locale, args.page)))
     return EXIT_OK
 
 
@@ -162,9 +170,9 @@ def _progress(args: argparse.Namespace) -> bool:
 def _report(args: argparse.Namespace, verb: str, summary: object) -> None:
     if args.quiet:
         return
-    for attribute, label in (("created", "created"), ("updated", "updated"), ("removed", "removed")):
-        for rel in getattr(summary, attribute):
-            print(f"{label}: {rel}")
+    for attribute in ("created", "updated", "removed", "normalised"):
+        for rel in getattr(summary, attribute, ()):
+            print(f"{attribute}: {rel}")
     print(f"{verb}: {summary.describe()}")  # type: ignore[attr-defined]
 
 
@@ -252,6 +260,15 @@ def _add_catalog_commands(sub: Subparsers) -> None:
     _add_locales(stats)
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     stats.set_defaults(func=cmd_stats)
+
+    diff = sub.add_parser(
+        "diff",
+        help="show each fuzzy message's English change, its translation, and how its page is served meanwhile",
+        description="Each fuzzy message (of one page): its English change since #|, translation, and page's state.",
+    )
+    diff.add_argument("-l", "--locale", required=True, type=_locale_arg, metavar="LOCALE", help="the locale")
+    diff.add_argument("page", nargs="?", help="one page (as in source/<page>.md); default: every catalog")
+    diff.set_defaults(func=cmd_diff)
 
 
 def _add_build_command(sub: Subparsers) -> None:

@@ -28,9 +28,11 @@ LOCALE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:(?:_[A-Za-z0-9]{2,8})+|(?:-[A-Za-z0-
 TEMPLATES_FOLDER = "templates"
 
 LOCATION_MODES = ("full", "file", "none")
+#: What happens to a page whose translation is behind the source: served from an earlier revision, or withheld.
+STALE_POLICIES = ("pin", "withhold")
 
 #: Front-matter fields carepages itself reads (see :mod:`carepages.pages`).
-BUILTIN_FIELDS = ("title", "description", "last_reviewed", "order")
+BUILTIN_FIELDS = ("title", "description", "last_reviewed", "order", "pin_after")
 #: What a project may declare about other front-matter fields, in ``[tool.carepages.front_matter]``.
 FRONT_MATTER_KEYS = ("translated", "ignored")
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*\Z")
@@ -51,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "front_matter": {},
     "require_review": False,
     "show_reviewers": True,
+    "stale": "pin",
+    "max_stale_days": 90,
 }
 
 
@@ -90,6 +94,8 @@ class Config:
     require_review: bool = False
     #: Pages name their reviewers ("reviewed by … on …"), or give only the date.
     show_reviewers: bool = True
+    stale: str = "pin"
+    max_stale_days: int = 90
 
     @property
     def templates_dir(self) -> Path:
@@ -311,6 +317,8 @@ def _validate(pyproject: Path, table: dict[str, Any], project: dict[str, Any]) -
         locale_folders=locale_folders(locale_dir, pyproject),
         require_review=check.flag("require_review"),
         show_reviewers=check.flag("show_reviewers"),
+        stale=check.choice("stale", STALE_POLICIES),
+        max_stale_days=check.number("max_stale_days", 0, 36500, (int,), "a whole number of days"),
     )
 
 

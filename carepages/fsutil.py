@@ -105,6 +105,8 @@ class WriteSummary:
     removed: list[str] = field(default_factory=list)
     #: Problems that stop nothing (an unknown front-matter field), for the CLI to print.
     warnings: list[Problem] = field(default_factory=list)
+    #: What a command changed in a file beyond the merge itself, one line each (``update``: ``#|`` lines dropped).
+    normalised: list[str] = field(default_factory=list)
 
     def record(self, rel: str, existed: bool, written: bool) -> None:
         if not written:

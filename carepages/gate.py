@@ -4,9 +4,10 @@ The run, in order: parse the sources and templates once and run the project chec
 for each locale take its assessment (:func:`carepages.assess.assess_locale`: the
 catalogs read once, every page rendered as the build renders it, the checks, the
 verdict), from the cache when the locale's inputs are those of the last build or
-check, else made now, in worker processes when there are several locales; then run
-the output checks on dist/ against each verdict. Findings are sorted and printed in
-the chosen format, with each locale's verdict.
+check, else made now, in worker processes when there are several locales; pin its
+stale pages as the build does (:mod:`carepages.pinning`); then run the verdict's
+and the output checks on dist/ against each verdict. Findings are sorted and
+printed in the chosen format, with each locale's verdict.
 
 Exit status: 0 without errors, 1 with any error, 2 for a usage or configuration
 problem (an unconfigured locale, a broken source page). ``build --strict`` fails
@@ -17,10 +18,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TextIO
 
 from carepages.assess import Assessment, assess_locale, load_run
-from carepages.build.cache import LocaleEntry, read_cache, write_cache
+from carepages.build.cache import LocaleEntry, pin_store, read_cache, write_cache
 from carepages.build.keys import locale_key, source_key
 from carepages.checks.context import OutputContext, RunContext
 from carepages.checks.dist import DistContext
@@ -30,7 +32,9 @@ from carepages.checks.report import FORMATS, Report, format_check_list, format_f
 from carepages.config import Config
 from carepages.errors import EXIT_FAILED, EXIT_OK, CarepagesError
 from carepages.markdown_ext import PageParser
-from carepages.parallel import STATE, Runner, available_cores, guarded
+from carepages.parallel import STATE, LazyRunner, available_cores, guarded
+from carepages.pinning import Pinning, resolve_pins
+from carepages.verdict import settle
 
 
 def run_check(
@@ -92,19 +96,44 @@ def collect(
     """Run every check (but the skipped output checks) and return the report (no printing)."""
     selected = config.select_locales(locales)
     run = load_run(config)
-    assessments = assess(run, selected, jobs or available_cores())
+    assessed = assess_pinned(run, selected, jobs or available_cores())
     findings: list[Finding] = list(run.project_findings)
     for locale in selected:
-        assessment = assessments[locale]
+        assessment, verdict = assessed.assessments[locale], assessed.pinning.verdicts[locale]
         findings += assessment.findings
-        findings += output_findings(OutputContext(run, locale, assessment.verdict, assessment.expected), skip)
-    verdicts = tuple(assessments[locale].verdict for locale in selected)
+        pinned = assessed.pinning.expected(locale)
+        findings += output_findings(OutputContext(run, locale, verdict, assessment.expected, pinned), skip)
+    verdicts = tuple(assessed.pinning.verdicts[locale] for locale in selected)
     findings += dist_findings(DistContext(run, verdicts), skip)
-    findings.sort(key=lambda finding: finding.sort_key)
-    return Report((TEMPLATES, *selected, DIST), tuple(findings), ALL_CHECKS, strict, verdicts)
+    settled = settle(findings, assessed.pinning.verdicts)
+    settled.sort(key=lambda finding: finding.sort_key)
+    return Report((TEMPLATES, *selected, DIST), tuple(settled), ALL_CHECKS, strict, verdicts)
 
 
-def assess(run: RunContext, selected: list[str], jobs: int) -> dict[str, Assessment]:
+@dataclass(frozen=True)
+class Assessed:
+    """Each locale's assessment, and the verdicts once stale pages are pinned (what build publishes)."""
+
+    assessments: dict[str, Assessment]
+    pinning: Pinning
+
+
+def assess_pinned(run: RunContext, selected: list[str], jobs: int) -> Assessed:
+    """The assessments (see :func:`assess`) and the pinned verdicts: what check, stats and diff report."""
+    with LazyRunner(jobs, init_worker, (run,)) as runner:
+        assessments = assess(run, selected, runner)
+        verdicts = {locale: assessments[locale].verdict for locale in selected}
+        pinning = resolve_pins(run, verdicts, pin_store(run.config), runner)
+    return Assessed(assessments, pinning)
+
+
+def served_pages(config: Config, locales: list[str]) -> dict[str, dict[str, dict[str, object]]]:
+    """How each page of each locale reaches readers (``carepages stats``): the verdict check and build act on."""
+    verdicts = assess_pinned(load_run(config), locales, available_cores()).pinning.verdicts
+    return {locale: verdict.served() for locale, verdict in verdicts.items()}
+
+
+def assess(run: RunContext, selected: list[str], runner: LazyRunner) -> dict[str, Assessment]:
     """Each locale's assessment: the last build's (or check's) when its inputs are unchanged, else made now."""
     config = run.config
     base = source_key(config)
@@ -117,9 +146,8 @@ def assess(run: RunContext, selected: list[str], jobs: int) -> dict[str, Assessm
     }
     todo = [locale for locale in selected if locale not in found]
     if todo:
-        with Runner(min(jobs, len(todo)), init_worker, (run,)) as runner:
-            for assessment in runner.run(assess_task, todo):
-                found[assessment.locale] = assessment
+        for assessment in runner(len(todo)).run(assess_task, todo):
+            found[assessment.locale] = assessment
         for locale in todo:
             previous = cached.get(locale)
             pages, bundle = (previous.pages, previous.bundle) if previous else ({}, {})

@@ -42,6 +42,8 @@ READER_FIELDS = ("title", "description")
 NO_FIELDS = FrontMatterFields()
 #: The code of the warnings about front matter (``Page.warnings``).
 FRONT_MATTER_WARNING = "front-matter"
+#: The one field the shared disclaimers file may carry (it has no title: it is no page of its own).
+DISCLAIMER_FIELDS = ("pin_after",)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class FrontMatter:
     order: int | None = None
     translated: tuple[tuple[str, str], ...] = ()
     other: tuple[tuple[str, Any], ...] = field(default=(), hash=False)  # YAML values: lists are not hashable
+    #: No revision committed on or before this day (or instant) may serve the page pinned (see carepages.pinning).
+    pin_after: dt.date | dt.datetime | None = field(default=None, hash=False)
     lines: tuple[tuple[str, int], ...] = ()
     title_from_heading: bool = False
 
@@ -205,6 +209,7 @@ def _parse_front_matter(block: str, rel: str, fields: FrontMatterFields) -> tupl
         description=" ".join(data.get("description", "").split()),
         last_reviewed=_date(data.get("last_reviewed"), rel, where.get("last_reviewed", 2)),
         order=_order(data.get("order"), rel, where.get("order", 2)),
+        pin_after=_pin_after(data.get("pin_after"), rel, where.get("pin_after", 2)),
         translated=tuple(item for item in translated if item[1]),
         other=other,
         lines=tuple(where.items()),
@@ -215,6 +220,14 @@ def _parse_front_matter(block: str, rel: str, fields: FrontMatterFields) -> tupl
 def _date(value: Any, rel: str, line: int) -> dt.date | None:
     if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
         raise SourceError(f"last_reviewed must be a date such as 2026-11-20, not {shorten(value)}", path=rel, line=line)
+    return value
+
+
+def _pin_after(value: Any, rel: str, line: int) -> dt.date | dt.datetime | None:
+    """The day (or instant) after which a revision may serve the page pinned (YAML reads both)."""
+    if value is not None and not isinstance(value, dt.date):
+        message = f"pin_after must be a date such as 2026-11-29 (or a time such as 2026-11-29T14:00:00Z), not {value!r}"
+        raise SourceError(message, path=rel, line=line)
     return value
 
 
@@ -301,8 +314,14 @@ def load_disclaimers_page(config: Config) -> Page:
         )
     text = read_text(path, rel, config.root)
     meta, body, body_line, _ = split_front_matter(text, rel)
-    if meta.lines:
-        raise SourceError("the disclaimers file takes no front matter", path=rel, line=1)
+    for name, line in meta.lines:
+        if name not in DISCLAIMER_FIELDS:
+            raise SourceError(
+                f"the disclaimers file takes no front-matter field but pin_after, not {name!r}",
+                path=rel,
+                line=line,
+                hint="move the field to a page, or delete it",
+            )
     _refuse_costly_body(body, body_line, rel)
     return Page(name="disclaimers", path=path, rel=rel, meta=meta, body=body, body_line=body_line, source=text)
 

@@ -155,6 +155,28 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
 
 
+class LazyRunner:
+    """A :class:`Runner` started on first use, if any work needs one (a context manager that closes it)."""
+
+    def __init__(self, jobs: int, initializer: Callable[..., None], init_args: tuple[Any, ...]) -> None:
+        self.jobs = jobs
+        self.setup = (initializer, init_args)
+        self.runner: Runner | None = None
+
+    def __call__(self, tasks: int | None = None) -> Runner:
+        """The runner; the first call sizes it (no more workers than ``tasks``, when known)."""
+        if self.runner is None:
+            self.runner = Runner(min(self.jobs, tasks or self.jobs), *self.setup)
+        return self.runner
+
+    def __enter__(self) -> LazyRunner:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.runner is not None:
+            self.runner.close()
+
+
 def _init_worker(parent: int, initializer: Callable[..., None], init_args: tuple[Any, ...]) -> None:
     _die_with_parent()
     if os.getppid() != parent:  # the build died before this worker got here

@@ -10,7 +10,8 @@ are what a translator quotes for.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from babel.messages.catalog import Catalog
@@ -105,9 +106,12 @@ def count_catalog_words(catalog: Catalog) -> Words:
 
 @dataclass(frozen=True)
 class LocaleStats:
+    """One locale's counts per catalog, and how each page reaches readers (the verdict's ``served``)."""
+
     locale: str
     pages: tuple[tuple[str, Counts], ...]
     words: tuple[tuple[str, Words], ...] = ()
+    served: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def total(self) -> Counts:
@@ -118,8 +122,16 @@ class LocaleStats:
         return sum((words for _, words in self.words), Words())
 
 
-def collect_stats(config: Config, templates: dict[str, Catalog], locales: list[str]) -> list[LocaleStats]:
-    """Counts for every locale and domain; a missing catalog counts as untranslated."""
+def collect_stats(
+    config: Config,
+    templates: dict[str, Catalog],
+    locales: list[str],
+    served: Mapping[str, dict[str, dict[str, Any]]] | None = None,
+) -> list[LocaleStats]:
+    """Counts for every locale and domain; a missing catalog counts as untranslated.
+
+    ``served`` is, per locale, how each page reaches readers (current, pinned or withheld).
+    """
     result = []
     for locale in locales:
         rows, words = [], []
@@ -128,13 +140,13 @@ def collect_stats(config: Config, templates: dict[str, Catalog], locales: list[s
             catalog = read_catalog(path, config.relative(path), locale, config.root) if path.exists() else template
             rows.append((domain, count_catalog(catalog)))  # no catalog yet: the template's messages are all new
             words.append((domain, count_catalog_words(catalog)))
-        result.append(LocaleStats(locale, tuple(rows), tuple(words)))
+        result.append(LocaleStats(locale, tuple(rows), tuple(words), dict((served or {}).get(locale, {}))))
     return result
 
 
 def format_table(stats: list[LocaleStats]) -> str:
     """A table for people: one row per locale and page, and a total per locale."""
-    header = ("locale", "page", "translated", "fuzzy", "untranslated", "percent", "new words", "fuzzy words")
+    header = ("locale", "page", "translated", "fuzzy", "untranslated", "percent", "new words", "fuzzy words", "served")
     rows: list[tuple[str, ...]] = [header]
     for entry in stats:
         words = dict(entry.words)
@@ -150,24 +162,39 @@ def format_table(stats: list[LocaleStats]) -> str:
                     f"{counts.percent:.1f} %",
                     str(count.new),
                     str(count.fuzzy),
+                    served_text(entry.served.get(domain)),
                 )
             )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = []
     for row in rows:
         cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
-        cells += [cell.rjust(width) for cell, width in zip(row[2:], widths[2:], strict=True)]
+        cells += [cell.rjust(width) for cell, width in zip(row[2:-1], widths[2:-1], strict=True)]
+        cells.append(row[-1])
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
 
+def served_text(served: dict[str, Any] | None) -> str:
+    """A page's way to readers in the table: current, withheld, or pinned to a revision (and its date)."""
+    if not served:
+        return ""
+    if served["state"] == "pinned":
+        return f"pinned {served['revision'][:12]} ({served['date'][:10]})"
+    return str(served["state"])
+
+
 def format_json(stats: list[LocaleStats]) -> str:
-    """The same numbers for machines, with stable key order."""
+    """The same numbers for machines, with stable key order; each page with how it is served."""
     data = {
         entry.locale: {
             "total": {**entry.total.as_dict(), "words": asdict(entry.total_words)},
             "pages": {
-                domain: {**counts.as_dict(), "words": asdict(dict(entry.words).get(domain, Words()))}
+                domain: {
+                    **counts.as_dict(),
+                    "words": asdict(dict(entry.words).get(domain, Words())),
+                    **({"served": entry.served[domain]} if domain in entry.served else {}),
+                }
                 for domain, counts in entry.pages
             },
         }

@@ -38,6 +38,8 @@ class PlannedWrite:
     data: bytes
     existed: bool
     unchanged: bool
+    #: Messages no longer fuzzy whose previous msgid (``#|``) the merge drops (a translator removed the flag by hand).
+    normalised: int = 0
 
 
 def read_templates(config: Config) -> dict[str, Catalog]:
@@ -176,7 +178,17 @@ def plan_catalog(config: Config, locale: str, domain: str, template: Catalog) ->
     data = render_catalog(merge(old, template, locale), config.locations)
     # Same content in another tool's wrapping is not a change: compare as we would write it.
     unchanged = data == render_catalog(old, config.locations)
-    return PlannedWrite(path, data, True, unchanged)
+    return PlannedWrite(path, data, True, unchanged, 0 if unchanged else unfuzzied_with_previous(old, template))
+
+
+def unfuzzied_with_previous(old: Catalog, template: Catalog) -> int:
+    """Messages whose fuzzy flag was removed by hand but whose ``#|`` lines were left: the merge drops those lines.
+
+    As msgmerge does: a previous msgid only means something next to a fuzzy flag. The
+    count is reported, so that a CI step that fails on changed catalogs says why.
+    """
+    wanted = {message.id for message in template if message.id}
+    return sum(1 for m in old if m.id in wanted and m.previous_id and not m.fuzzy)
 
 
 def run_update(config: Config, locales: list[str] | None = None) -> WriteSummary:
@@ -196,4 +208,10 @@ def run_update(config: Config, locales: list[str] | None = None) -> WriteSummary
     for plan in plans:
         written = False if plan.unchanged else write_if_changed(plan.path, plan.data)
         summary.record(config.relative(plan.path), plan.existed, written)
+        if written and plan.normalised:
+            summary.normalised.append(
+                f"{config.relative(plan.path)}: removed the previous English text (#|) of {plan.normalised} "
+                f"message{'s' if plan.normalised != 1 else ''} no longer marked fuzzy (as msgmerge does): "
+                "commit the catalog as update wrote it"
+            )
     return summary

@@ -14,30 +14,68 @@ cannot disagree. The decision is made from the check registry's findings alone
   own messages translated below the publishing threshold;
 * **a locale** is withheld whole when a withholding finding names no single page:
   its shared disclaimers or interface strings (every page shows them), its review
-  file, or no catalogs at all. The rest of a locale is published page by page.
+  file, or no catalogs at all. The rest of a locale is published page by page;
+* **a stale page** (withheld only by findings of checks that say the translation is
+  behind the English text, never wrong: a fuzzy or untranslated disclaimer, an
+  outdated catalog, too little translated) is served *pinned*: rendered whole from
+  the newest git revision at which the same verdict published it
+  (:mod:`carepages.pinning` looks for it; :func:`pin_locale` decides, with the
+  project's policy). A page withheld for any error of its translation is never pinned.
 
 The source language is always published: it is the text itself.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from carepages.catalogs import RESERVED_DOMAINS
 from carepages.checks.model import TEMPLATES, Finding
+from carepages.errors import Severity
 from carepages.reviewstate import DRAFT, REVIEWED, SOURCE, PageReview
 from carepages.stats import Counts
 
 
 @dataclass(frozen=True)
-class PageVerdict:
-    """One page in one locale: published or withheld, why, how complete, and whether its translation is reviewed.
+class Pin:
+    """The earlier revision a stale page is served from, and how far behind the English page it is."""
 
-    ``review`` decides the draft notice: a page shows it unless every translation it
-    shows is signed off (:mod:`carepages.reviewstate`).
+    revision: str
+    date: str  # the revision's commit date (ISO 8601, with its offset)
+    stale_since: str  # the commit date of the first later revision that changed the page's sources or catalogs
+    age_days: int  # days from ``stale_since`` to the commit being built (HEAD): the same commits, the same age
+
+    @property
+    def short(self) -> str:
+        return self.revision[:12]
+
+    @property
+    def day(self) -> dt.date:
+        """The revision's date as its committer wrote it (what the page's notice shows)."""
+        return dt.datetime.fromisoformat(self.date).date()
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Pin:
+        return cls(str(data["revision"]), str(data["date"]), str(data["stale_since"]), int(data["age_days"]))
+
+
+@dataclass(frozen=True)
+class PageVerdict:
+    """One page in one locale: its current translation published or withheld and why, maybe served pinned.
+
+    ``published`` and ``reasons`` judge the current translation of the page itself
+    (the locale's own reasons stand in :class:`LocaleVerdict`); ``review`` decides the
+    draft notice: a page shows it unless every translation it shows is signed off
+    (:mod:`carepages.reviewstate`). ``stale`` says that everything that withholds it
+    (here or locale-wide) only means it is behind the source; ``pin`` is the earlier
+    revision it is served from, or ``unpinned`` says why none can be.
     """
 
     page: str
@@ -45,19 +83,37 @@ class PageVerdict:
     reasons: tuple[str, ...] = ()
     counts: Counts = field(default_factory=Counts)
     review: PageReview = field(default_factory=PageReview)
+    stale: bool = False
+    pin: Pin | None = None
+    unpinned: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "published": self.published,
             "reasons": list(self.reasons),
             "counts": self.counts.as_dict(),
             "review": self.review.as_dict(),
         }
+        if self.stale:
+            data["stale"] = True
+            data["pinned"] = self.pin.as_dict() if self.pin else None
+            data["unpinned"] = self.unpinned
+        return data
 
     @classmethod
     def from_dict(cls, page: str, data: dict[str, Any]) -> PageVerdict:
         counts, review = Counts.from_dict(data["counts"]), PageReview.from_dict(data["review"])
-        return cls(page, bool(data["published"]), tuple(data["reasons"]), counts, review)
+        pin = data.get("pinned")
+        return cls(
+            page,
+            bool(data["published"]),
+            tuple(data["reasons"]),
+            counts,
+            review,
+            bool(data.get("stale")),
+            Pin.from_dict(pin) if pin else None,
+            str(data.get("unpinned") or ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -71,12 +127,22 @@ class LocaleVerdict:
 
     @property
     def published(self) -> bool:
-        """Whether any page of the locale reaches readers."""
-        return not self.reasons and any(page.published for page in self.pages)
+        """Whether any page of the locale reaches readers (current or pinned)."""
+        return bool(self.published_pages)
 
     @property
     def published_pages(self) -> tuple[str, ...]:
-        return tuple(page.page for page in self.pages if page.published) if not self.reasons else ()
+        """The pages readers get, in source order: current translations, and stale pages served pinned."""
+        return tuple(page.page for page in self.pages if page.pin is not None or (page.published and not self.reasons))
+
+    @property
+    def pinned_pages(self) -> tuple[PageVerdict, ...]:
+        return tuple(page for page in self.pages if page.pin is not None)
+
+    @property
+    def stale_pages(self) -> tuple[PageVerdict, ...]:
+        """The pages withheld only for being behind the source: the ones an earlier revision may serve."""
+        return tuple(page for page in self.pages if page.stale)
 
     def page(self, name: str) -> PageVerdict:
         return next(page for page in self.pages if page.page == name)
@@ -94,8 +160,27 @@ class LocaleVerdict:
 
     @property
     def withheld_pages(self) -> tuple[PageVerdict, ...]:
-        """Every page readers do not get in this locale (all of them when the locale is withheld)."""
-        return self.pages if self.reasons else tuple(page for page in self.pages if not page.published)
+        """Every page readers do not get in this locale."""
+        served = set(self.published_pages)
+        return tuple(page for page in self.pages if page.page not in served)
+
+    def why(self, page: PageVerdict) -> tuple[str, ...]:
+        """Why readers do not get ``page``: the locale's reasons, the page's, and why no earlier version serves."""
+        return (*self.reasons, *page.reasons, *((page.unpinned,) if page.unpinned else ()))
+
+    def served(self) -> dict[str, dict[str, Any]]:
+        """Per page, how it reaches readers: ``current``, ``pinned`` (with the pin) or ``withheld`` (``stats``)."""
+        found: dict[str, dict[str, Any]] = {}
+        for page in self.pages:
+            if page.pin is not None:
+                found[page.page] = {"state": "pinned", **page.pin.as_dict()}
+            else:
+                found[page.page] = {"state": "current" if self.publishes(page.page) else "withheld"}
+        return found
+
+    def unpinned_verdict(self) -> LocaleVerdict:
+        """This verdict before any pin: what :func:`decide_locale` made (pins are decided again on each run)."""
+        return replace(self, pages=tuple(replace(page, pin=None, unpinned="") for page in self.pages))
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, for the manifest and the build's cache."""
@@ -145,11 +230,62 @@ def decide_locale(
             _reasons(withholding.get(page, [])),
             counts.get(page, Counts()),
             reviews.get(page, PageReview()),
+            _only_stale([*locale_wide, *withholding.get(page, [])]),
         )
         for page in pages
     )
     total = sum(counts.values(), Counts())
     return LocaleVerdict(locale, verdicts, _reasons(locale_wide), total)
+
+
+def _only_stale(findings: list[Finding]) -> bool:
+    """Whether these findings withhold something only because its translation is behind the source."""
+    return bool(findings) and all(finding.stale for finding in findings)
+
+
+def pin_locale(verdict: LocaleVerdict, outcomes: Mapping[str, Pin | str], max_stale_days: int) -> LocaleVerdict:
+    """The verdict with its stale pages pinned where an earlier revision was found, within the policy.
+
+    ``outcomes`` has, per stale page, the revision found (:class:`Pin`) or why none was;
+    a pin whose page has been behind the English page for more than ``max_stale_days``
+    is not used: the page is withheld, as it would be without pinning.
+    """
+    pages = []
+    for page in verdict.unpinned_verdict().pages:
+        outcome = outcomes.get(page.page) if page.stale else None
+        if isinstance(outcome, Pin) and outcome.age_days > max_stale_days:
+            outcome = (
+                f"its last translated version is {outcome.age_days} days behind the English page "
+                f"(more than max_stale_days = {max_stale_days})"
+            )
+        if isinstance(outcome, Pin):
+            page = replace(page, pin=outcome)
+        elif outcome:
+            page = replace(page, unpinned=outcome)
+        pages.append(page)
+    return replace(verdict, pages=tuple(pages))
+
+
+def settle(findings: Iterable[Finding], verdicts: Mapping[str, LocaleVerdict]) -> list[Finding]:
+    """The findings as reported once pins are decided: a stale error that withholds only pinned pages is a warning.
+
+    Readers then get every page it concerns from an earlier revision that passed every
+    check, so it fails nothing (the ``pinned`` check warns about each such page);
+    build ``--strict`` and check count errors after this, and so agree.
+    """
+    return [_settled(finding, verdicts.get(finding.scope)) for finding in findings]
+
+
+def _settled(finding: Finding, verdict: LocaleVerdict | None) -> Finding:
+    if verdict is None or not finding.stale or finding.severity != Severity.ERROR:
+        return finding
+    whole = finding.domain is None or finding.domain in RESERVED_DOMAINS
+    concerned = [page for page in verdict.pages if whole or page.page == finding.domain]
+    if not concerned or any(page.pin is None for page in concerned):
+        return finding
+    revisions = ", ".join(sorted({page.pin.short for page in concerned if page.pin}))
+    message = f"{finding.problem.message} (meanwhile readers get the page(s) from revision {revisions}: pinned)"
+    return replace(finding, problem=replace(finding.problem, severity=Severity.WARNING, message=message))
 
 
 def source_verdict(locale: str, pages: Sequence[str]) -> LocaleVerdict:

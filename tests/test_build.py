@@ -30,6 +30,7 @@ from carepages.config import Config, load_config
 from carepages.errors import CarepagesError
 from carepages.extract import extract_sources
 from carepages.fsutil import write_if_changed
+from carepages.pinning import NO_HISTORY
 from carepages.render import page as page_module
 
 FIXTURE = Path(__file__).parent / "data" / "build" / "project"
@@ -160,7 +161,7 @@ def test_manifest_lists_every_file_with_size_and_sha256(root: Path) -> None:
         data = (dist / rel).read_bytes()
         assert info == {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     assert manifest["locales"]["de"]["review"]["status"] == "reviewed"
-    assert manifest["locales"]["zh_CN"]["counts"]["percent"] == 97.1
+    assert manifest["locales"]["zh_CN"]["counts"]["percent"] == 97.2
     assert manifest["locales"]["en"]["published"] is True
     assert "source_revision" not in manifest
 
@@ -310,7 +311,7 @@ def test_a_page_below_the_threshold_is_withheld_and_the_rest_published(root: Pat
     assert verdict is not None and verdict.published_pages == ("overview",)
     reason = verdict.page("guide").reasons[0]
     assert reason.startswith("only ") and "% translated (at least 80 % is needed)" in reason
-    assert f"ar: withheld: guide: {reason}" in summary.report_lines()
+    assert f"ar: withheld: guide: {reason}; {NO_HISTORY}" in summary.report_lines()  # a copy without git cannot pin
     assert not (root / "dist" / "ar" / "guide.html").exists() and (root / "dist" / "ar" / "overview.html").exists()
     with zipfile.ZipFile(root / "dist" / "downloads" / "ar.zip") as bundle:
         assert bundle.namelist() == ["ar/overview.html", "ar/overview.txt"]
@@ -338,7 +339,8 @@ def test_a_disclaimer_not_ready_withholds_what_carries_it(root: Path, change: st
         assert "de" not in summary.published
         assert not (root / "dist" / "de").exists()
     else:
-        assert summary.withheld["de"] == ["guide: a medical disclaimer is missing, untranslated or out of date"]
+        expected = f"guide: a medical disclaimer is missing, untranslated or out of date; {NO_HISTORY}"
+        assert summary.withheld["de"] == [expected]
         assert not (root / "dist" / "de" / "guide.html").exists() and (root / "dist" / "de" / "overview.html").exists()
     assert summary.errors and build(root, strict=True).failed
 
@@ -529,7 +531,7 @@ def test_index_names_each_language_in_itself_with_status_and_links(root: Path) -
         assert name in index
     assert '<a href="de/guide.html" hreflang="de">HTML</a>' in index
     assert 'href="de/guide.txt"' in index and 'href="downloads/de.zip"' in index
-    assert "reviewed by Dr. Anna Beispiel on 2026-11-22" in index and "97.1 %" in index
+    assert "reviewed by Dr. Anna Beispiel on 2026-11-22" in index and "97.2 %" in index
     assert "Not published" in index and "a medical disclaimer is missing, untranslated or out of date" in index
 
 

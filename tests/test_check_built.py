@@ -73,7 +73,7 @@ def test_a_page_the_verdict_withholds_must_not_be_in_dist(clinic: Path) -> None:
     edit(catalog_path, 'msgstr "Rufen Sie im Notfall Ihre örtliche Notrufnummer an."', 'msgstr ""')
     found = built_problems(clinic, "de")
     assert [(code, path) for code, path, _ in found] == [("built", "dist/de/knee.html"), ("built", "dist/de/knee.txt")]
-    assert "the verdict withholds it (a medical disclaimer is missing, untranslated or out of date)" in found[0][2]
+    assert "the verdict withholds it (a medical disclaimer is missing, untranslated or out of date; " in found[0][2]
     shutil.rmtree(clinic / "dist" / "de")
     assert built_problems(clinic, "de") == []
 

@@ -15,7 +15,7 @@ from carepages.catalogs import read_catalog, render_catalog
 from carepages.cli import main
 from carepages.fsutil import write_if_changed
 
-COMMANDS = ["extract", "update", "stats", "build", "check"]
+COMMANDS = ["extract", "update", "stats", "diff", "build", "check"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

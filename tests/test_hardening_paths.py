@@ -109,7 +109,7 @@ def test_a_bad_locale_code_in_the_configuration(
     assert result.err.startswith("pyproject.toml: error: tool.carepages.locales: ")
 
 
-@pytest.mark.parametrize("command", ["update", "stats", "build", "check"])
+@pytest.mark.parametrize("command", ["update", "stats", "diff", "build", "check"])
 @pytest.mark.parametrize("code", list(CLI_LOCALES.values()), ids=list(CLI_LOCALES))
 def test_a_bad_locale_code_on_the_command_line(
     clinic: Path, code: str, command: str, capsys: pytest.CaptureFixture[str]

@@ -180,3 +180,24 @@ def test_long_previous_msgid_survives_repeated_updates(updated: Path, capsys: py
     run(capsys, "update", "-l", "de")
     assert po(updated).read_bytes() == first
     assert "# |" not in first.decode()
+
+
+def test_previous_msgid_left_after_removing_the_fuzzy_flag_by_hand_is_dropped_and_said(
+    updated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A translator unflags a fuzzy message in a text editor and leaves its ``#|`` line: update says what it drops."""
+    translate(po(updated), {"A quoted paragraph.": "Ein zitierter Absatz."})
+    edit_source(updated, "> A quoted paragraph.", "> A quoted paragraph, changed.")
+    run(capsys, "extract")
+    run(capsys, "update", "-l", "de")
+    text = po(updated).read_text(encoding="utf-8")
+    assert "#, fuzzy\n" in text
+    po(updated).write_text(text.replace("#, fuzzy\n", "", 1), encoding="utf-8")  # the flag, as an editor removes it
+    result = run(capsys, "update", "-l", "de")
+    assert "updated: locale/de/LC_MESSAGES/sample.po" in result.out
+    assert (
+        "normalised: locale/de/LC_MESSAGES/sample.po: removed the previous English text (#|) of 1 message "
+        "no longer marked fuzzy (as msgmerge does): commit the catalog as update wrote it"
+    ) in result.out
+    assert "#| msgid" not in po(updated).read_text(encoding="utf-8")
+    assert "normalised" not in run(capsys, "update", "-l", "de").out  # said once: nothing left to drop

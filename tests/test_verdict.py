@@ -33,7 +33,7 @@ from carepages.gate import collect
 from carepages.reviewstate import REVIEWED, PageReview
 from carepages.stats import Counts
 from carepages.update import run_update
-from carepages.verdict import decide_locale
+from carepages.verdict import LocaleVerdict, Pin, decide_locale, pin_locale, settle
 
 #: The catalogs here hold pseudo-translations (see the fixture in conftest.py).
 pytestmark = pytest.mark.usefixtures("pseudo_translations")
@@ -252,3 +252,42 @@ def test_a_verdict_survives_the_manifest_and_the_cache() -> None:
     verdict = decide_locale("de", ["knee", "hip"], [finding("knee")], COUNTS, {"hip": reviewed})
     assert verdict.page("hip").review == reviewed and verdict.page("knee").review.is_draft
     assert type(verdict).from_dict("de", verdict.as_dict()) == verdict
+
+
+# -- stale pages and pins (the search itself: tests/test_pinning.py) --------------------------------
+
+
+def stale(domain: str | None) -> Finding:
+    """A withholding finding that only means the translation is behind (a fuzzy disclaimer)."""
+    problem = Problem("locale/de/LC_MESSAGES/disclaimers.po", 3, Severity.ERROR, "disclaimer", "fuzzy")
+    return Finding("de", problem, None, domain, True, "a medical disclaimer is not ready", stale=True)
+
+
+PIN = Pin("a" * 40, "2026-11-20T10:00:00+00:00", "2026-11-25T10:00:00+00:00", 3)
+
+
+def test_a_page_is_stale_only_when_everything_that_withholds_it_is_stale() -> None:
+    verdict = decide_locale("de", ["knee", "hip"], [stale("disclaimers"), finding("knee")], COUNTS, {})
+    assert [page.stale for page in verdict.pages] == [False, True]  # knee also has a translation error
+    assert verdict.published_pages == () and verdict.reasons
+
+
+def test_a_pin_serves_a_stale_page_within_the_policy() -> None:
+    verdict = decide_locale("de", ["knee", "hip"], [stale("disclaimers")], COUNTS, {})
+    pinned = pin_locale(verdict, {"knee": PIN, "hip": "no earlier version"}, max_stale_days=90)
+    assert pinned.published_pages == ("knee",) and pinned.page("hip").unpinned == "no earlier version"
+    assert pinned.why(pinned.page("hip"))[-1] == "no earlier version"
+    too_old = pin_locale(verdict, {"knee": PIN}, max_stale_days=2)
+    assert too_old.published_pages == () and "more than max_stale_days = 2" in too_old.page("knee").unpinned
+    assert LocaleVerdict.from_dict("de", pinned.as_dict()) == pinned  # the cache and manifest keep pins
+    assert pin_locale(pinned, {}, 90).published_pages == ()  # pins are decided again on each run
+
+
+def test_a_stale_error_is_reported_as_a_warning_only_when_all_its_pages_are_pinned() -> None:
+    verdict = decide_locale("de", ["knee", "hip"], [stale("disclaimers")], COUNTS, {})
+    both = pin_locale(verdict, {"knee": PIN, "hip": PIN}, 90)
+    [settled] = settle([stale("disclaimers")], {"de": both})
+    assert settled.severity == Severity.WARNING and "revision aaaaaaaaaaaa: pinned" in settled.problem.message
+    one = pin_locale(verdict, {"knee": PIN, "hip": "none"}, 90)
+    assert settle([stale("disclaimers")], {"de": one})[0].severity == Severity.ERROR
+    assert settle([finding("knee")], {"de": both})[0].severity == Severity.ERROR  # never a translation error

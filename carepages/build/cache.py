@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from carepages.assess import Assessment
-from carepages.build.keys import CACHE_FORMAT
+from carepages.build.keys import CACHE_FORMAT, pins_key
 from carepages.config import Config
 from carepages.fsutil import write_if_changed
+from carepages.pinning.store import PinStore
 
 #: A file's (size, sha256), as the manifest lists it.
 FileInfo = tuple[int, str]
@@ -98,6 +99,12 @@ def read_cache(config: Config) -> dict[str, LocaleEntry]:
         return {locale: LocaleEntry.from_dict(locale, entry) for locale, entry in data["locales"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return {}
+
+
+def pin_store(config: Config) -> PinStore:
+    """The evaluations of earlier revisions (pinning), beside this project's cache file."""
+    build = cache_file(config)
+    return PinStore(build.with_name(build.stem + ".pins.json"), pins_key(config))
 
 
 def write_cache(config: Config, entries: dict[str, LocaleEntry]) -> None:

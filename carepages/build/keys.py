@@ -20,15 +20,11 @@ from functools import cache
 from pathlib import Path
 
 import carepages
-from carepages.catalog_paths import find_catalogs, find_templates
+from carepages.catalog_paths import find_catalogs, find_templates, locale_files
 from carepages.config import Config
 from carepages.errors import CarepagesError
 from carepages.fsutil import read_input
-from carepages.glossary import glossary_path
 from carepages.limits import CATALOG_FILE
-from carepages.review import review_path
-from carepages.signoff import ledger_path
-from carepages.waivers import waivers_path
 
 #: Bump when the cache's layout or meaning changes: an old cache is then ignored.
 CACHE_FORMAT = 3
@@ -116,18 +112,20 @@ def locale_key(config: Config, base: str, locale: str) -> str:
     if locale == config.source_language:
         return digest(base, "source")
     files = [p for p in find_catalogs(config, locale).values() if p.is_file()]
-    files += [path for path in _locale_files(config, locale) if path.is_file()]
+    files += [path for path in locale_files(config, locale) if path.is_file()]
     return digest(base, locale, files_digest(files, config.root, config.root))
 
 
-def _locale_files(config: Config, locale: str) -> tuple[Path, ...]:
-    """A locale's own files besides its catalogs: each one can change its verdict or its pages."""
-    return (
-        review_path(config, locale),
-        ledger_path(config, locale),
-        glossary_path(config, locale),
-        waivers_path(config, locale),
-    )
+def pins_key(config: Config) -> str:
+    """What judging a page at a commit depends on besides the commit: the code, and the settings of a verdict."""
+    settings = [
+        config.source_language,
+        config.publish_threshold,
+        config.line_width,
+        config.project_name,
+        *(config.relative(path) for path in (config.source_dir, config.locale_dir, config.disclaimers_file)),
+    ]
+    return digest(str(CACHE_FORMAT), code_digest(), json.dumps(settings, ensure_ascii=False))
 
 
 def page_key(locale_key: str, page: str, alternates: Iterable[str]) -> str:

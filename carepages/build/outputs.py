@@ -25,7 +25,7 @@ from carepages.config import Config
 from carepages.extract import Sources
 from carepages.render.html import IndexEntry, IndexPage, language, make_environment, render_index
 from carepages.reviewstate import REVIEWED, SOURCE, PageReview
-from carepages.verdict import LocaleVerdict
+from carepages.verdict import LocaleVerdict, PageVerdict
 
 MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"
@@ -75,15 +75,15 @@ def index_html(config: Config, sources: Sources, order: Sequence[str], entries: 
         verdict = entry.assessment.verdict
         percent = f"{verdict.counts.percent:.1f} %" if code != config.source_language else "100.0 %"
         if not verdict.published:
-            reasons = verdict.reasons or ("no page is ready yet",)
+            unpinned = sorted({page.unpinned for page in verdict.pages if page.unpinned})
+            reasons = (*verdict.reasons, *unpinned) or ("no page is ready yet",)
             left.append(IndexEntry(language(code), percent, "", reasons=reasons))
             continue
         names = sorted(verdict.published_pages, key=place.__getitem__)
-        pages = tuple(
-            IndexPage(name, entry.pages[name].title, page_review_text(verdict.page(name).review, config.show_reviewers))
-            for name in names
+        pages = tuple(_index_page(entry, verdict.page(name), config.show_reviewers) for name in names)
+        withheld = tuple(
+            (titles.get(page.page, page.page), "; ".join(verdict.why(page))) for page in verdict.withheld_pages
         )
-        withheld = tuple((titles.get(page.page, page.page), "; ".join(page.reasons)) for page in verdict.withheld_pages)
         shown.append(IndexEntry(language(code), percent, review_text(verdict), pages, withheld=withheld))
     return render_index(make_environment(), config, shown, left).encode("utf-8")
 
@@ -105,6 +105,13 @@ def index_order(sources: Sources) -> dict[str, tuple[int, int]]:
         m.domain: (m.page.meta.order if m.page.meta.order is not None else _UNORDERED, position)
         for position, m in enumerate(sources.pages)
     }
+
+
+def _index_page(entry: LocaleEntry, page: PageVerdict, show_reviewers: bool) -> IndexPage:
+    """A published page on the index; a pinned one says from which English version it was translated."""
+    pinned = page.pin.day.isoformat() if page.pin else ""
+    review = page_review_text(page.review, show_reviewers)
+    return IndexPage(page.page, entry.pages[page.page].title, review, pinned)
 
 
 def review_text(verdict: LocaleVerdict) -> str:

@@ -1,9 +1,11 @@
-"""One build, step by step: lock, recover, assess, plan, render, publish, swap.
+"""One build, step by step: lock, recover, assess, pin, plan, render, publish, swap.
 
 1. **Assess.** Every selected locale's key (:mod:`carepages.build.keys`) is looked
    up in the cache; a locale whose inputs changed is assessed in the workers
    (:func:`carepages.assess.assess_locale`: read, render, check, decide), keeping
-   each page's draft in the work folder.
+   each page's draft in the work folder. Then each stale page is pinned to an
+   earlier revision where one passed (:mod:`carepages.pinning`), decided again on
+   every build from the unpinned verdict, since history moves on.
 2. **Plan.** A page is published where its locale's verdict publishes it; its
    language switcher names exactly those locales. A page whose key (its locale's,
    plus that list) is unchanged and whose previous files are still byte for byte
@@ -18,11 +20,12 @@ import shutil
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import Future, as_completed
+from dataclasses import replace
 from pathlib import Path
 
 from carepages.assess import Assessment, load_run
 from carepages.build import dist as dist_folder
-from carepages.build.cache import FileInfo, LocaleEntry, PageEntry, read_cache, write_cache
+from carepages.build.cache import FileInfo, LocaleEntry, PageEntry, pin_store, read_cache, write_cache
 from carepages.build.dist import build_lock, file_info, make_folder, recover, reuse, swap_in
 from carepages.build.keys import locale_key, page_key, source_key
 from carepages.build.outputs import INDEX_NAME, MANIFEST_NAME, BundleJob, index_html, manifest_json
@@ -31,6 +34,8 @@ from carepages.build.worker import Rendered, RenderJob, assess_task, bundle_task
 from carepages.config import Config
 from carepages.errors import CarepagesError, Severity, write_error
 from carepages.parallel import Runner, available_cores
+from carepages.pinning import PinnedPage, resolve_pins
+from carepages.verdict import settle
 
 #: Pages per render task: enough tasks per worker that none idles at the end, few enough to stay cheap.
 TASKS_PER_WORKER = 4
@@ -78,12 +83,14 @@ class Build:
         self.work = make_folder(self.dist, "work")
         self.run_ctx = load_run(config)
         self._runner: Runner | None = None
+        self.pinned: dict[str, dict[str, PinnedPage]] = {}  # per locale, what each pinned page is rendered from
 
     def run(self) -> BuildSummary:
         try:
             base = source_key(self.config)
             keys = {code: locale_key(self.config, base, code) for code in self.order if code in self.selected}
             self.decide(keys)
+            self.pin()
             switchers = self.switchers()
             jobs, reused = self.plan(keys, switchers)
             return self.publish(jobs, reused)
@@ -117,12 +124,36 @@ class Build:
         self.progress.note(f"assessing {len(codes)} locale(s)")
         for assessment in self.runner().run(assess_task, codes):
             code = assessment.locale
+            if code in self.entries:  # assessed again for its drafts: the verdict stays as pinned
+                assessment = replace(assessment, verdict=self.entries[code].assessment.verdict)
             previous = self.entries.get(code) or self.previous.get(code)
             pages = dict(previous.pages) if previous else {}
             self.entries[code] = LocaleEntry(keys[code], assessment, pages, dict(previous.bundle) if previous else {})
             self.drafted.add(code)
             verdict = assessment.verdict
             self.progress.note(f"{code}: {len(verdict.published_pages)} of {len(verdict.pages)} page(s) publishable")
+
+    def pin(self) -> None:
+        """The selected locales' stale pages, pinned where an earlier revision passed (the others stay as they were).
+
+        A locale left alone (``-l``) keeps its pins; what they render from is looked up, in case a page
+        of theirs must be rendered again (its file in dist/ was changed).
+        """
+        chosen = {code: e.assessment.verdict for code, e in self.entries.items() if code in self.selected}
+        store = pin_store(self.config)
+        pinning = resolve_pins(self.run_ctx, chosen, store, self.runner)
+        for code, verdict in pinning.verdicts.items():
+            entry = self.entries[code]
+            entry.assessment = replace(entry.assessment, verdict=verdict)
+        self.pinned = dict(pinning.pages)
+        for code, entry in self.entries.items():
+            if code not in self.selected:
+                found = {
+                    p.page: store.find(p.pin.revision, code, p.page)
+                    for p in entry.assessment.verdict.pinned_pages
+                    if p.pin
+                }
+                self.pinned[code] = {page: material for page, material in found.items() if material is not None}
 
     def switchers(self) -> dict[str, tuple[str, ...]]:
         """Per page, the locales that publish it, in configuration order: what its language switcher names."""
@@ -148,14 +179,23 @@ class Build:
                 continue
             for page in entry.assessment.verdict.published_pages:
                 previous = entry.pages.get(page)
-                key = page_key(keys[code], page, switchers[page]) if code in self.selected else ""
+                key = self.page_key(keys[code], code, page, switchers[page]) if code in self.selected else ""
                 if previous is not None and (code not in self.selected or previous.key == key):
                     reused.setdefault(code, []).append(page)
                 else:
                     wanted.setdefault(code, []).append((page, switchers[page], totals[page]))
                     entry.pages[page] = PageEntry(key, "")
-        self.assess([code for code in wanted if code not in self.drafted], keys)
+        self.assess([code for code, pages in wanted.items() if self.needs_drafts(code, pages)], keys)
         return [self.job(code, pages) for code, pages in wanted.items() for pages in self.chunks(pages)], reused
+
+    def page_key(self, locale_key: str, code: str, page: str, switcher: tuple[str, ...]) -> str:
+        """A page's key; a pinned page's also names its revision (it is rendered from that, not the catalogs)."""
+        pin = self.entries[code].assessment.verdict.page(page).pin
+        return page_key(locale_key, page, (*switcher, f"pinned {pin.revision}") if pin else switcher)
+
+    def needs_drafts(self, code: str, pages: list[tuple[str, tuple[str, ...], int]]) -> bool:
+        """Whether rendering ``pages`` needs the locale's current drafts (pinned pages bring their own)."""
+        return code not in self.drafted and any(name not in self.pinned.get(code, {}) for name, _, _ in pages)
 
     def chunks(self, pages: list[tuple[str, tuple[str, ...], int]]) -> Iterable[list[tuple[str, tuple[str, ...], int]]]:
         """Pages in tasks of a size that keeps every worker busy to the end."""
@@ -165,7 +205,15 @@ class Build:
 
     def job(self, code: str, pages: list[tuple[str, tuple[str, ...], int]]) -> RenderJob:
         assessment: Assessment = self.entries[code].assessment
-        return RenderJob(code, assessment.verdict, assessment.ui_mo, tuple(pages), Path())
+        for name, _, _ in pages:
+            if assessment.verdict.page(name).pin is not None and name not in self.pinned.get(code, {}):
+                raise CarepagesError(
+                    f"{code}: the pinned page {name} must be rendered again, but what it is rendered from is gone",
+                    path=self.config.relative(self.dist),
+                    hint="run carepages build without -l",
+                )
+        pinned = {name: self.pinned[code][name] for name, _, _ in pages if name in self.pinned.get(code, {})}
+        return RenderJob(code, assessment.verdict, assessment.ui_mo, tuple(pages), Path(), pinned)
 
     # step 3: write and swap
 
@@ -212,18 +260,15 @@ class Build:
         switchers = self.switchers()
         totals = {m.domain: len({s.msgid for s in m.segments}) for m in self.run_ctx.sources.pages}
         keys = {code: self.entries[code].key for code in stale}
-        self.assess([code for code in stale if code not in self.drafted], keys)
-        jobs = []
-        for code, pages in stale.items():
-            wanted = [(page, switchers[page], totals[page]) for page in pages]
-            jobs += [self.job(code, chunk) for chunk in self.chunks(wanted)]
-        return jobs
+        wanted = {code: [(page, switchers[page], totals[page]) for page in pages] for code, pages in stale.items()}
+        self.assess([code for code, pages in wanted.items() if self.needs_drafts(code, pages)], keys)
+        return [self.job(code, chunk) for code, pages in wanted.items() for chunk in self.chunks(pages)]
 
     def render(self, jobs: list[RenderJob], staging: Path) -> None:
         if not jobs:
             return
         self.progress.note(f"rendering {sum(len(job.pages) for job in jobs)} page(s)")
-        placed = [RenderJob(job.locale, job.verdict, job.ui_mo, job.pages, staging) for job in jobs]
+        placed = [replace(job, staging=staging) for job in jobs]
         for done in self.runner().run(render_task, placed):
             self.record(done)
 
@@ -291,12 +336,18 @@ class Build:
         return BuildSummary(self.config.relative(self.dist), tuple(outcomes), self.strict, changed, self.errors())
 
     def errors(self) -> int:
-        """Error findings behind this build's verdicts (the project's and the selected locales')."""
+        """Error findings behind this build's verdicts (the project's and the selected locales'), as check counts them.
+
+        A stale error whose pages all reach readers pinned counts as a warning there (:func:`carepages.verdict.settle`).
+        """
         findings = [*self.run_ctx.project_findings]
+        verdicts = {}
         for code in self.selected:
             entry = self.entries.get(code)
             findings += entry.assessment.findings if entry else []
-        return sum(1 for finding in findings if finding.severity == Severity.ERROR)
+            if entry:
+                verdicts[code] = entry.assessment.verdict
+        return sum(1 for finding in settle(findings, verdicts) if finding.severity == Severity.ERROR)
 
 
 def _info_of(path: Path) -> FileInfo | None:

@@ -63,12 +63,24 @@ class BuildSummary:
             verdict = outcome.verdict
             if verdict is None or not outcome.selected:
                 continue
-            lines = [f"all pages: {reason}" for reason in verdict.reasons]
-            if not verdict.reasons:
-                lines += [f"{page.page}: {'; '.join(page.reasons)}" for page in verdict.withheld_pages]
+            lines = withheld_lines(verdict)
             if lines:
                 found[outcome.locale] = lines
         return found
+
+    @property
+    def pinned(self) -> list[str]:
+        """One line per page served from an earlier revision: which, and how long the English page has changed."""
+        lines = []
+        for outcome in self.outcomes:
+            for page in outcome.verdict.pinned_pages if outcome.verdict and outcome.selected else ():
+                pin = page.pin
+                assert pin is not None
+                lines.append(
+                    f"{outcome.locale}: pinned: {page.page} from revision {pin.short} of {pin.day.isoformat()} "
+                    f"(the English page changed {pin.age_days} day(s) ago)"
+                )
+        return lines
 
     @property
     def failed(self) -> bool:
@@ -77,6 +89,7 @@ class BuildSummary:
 
     def report_lines(self) -> list[str]:
         lines = [_outcome_line(outcome) for outcome in self.outcomes if outcome.verdict and outcome.verdict.published]
+        lines += self.pinned
         for locale, reasons in self.withheld.items():
             lines += [f"{locale}: withheld: {reason}" for reason in reasons]
         lines += [f"{o.locale}: {NOT_BUILT}" for o in self.outcomes if o.verdict is None]
@@ -96,10 +109,25 @@ class BuildSummary:
         return lines
 
 
+def withheld_lines(verdict: LocaleVerdict) -> list[str]:
+    """What readers do not get of a locale, and why: the whole locale at once when nothing of it is served."""
+    withheld = verdict.withheld_pages
+    if verdict.reasons and not verdict.published:
+        lines = [f"all pages: {reason}" for reason in verdict.reasons]
+        unpinned = {page.unpinned for page in withheld}
+        if len(unpinned) == 1 and "" not in unpinned:
+            return [*lines, f"all pages: {unpinned.pop()}"]
+        return lines + [f"{page.page}: {page.unpinned}" for page in withheld if page.unpinned]
+    return [f"{page.page}: {'; '.join(verdict.why(page))}" for page in withheld]
+
+
 def _outcome_line(outcome: LocaleOutcome) -> str:
     verdict = outcome.verdict
     assert verdict is not None
-    pages = f"{len(verdict.published_pages)} of {len(verdict.pages)} page(s)"
+    pinned = len(verdict.pinned_pages)
+    pages = f"{len(verdict.published_pages)} of {len(verdict.pages)} page(s)" + (
+        f" ({pinned} pinned)" if pinned else ""
+    )
     done = f"{outcome.rendered} rendered" if outcome.rendered else f"{outcome.reused} unchanged"
     if not outcome.selected:
         done += " (kept from the previous build: not selected with -l)"

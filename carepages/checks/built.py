@@ -81,7 +81,7 @@ def check_built(ctx: OutputContext) -> Iterator[Issue]:
             if published and not path.is_file():
                 yield Issue(rel, 0, "the built page is missing: run carepages build", domain=page.domain)
             elif not published and path.exists():
-                reasons = "; ".join(verdict.reasons or verdict.page(page.domain).reasons)
+                reasons = "; ".join(verdict.why(verdict.page(page.domain)))
                 yield Issue(
                     rel,
                     0,
@@ -113,7 +113,7 @@ def _check_page_disclaimer(
         yield Issue(ctx.config.relative(html_file), 0, missing, domain=page.domain)
         return
     line, shown_text = shown
-    expected = ctx.expected.get(ctx.run.disclaimer_domain(page, disclaimer), {}).get(disclaimer, [])
+    expected = ctx.expected_for(page.domain).get(ctx.run.disclaimer_domain(page, disclaimer), {}).get(disclaimer, [])
     squeezed = squeeze(shown_text)
     if any(not contains_in_order(squeezed, chunks, squeezed=True) for chunks in expected):
         message = f"disclaimer {disclaimer!r} does not show its {ctx.locale} translation: {fix}"

@@ -28,6 +28,7 @@ from carepages.checks.model import Code, Issue
 from carepages.config import same_locale
 from carepages.errors import Severity
 from carepages.extract import build_template
+from carepages.stats import Counts
 from carepages.ui import ui_template
 
 #: The numbers a plural rule is compared on: enough to tell every rule gettext uses apart.
@@ -79,7 +80,8 @@ def expected_templates(run: RunContext) -> dict[str, tuple[str, set[object]]]:
         domain: (messages.page.rel, msgids(build_template(run.config, messages)))
         for domain, messages in run.source_domains.items()
     }
-    expected[UI_DOMAIN] = ("the page templates", msgids(ui_template(run.config)))
+    interface = run.interface if run.interface is not None else ui_template(run.config)
+    expected[UI_DOMAIN] = ("the page templates", msgids(interface))
     return expected
 
 
@@ -171,7 +173,11 @@ def check_outdated(ctx: LocaleContext) -> Iterator[Issue]:
     fix = f"run carepages update -l {ctx.locale}"
     if not ctx.catalogs and not ctx.failures:
         yield Issue(
-            ctx.config.relative(ctx.folder), 0, f"the locale has no catalogs yet: {fix}", public="not translated yet"
+            ctx.config.relative(ctx.folder),
+            0,
+            f"the locale has no catalogs yet: {fix}",
+            public="not translated yet",
+            stale=False,  # nothing was ever translated: there is no earlier version to serve
         )
         return
     for domain, template in sorted(ctx.run.templates.items()):
@@ -179,7 +185,8 @@ def check_outdated(ctx: LocaleContext) -> Iterator[Issue]:
         loaded = ctx.catalogs.get(domain)
         if loaded is None:
             if not ctx.broken(domain):
-                yield Issue(rel, 0, f"missing (the catalog for {ctx.pot_rel(domain)}): {fix}", domain=domain)
+                message = f"missing (the catalog for {ctx.pot_rel(domain)}): {fix}"
+                yield Issue(rel, 0, message, domain=domain, stale=False)
             continue
         wanted, have = msgids(template), msgids(loaded.catalog)
         if wanted != have:
@@ -217,8 +224,14 @@ def check_threshold(ctx: LocaleContext) -> Iterator[Issue]:
             f"of {threshold:g} %, so the build withholds this page: translate more of its "
             f"{counts.fuzzy + counts.untranslated} open messages",
             domain=page.domain,
-            public=f"only {counts.percent:.0f} % translated (at least {threshold:g} % is needed)",
+            public=below_threshold(counts, threshold),
+            stale=counts.translated > 0,  # nothing translated yet: no earlier version to serve
         )
+
+
+def below_threshold(counts: Counts, threshold: float) -> str:
+    """What a clinic reads about a page translated below the threshold (pinning judges revisions by it too)."""
+    return f"only {counts.percent:.0f} % translated (at least {threshold:g} % is needed)"
 
 
 def check_plural_forms(ctx: LocaleContext) -> Iterator[Issue]:

@@ -65,6 +65,9 @@ class RunContext:
     project_findings: list[Finding] = field(default_factory=list)
     #: Per domain, what each source message renders as on its page (see :mod:`carepages.assess`).
     source_renderings: dict[str, dict[str, Rendered]] = field(default_factory=dict)
+    #: The interface template to judge ``ui.pot`` against; None: the running tool's. An earlier
+    #: revision is judged against its own (it records that revision's tool, see :mod:`carepages.pinning`).
+    interface: Catalog | None = None
 
     @cached_property
     def source_domains(self) -> dict[str, PageMessages]:
@@ -300,13 +303,22 @@ def expected_disclaimers(ctx: LocaleContext) -> ExpectedDisclaimers:
 
 @dataclass
 class OutputContext:
-    """One locale's built output, judged against its verdict."""
+    """One locale's built output, judged against its verdict.
+
+    ``pinned`` holds, per page served from an earlier revision, what its disclaimers
+    must show: that revision's translations, not the current ones.
+    """
 
     run: RunContext
     locale: str
     verdict: LocaleVerdict
     expected: ExpectedDisclaimers
+    pinned: dict[str, ExpectedDisclaimers] = field(default_factory=dict)
 
     @property
     def config(self) -> Config:
         return self.run.config
+
+    def expected_for(self, page: str) -> ExpectedDisclaimers:
+        """What the disclaimers of ``page`` must show as built: its pinned revision's, or the current ones."""
+        return self.pinned.get(page, self.expected)

@@ -59,7 +59,7 @@ def _state(ctx: LocaleContext, domain: str, segment: Segment, carriers: str) -> 
     if loaded is None:
         if ctx.broken(domain):
             return None  # the parse or encoding error says why
-        return Issue(rel, 0, f"{name} is missing: the catalog does not exist: {update}", domain=domain)
+        return Issue(rel, 0, f"{name} is missing: the catalog does not exist: {update}", domain=domain, stale=False)
     entry = ctx.message(domain, segment.msgid)
     if entry is None:
         if segment.msgid in loaded.catalog.obsolete:

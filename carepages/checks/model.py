@@ -26,10 +26,11 @@ DIST = "dist"
 
 
 class Scope(StrEnum):
-    """When a check runs: once per project, once per locale on its catalogs or its built output, once on dist/."""
+    """When a check runs: once per project; per locale on its catalogs, its verdict or its built output; on dist/."""
 
     PROJECT = "project"
     LOCALE = "locale"
+    VERDICT = "verdict"
     OUTPUT = "output"
     DIST = "dist"
 
@@ -70,6 +71,7 @@ class Code(StrEnum):
     CONSISTENCY = "consistency"
     UNSIGNED = "unsigned"
     ALLOW = "allow"
+    PINNED = "pinned"
     BUILT = "built"
     BUILT_DISCLAIMER = "built-disclaimer"
     MANIFEST = "manifest"
@@ -143,6 +145,8 @@ class Issue:
     severity: Severity | None = None
     #: False when no allowance may accept this issue even though its check is allowable (a disclaimer's).
     allowable: bool = True
+    #: Whether the issue means the translation is behind the source (default: the check's ``stale``).
+    stale: bool | None = None
 
     @property
     def about(self) -> str | None:
@@ -160,7 +164,10 @@ class Check(Generic[ContextT]):
     below the publishing threshold); an error always withholds. ``allowable`` says
     whether a finding may be accepted at all; ``reviewer_only`` that only a reviewer
     may accept it (in ``waivers.toml``), never a translator's ``# allow:`` comment.
-    ``reason`` is what a clinic reads when this check withholds a page.
+    ``reason`` is what a clinic reads when this check withholds a page. ``stale``
+    says that what it finds means the translation is behind the source, not wrong (a
+    fuzzy disclaimer, an outdated catalog): a page withheld only by such findings may
+    be served from an earlier revision (see :mod:`carepages.verdict`).
     """
 
     code: Code
@@ -172,6 +179,7 @@ class Check(Generic[ContextT]):
     withholds: bool = False
     reviewer_only: bool = False
     reason: str = "a translation error must be fixed first"
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,7 +187,8 @@ class Finding:
     """One problem in one scope (a locale, or the templates), maybe accepted by a reviewer.
 
     ``withholds`` is the verdict's input: whether this finding keeps ``domain`` (or,
-    for ``None``, the whole locale) from being published.
+    for ``None``, the whole locale) from being published; ``stale``, whether it does
+    so only because the translation is behind the source.
     """
 
     scope: str
@@ -188,6 +197,7 @@ class Finding:
     domain: str | None = None
     withholds: bool = False
     public_reason: str = ""
+    stale: bool = False
 
     @property
     def sort_key(self) -> tuple[str, int, str, str, str]:
@@ -225,6 +235,7 @@ class Finding:
             "domain": self.domain,
             "withholds": self.withholds,
             "public_reason": self.public_reason,
+            "stale": self.stale,
         }
 
     @classmethod
@@ -246,6 +257,7 @@ class Finding:
             None if domain is None else str(domain),
             bool(data.get("withholds")),
             str(data.get("public_reason") or ""),
+            bool(data.get("stale")),
         )
 
 
@@ -254,4 +266,5 @@ def make_finding(scope: str, check: Check[ContextT], issue: Issue, allowed: str 
     severity = Severity.ALLOWED if allowed is not None else issue.severity or check.severity
     withholds = severity == Severity.ERROR or (check.withholds and severity != Severity.ALLOWED)
     problem = Problem(issue.path, issue.line, severity, check.code, issue.message)
-    return Finding(scope, problem, allowed, issue.about, withholds, issue.public or check.reason)
+    stale = withholds and (check.stale if issue.stale is None else issue.stale)
+    return Finding(scope, problem, allowed, issue.about, withholds, issue.public or check.reason, stale)

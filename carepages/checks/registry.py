@@ -2,8 +2,9 @@
 
 Four lists, one per scope: the project checks run once (templates against the
 source pages), the locale checks once per locale on its catalogs and its rendered
-messages, the output checks once per locale on dist/, after the verdict, and the
-dist checks once on dist/ as a whole (against its manifest). Each
+messages, the verdict checks once per locale on its verdict (pinned pages), the
+output checks once per locale on dist/, after the verdict, and the dist checks once
+on dist/ as a whole (against its manifest). Each
 check is listed with its code, severity, one-line explanation (what ``carepages
 check --list`` prints) and what a clinic reads when it withholds a page. The
 runner turns issues into findings (a reviewer's allowance applied); it never
@@ -25,6 +26,7 @@ from carepages.checks import (
     legible,
     links,
     numbers,
+    pinned,
     safety,
     signoffs,
     sources,
@@ -77,7 +79,8 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
           catalog.check_language_header, allowable=False, reason=_CATALOG),
     Check(Code.OUTDATED, ERROR,
           "A catalog is missing or out of date with its template (fix: carepages update -l LOCALE).",
-          catalog.check_outdated, allowable=False, reason="the translation is out of date with the English page"),
+          catalog.check_outdated, allowable=False, reason="the translation is out of date with the English page",
+          stale=True),
     Check(Code.DUPLICATE, ERROR, "A message is defined twice in one catalog (gettext tools keep only one).",
           catalog.check_duplicates, allowable=False, reason=_CATALOG),
     Check(Code.PLURAL_FORMS, ERROR, "A catalog's Plural-Forms header does not fit its locale (Babel's rule); "
@@ -90,7 +93,7 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
           "bad record.", catalog.check_waivers, allowable=False, reason="the reviewer's waivers file is broken"),
     Check(Code.DISCLAIMER, ERROR,
           "A disclaimer a page must carry is missing, untranslated, fuzzy or obsolete in the locale's catalog.",
-          disclaimers.check_disclaimers, allowable=False, reason=_DISCLAIMER),
+          disclaimers.check_disclaimers, allowable=False, reason=_DISCLAIMER, stale=True),
     Check(Code.DISCLAIMER_TEXT, ERROR, "A disclaimer's translation has too few letters of the locale's script for "
           "its source (punctuation, spaces, invisible characters), or is identical to its source.",
           legible.check_disclaimer_text, reviewer_only=True, reason=_DISCLAIMER),
@@ -103,7 +106,7 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
           catalog.check_fuzzy),
     Check(Code.THRESHOLD, WARNING, "A page is translated below the publishing threshold (counted as carepages stats "
           "counts): the build withholds it in that locale.", catalog.check_threshold, allowable=False,
-          withholds=True),
+          withholds=True, stale=True),
     Check(Code.LINKS, ERROR,
           "Link or image targets in a translation differ from the source (added, removed or changed URLs).",
           links.check_links, reviewer_only=True),
@@ -148,6 +151,12 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
           _allow_comments, allowable=False),
 )  # fmt: skip
 
+VERDICT_CHECKS: tuple[Check[OutputContext], ...] = (
+    Check(Code.PINNED, WARNING, "A page withheld only because its translation is behind the English page is served "
+          "from the last git revision at which it passed every check (pinned).",
+          pinned.check_pinned, Scope.VERDICT, allowable=False),
+)  # fmt: skip
+
 OUTPUT_CHECKS: tuple[Check[OutputContext], ...] = (
     Check(Code.BUILT, ERROR, "dist/ does not hold exactly the pages the verdict publishes (fix: carepages build).",
           built.check_built, Scope.OUTPUT, allowable=False, reason="the built page is missing or out of date"),
@@ -168,6 +177,7 @@ DIST_CHECKS: tuple[Check[DistContext], ...] = (
 ALL_CHECKS: tuple[Check[RunContext] | Check[LocaleContext] | Check[OutputContext] | Check[DistContext], ...] = (
     *PROJECT_CHECKS,
     *LOCALE_CHECKS,
+    *VERDICT_CHECKS,
     *OUTPUT_CHECKS,
     *DIST_CHECKS,
 )
@@ -210,7 +220,8 @@ def locale_findings(ctx: LocaleContext, skip: Collection[str] = ()) -> list[Find
 
 
 def output_findings(ctx: OutputContext, skip: Collection[str] = ()) -> list[Finding]:
-    return run_checks(ctx.locale, OUTPUT_CHECKS, ctx, skip)
+    """The verdict's own findings (pinned pages), then the checks of dist/ (which ``skip`` may leave out)."""
+    return run_checks(ctx.locale, VERDICT_CHECKS, ctx) + run_checks(ctx.locale, OUTPUT_CHECKS, ctx, skip)
 
 
 def dist_findings(ctx: DistContext, skip: Collection[str] = ()) -> list[Finding]:

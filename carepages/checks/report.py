@@ -78,11 +78,13 @@ def publication(verdict: LocaleVerdict | None) -> str:
     """What the verdict publishes of a locale, in words: the same answer the build acts on."""
     if verdict is None:
         return "not assessed"
-    if verdict.reasons:
+    if verdict.reasons and not verdict.published:
         return "withheld: " + "; ".join(verdict.reasons)
     published, total = len(verdict.published_pages), len(verdict.pages)
     text = f"{published} of {total} page{'s' if total != 1 else ''} publishable"
-    withheld = [f"{page.page} ({'; '.join(page.reasons)})" for page in verdict.withheld_pages]
+    pinned = [page.page for page in verdict.pinned_pages]
+    text += f" ({len(pinned)} pinned to an earlier revision: {', '.join(pinned)})" if pinned else ""
+    withheld = [f"{page.page} ({'; '.join(verdict.why(page))})" for page in verdict.withheld_pages]
     return text + (": withheld " + ", ".join(withheld) if withheld else "")
 
 

@@ -155,6 +155,10 @@ class PageView:
     last_reviewed: str = ""
     reviewer: str = ""
     reviewed_on: str = ""
+    #: A pinned page: the date of the source version it was translated from, as the locale writes it ...
+    pinned_on: str = ""
+    #: ... and the current page in the source language, which has changed since.
+    current: Alternate | None = None
 
 
 def split_heading(body: str, title: str, title_in_body: bool = False) -> tuple[Markup, Markup]:
@@ -223,6 +227,8 @@ class IndexPage:
     name: str
     title: str
     review: str = ""  # "reviewed by … on …" or "draft"; empty for the source language
+    #: A pinned page: the date of the English version it was translated from (ISO), else "".
+    pinned: str = ""
 
 
 @dataclass(frozen=True)

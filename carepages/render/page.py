@@ -9,6 +9,7 @@ the two files a clinic downloads.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from babel.lists import format_list
@@ -17,11 +18,12 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from carepages.config import Config
-from carepages.pages import Page
+from carepages.pages import FrontMatter
 from carepages.render.body import Draft
 from carepages.render.html import (
     Alternate,
     PageView,
+    alternates,
     language,
     long_date,
     make_environment,
@@ -57,14 +59,23 @@ class Frame:
 
 
 def render(
-    frame: Frame, page: Page, draft: Draft, total: int, alternates: tuple[Alternate, ...], review: PageReview
+    frame: Frame,
+    meta: FrontMatter,
+    draft: Draft,
+    total: int,
+    alternates: tuple[Alternate, ...],
+    review: PageReview,
+    pinned: dt.date | None = None,
 ) -> tuple[str, str]:
     """One page as (HTML document, plain text); ``total`` is the number of the page's messages.
 
-    ``review`` is the page's sign-off state from the verdict: the draft notice and the
-    "reviewed by … on …" line follow it alone.
+    ``meta`` is the front matter of the page the draft was rendered from (its revision's,
+    for a pinned page). ``review`` is the page's sign-off state from the verdict (its
+    revision's, for a pinned page): the draft notice and the "reviewed by … on …" line
+    follow it alone. ``pinned`` is the date of the source version a pinned page was
+    translated from: the page then says so, and links to the current page in the source language.
     """
-    heading, rest = split_heading(draft.body, draft.title, page.meta.title_from_heading)
+    heading, rest = split_heading(draft.body, draft.title, meta.title_from_heading)
     reviewed = review.status == REVIEWED
     share = draft.open_messages / total if total and not frame.source else 0.0
     view = PageView(
@@ -79,9 +90,11 @@ def render(
         draft=review.is_draft,
         fallback=share > 0,
         open_share=format_percent(max(share, 0.01), locale=frame.locale) if share > 0 else "",
-        last_reviewed=long_date(page.meta.last_reviewed, frame.locale),
+        last_reviewed=long_date(meta.last_reviewed, frame.locale),
         reviewer=reviewer_names(review, frame.locale) if reviewed and frame.config.show_reviewers else "",
         reviewed_on=long_date(review.last_signed, frame.locale) if reviewed else "",
+        pinned_on=long_date(pinned, frame.locale) if pinned else "",
+        current=_current(frame.config, draft.page) if pinned else None,
     )
     rendered = render_page(frame.env, frame.translations, view, track=not frame.source)
     text = html_to_text(rendered.fragment, frame.config.line_width, frame.labels)
@@ -91,3 +104,8 @@ def render(
 def reviewer_names(review: PageReview, locale: str) -> str:
     """Who signed the page's latest sign-offs, as the locale lists names ("A und B", "A 和 B")."""
     return format_list(list(review.reviewers), locale=locale) if review.reviewers else ""
+
+
+def _current(config: Config, page: str) -> Alternate:
+    """The page in the source language, as it is now (always published)."""
+    return alternates(page, "", (config.source_language,))[0]

@@ -51,6 +51,11 @@ UI: dict[str, dict[str, str]] = {
         "Important": "Wichtig",
         ":": ":",
         "Languages": "Sprachen",
+        "This page was translated from the %(language)s version of %(date)s. The %(language)s page has changed "
+        "since then, and the changes are not yet translated.": (
+            "Diese Seite wurde aus der Fassung auf %(language)s vom %(date)s übersetzt. Die Seite auf %(language)s wurde seitdem geändert; die Änderungen sind noch nicht übersetzt."
+        ),
+        "Read the current %(language)s page": "Die aktuelle Seite auf %(language)s lesen",
     },
     "es": {
         "%(share)s of this page is not yet translated and is shown in %(language)s.": "Una parte de esta página (%(share)s) aún no está traducida y se muestra en %(language)s.",
@@ -69,6 +74,11 @@ UI: dict[str, dict[str, str]] = {
         "Important": "Importante",
         ":": ":",
         "Languages": "Idiomas",
+        "This page was translated from the %(language)s version of %(date)s. The %(language)s page has changed "
+        "since then, and the changes are not yet translated.": (
+            "Esta página se tradujo de la versión en %(language)s del %(date)s. La página en %(language)s ha cambiado desde entonces y los cambios aún no están traducidos."
+        ),
+        "Read the current %(language)s page": "Leer la página actual en %(language)s",
     },
     "fr": {
         "%(share)s of this page is not yet translated and is shown in %(language)s.": "Une partie de cette page (%(share)s) n’est pas encore traduite et s’affiche en %(language)s.",
@@ -87,6 +97,11 @@ UI: dict[str, dict[str, str]] = {
         "Important": "Important",
         ":": "\u00a0:",
         "Languages": "Langues",
+        "This page was translated from the %(language)s version of %(date)s. The %(language)s page has changed "
+        "since then, and the changes are not yet translated.": (
+            "Cette page a été traduite à partir de la version en %(language)s du %(date)s. La page en %(language)s a changé depuis, et les modifications ne sont pas encore traduites."
+        ),
+        "Read the current %(language)s page": "Lire la page actuelle en %(language)s",
     },
     "pt_BR": {
         "%(share)s of this page is not yet translated and is shown in %(language)s.": "Uma parte desta página (%(share)s) ainda não foi traduzida e aparece em %(language)s.",
@@ -105,6 +120,11 @@ UI: dict[str, dict[str, str]] = {
         "Important": "Importante",
         ":": ":",
         "Languages": "Idiomas",
+        "This page was translated from the %(language)s version of %(date)s. The %(language)s page has changed "
+        "since then, and the changes are not yet translated.": (
+            "Esta página foi traduzida da versão em %(language)s de %(date)s. A página em %(language)s mudou desde então, e as mudanças ainda não foram traduzidas."
+        ),
+        "Read the current %(language)s page": "Ler a página atual em %(language)s",
     },
     "ar": {
         "%(share)s of this page is not yet translated and is shown in %(language)s.": "جزء من هذه الصفحة (%(share)s) لم يُترجم بعد ويظهر باللغة %(language)s.",
@@ -121,6 +141,11 @@ UI: dict[str, dict[str, str]] = {
         "Important": "مهم",
         ":": ":",
         "Languages": "اللغات",
+        "This page was translated from the %(language)s version of %(date)s. The %(language)s page has changed "
+        "since then, and the changes are not yet translated.": (
+            "تُرجمت هذه الصفحة عن النسخة المنشورة باللغة %(language)s بتاريخ %(date)s. وقد تغيّرت الصفحة باللغة %(language)s منذ ذلك الحين، ولم تُترجم هذه التغييرات بعد."
+        ),
+        "Read the current %(language)s page": "اقرأ الصفحة الحالية باللغة %(language)s",
     },
     "zh_CN": {
         "%(share)s of this page is not yet translated and is shown in %(language)s.": "本页有一部分内容（%(share)s）尚未翻译，以%(language)s显示。",
@@ -137,6 +162,11 @@ UI: dict[str, dict[str, str]] = {
         "Important": "重要",
         ":": "：",
         "Languages": "语言",
+        "This page was translated from the %(language)s version of %(date)s. The %(language)s page has changed "
+        "since then, and the changes are not yet translated.": (
+            "本页译自%(date)s的%(language)s版本。此后%(language)s页面已有更改，这些更改尚未翻译。"
+        ),
+        "Read the current %(language)s page": "阅读当前的%(language)s页面",
     },
 }
 
