@@ -10,6 +10,7 @@ verdict, and what each disclaimer must show on a built page.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,13 +54,15 @@ class Assessment:
             "verdict": self.verdict.as_dict(),
             "findings": [finding.as_dict() for finding in self.findings],
             "expected": {d: {k: [list(c) for c in v] for k, v in ids.items()} for d, ids in self.expected.items()},
+            "ui_mo": base64.b64encode(self.ui_mo).decode("ascii"),
         }
 
     @classmethod
     def from_dict(cls, locale: str, data: dict[str, Any]) -> Assessment:
         expected = {d: {k: [tuple(c) for c in v] for k, v in ids.items()} for d, ids in data["expected"].items()}
         findings = [Finding.from_dict(finding) for finding in data["findings"]]
-        return cls(locale, LocaleVerdict.from_dict(locale, data["verdict"]), findings, expected)
+        ui_mo = base64.b64decode(data.get("ui_mo", ""))
+        return cls(locale, LocaleVerdict.from_dict(locale, data["verdict"]), findings, expected, ui_mo)
 
 
 def load_run(config: Config, parser: PageParser | None = None, *, own_interface: bool = False) -> RunContext:

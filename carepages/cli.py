@@ -81,7 +81,9 @@ def cmd_diff(config: Config, args: argparse.Namespace) -> int:
 def cmd_build(config: Config, args: argparse.Namespace) -> int:
     from carepages.build import run_build
 
-    summary = run_build(config, args.locales, strict=args.strict, jobs=args.jobs, progress=_progress(args))
+    summary = run_build(
+        config, args.locales, clinics=args.clinics, strict=args.strict, jobs=args.jobs, progress=_progress(args)
+    )
     if not args.quiet:
         for line in summary.report_lines():
             print(line)
@@ -282,7 +284,16 @@ def _add_build_command(sub: Subparsers) -> None:
     )
     _add_locales(build)
     build.add_argument(
-        "--strict", action="store_true", help="fail (exit 1) when carepages check would fail: on any error"
+        "--clinic",
+        dest="clinics",
+        action="append",
+        metavar="ID",
+        help="build only this clinic's edition (clinics/ID.toml; repeatable; default: every clinic)",
+    )
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 1) when carepages check would fail, or when no PDF handouts can be made",
     )
     build.add_argument(
         "-j", "--jobs", type=int, default=None, metavar="N", help="parallel workers (default: available cores)"

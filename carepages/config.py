@@ -13,13 +13,14 @@ import functools
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_locale_identifier, parse_locale
 
+from carepages.clinics import SITE_DEFAULTS, Edition, Site, read_site, select_editions
 from carepages.errors import ConfigError, shorten
 
 #: Locale codes, POSIX (``pt_BR``) or BCP 47 (``pt-BR``): language, then optional script/territory/variant.
@@ -55,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
     "show_reviewers": True,
     "stale": "pin",
     "max_stale_days": 90,
+    **SITE_DEFAULTS,
 }
 
 
@@ -96,6 +98,11 @@ class Config:
     show_reviewers: bool = True
     stale: str = "pin"
     max_stale_days: int = 90
+    site: Site = field(default_factory=Site)  # the clinics' editions, the index's words, handouts (carepages.clinics)
+
+    def editions(self, clinics: list[str] | None = None) -> list[Edition]:
+        """What a build makes: each clinic's edition (``--clinic``: only those), or the neutral one."""
+        return select_editions(self.site, clinics, self.relative(self.site.clinics_dir or self.root))
 
     @property
     def templates_dir(self) -> Path:
@@ -298,6 +305,7 @@ def _validate(pyproject: Path, table: dict[str, Any], project: dict[str, Any]) -
     source_language, locales = check.locales()
     source_dir = check.folder("source_dir", must_exist=True)
     locale_dir = check.folder("locale_dir", must_exist=False)
+    clinics_dir = check.folder("clinics_dir", must_exist=False)
     dist_dir = check.replaceable("dist_dir", check.folder("dist_dir", must_exist=False), source_dir, locale_dir)
     return Config(
         root=check.root,
@@ -319,6 +327,7 @@ def _validate(pyproject: Path, table: dict[str, Any], project: dict[str, Any]) -
         show_reviewers=check.flag("show_reviewers"),
         stale=check.choice("stale", STALE_POLICIES),
         max_stale_days=check.number("max_stale_days", 0, 36500, (int,), "a whole number of days"),
+        site=read_site(check.values, check.bad, check.root, clinics_dir, (source_language, *locales)),
     )
 
 

@@ -9,6 +9,7 @@ disclaimers a page must carry always comes from the source, never from a catalog
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, replace
 
 from babel.messages.catalog import Catalog
@@ -54,6 +55,19 @@ class Sources:
         """The shared disclaimers first, then the pages: every domain there is."""
         return (self.shared, *self.pages)
 
+    def used_fields(self) -> dict[str, list[tuple[str, str, int]]]:
+        """Each clinic field the source names, with where: ``(page, source file, line)``.
+
+        A field in the shared disclaimers is used by every page (named after the first).
+        """
+        used: dict[str, list[tuple[str, str, int]]] = {}
+        for messages in self.all():
+            page = messages.domain if messages is not self.shared else (self.pages[0].domain if self.pages else "")
+            for segment in messages.segments:
+                for name in segments.field_tokens(segment.msgid)[0]:
+                    used.setdefault(name, []).append((page, messages.page.rel, segment.line))
+        return used
+
 
 def page_segments(parser: PageParser, page: Page) -> tuple[Page, list[Segment], list[str]]:
     """Parse one page; return it (titled), its segments (front matter first) and its disclaimer ids.
@@ -63,7 +77,7 @@ def page_segments(parser: PageParser, page: Page) -> tuple[Page, list[Segment], 
     """
     source_lines = page.source.split("\n")
     _, conversion = parser.convert(page.body, page.rel, page.body_line, source_lines)
-    raise_all(list(conversion.errors))
+    raise_all([*conversion.errors, *_odd_fields(page, conversion.segments)])
     # Alt texts are found after inline parsing; the stable sort puts them back in document order.
     body = sorted(conversion.segments, key=lambda segment: segment.line)
     page = _titled(page, body)
@@ -99,6 +113,22 @@ def _front_segments(page: Page) -> list[Segment]:
         note = f"front-matter field '{name}'"
         front.append(Segment(value, segments.PAGE_FIELD, meta.line_of(name), notes=(note,)))
     return front
+
+
+def _odd_fields(page: Page, found: list[Segment]) -> list[SourceError]:
+    """A ``{{...}}`` that is not exactly a clinic field would reach every page as it is: an error."""
+    errors = []
+    for segment in found:
+        for odd in segments.field_tokens(segment.msgid)[1]:
+            name = odd.strip("{} ").removeprefix("clinic.").strip()
+            close = difflib.get_close_matches(name, segments.FIELD_NAMES, n=1)
+            hint = (
+                f"did you mean '{{{{clinic.{close[0]}}}}}'?"
+                if close
+                else "fields: " + ", ".join(f"{{{{clinic.{field}}}}}" for field in segments.FIELD_NAMES)
+            )
+            errors.append(SourceError(f"{odd!r} is not a clinic field", path=page.rel, line=segment.line, hint=hint))
+    return errors
 
 
 def extract_sources(config: Config, parser: PageParser | None = None) -> Sources:

@@ -65,6 +65,15 @@ ATTRIBUTE_KINDS = frozenset({ALT_TEXT, IMAGE_TITLE, LINK_TITLE})
 
 DISCLAIMER_PREFIX = "disclaimer: "
 
+#: The clinic fields a message may name (see :mod:`carepages.clinics`).
+FIELD_NAMES = ("name", "address", "phone", "website", "emergency", "regulator")
+#: A clinic field in a message, exactly as written: ``{{clinic.phone}}``. Braces and a dot mean
+#: nothing to Markdown, so it reaches the rendered page as text, where each edition puts its value.
+FIELD = re.compile(r"\{\{clinic\.(" + "|".join(FIELD_NAMES) + r")\}\}")
+#: Anything that looks like a field (``{{ clinic.phone }}``, ``{{clinic.fone}}``): not one unless FIELD matches.
+FIELD_LIKE = re.compile(r"\{\{[^{}\n]{0,60}\}\}")
+FIELD_NOTE = "keep {} exactly as it is: each clinic's value is put in its place"
+
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SKIP = frozenset({"pre", "code", "script", "style"})
 
@@ -119,11 +128,21 @@ class Segment:
         if self.disclaimer:
             lines.append(DISCLAIMER_PREFIX + self.disclaimer)
         lines.extend(self.notes)
+        fields = sorted(set(match.group(0) for match in FIELD.finditer(self.msgid)))
+        if fields:
+            lines.append(FIELD_NOTE.format(", ".join(fields)))
         return lines
 
 
 #: Whitespace as HTML and Markdown define it: a no-break space (French "«\u00a0»") is a character, not a gap.
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def field_tokens(text: str) -> tuple[list[str], list[str]]:
+    """The clinic fields a text names (each occurrence), and the look-alikes that are not fields."""
+    fields = [match.group(1) for match in FIELD.finditer(text)]
+    odd = [match.group(0) for match in FIELD_LIKE.finditer(text) if not FIELD.fullmatch(match.group(0))]
+    return fields, odd
 
 
 def squash(line: str) -> str:

@@ -93,7 +93,22 @@ def ui_template(config: Config) -> Catalog:
     )
     for msgid, filename, lineno, comments in ui_messages():
         catalog.add(msgid, locations=[(filename, lineno)], auto_comments=list(comments))
+    pyproject = config.relative(config.pyproject)
+    for key, what in (("index_title", "the title"), ("index_intro", "the introduction")):
+        text = getattr(config.site, key)
+        if text and text not in catalog:
+            comment = f"{what} of the index page, where patients choose a page (tool.carepages.{key})"
+            catalog.add(text, locations=[(pyproject, _line_of(config, key))], auto_comments=[comment])
     return catalog
+
+
+def _line_of(config: Config, key: str) -> int:
+    """The line of ``key`` in pyproject.toml, for the catalog's reference (1 when it is not found)."""
+    try:
+        lines = config.pyproject.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return 1
+    return next((n for n, line in enumerate(lines, start=1) if re.match(rf"\s*{key}\s*=", line)), 1)
 
 
 def format_names(text: str) -> frozenset[str] | None:

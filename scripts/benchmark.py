@@ -100,7 +100,10 @@ def write_corpus(root: Path, pages: int, locales: list[str]) -> None:
     (root / "source").mkdir(parents=True)
     listed = ", ".join(f'"{code}"' for code in locales)
     (root / "pyproject.toml").write_text(
-        f'[project]\nname = "benchmark-clinic"\n\n[tool.carepages]\nlocales = [{listed}]\n', encoding="utf-8"
+        # Handouts off: the benchmark measures the pipeline against Python-Markdown, not WeasyPrint's printing
+        # (scripts/measure_handouts.py measures that).
+        f'[project]\nname = "benchmark-clinic"\n\n[tool.carepages]\nlocales = [{listed}]\nhandouts = false\n',
+        encoding="utf-8",
     )
     shared = "\n".join(f"<!-- disclaimer: {ident} -->\n{paragraph(rng)}\n" for ident in SHARED_DISCLAIMERS)
     (root / "source" / "_disclaimers.md").write_text(shared, encoding="utf-8")

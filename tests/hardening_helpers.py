@@ -122,7 +122,7 @@ def outside_dist(root: Path) -> dict[str, bytes]:
 
 #: Every element the page templates and the sanitiser's allow-list can produce.
 PAGE_TAGS = frozenset(
-    {"html", "head", "meta", "title", "link", "style", "body", "nav", "main", "section", "span"}
+    {"html", "head", "meta", "title", "link", "style", "body", "header", "nav", "main", "section", "span"}
     | {"h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "blockquote", "div", "pre", "code"}
     | {"table", "caption", "thead", "tbody", "tr", "th", "td", "a", "strong", "em", "img", "sup", "sub"}
 )
@@ -208,7 +208,7 @@ def assert_inert_html(html: str, disclaimers: Counter[str], classes: Counter[str
 
 def reference_targets(text: str) -> list[str]:
     """The link targets listed under a plain-text page's numbered references."""
-    return [match.group(1) for match in re.finditer(r"^\[\d+\] (\S+)", text, re.MULTILINE)]
+    return [match.group(1) for match in re.finditer(r"^<\d+> (\S+)", text, re.MULTILINE)]
 
 
 def assert_inert_text(text: str) -> None:

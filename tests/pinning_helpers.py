@@ -42,6 +42,11 @@ A second paragraph about the {name}.
 """
 
 
+#: Pages online at BASE_URL (so a pinned page's notice can link the current English page); no PDF handouts.
+BASE_URL = "https://clinic.example/pages/"
+PYPROJECT = f'[tool.carepages]\nlocales = ["de"]\nbase_url = "{BASE_URL}"\nhandouts = false\n'
+
+
 def german(msgid: str) -> str:
     """A faithful mechanical translation: every number and the Markdown kept."""
     return f"DE {msgid}"
@@ -50,7 +55,7 @@ def german(msgid: str) -> str:
 def make_clinic(root: Path) -> Path:
     """Pages knee and hip, shared disclaimers, locale de translated in full; extracted, not committed."""
     (root / "source").mkdir(parents=True)
-    (root / "pyproject.toml").write_text('[tool.carepages]\nlocales = ["de"]\n', encoding="utf-8")
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     (root / ".gitignore").write_text("dist/\n.dist-build.lock\n", encoding="utf-8")
     (root / "source" / "_disclaimers.md").write_text(f"<!-- disclaimer: advice -->\n{SHARED}\n", encoding="utf-8")
     for name in ("knee", "hip"):

@@ -82,6 +82,9 @@ def edit_message(
     write_if_changed(path, render_catalog(catalog, config.locations))
 
 
+BASE = "https://clinic.example/pages/"  # the fixture's base_url
+
+
 def set_config(root: Path, line: str) -> None:
     """Add a line to the fixture's [tool.carepages] table."""
     path = root / "pyproject.toml"
@@ -161,9 +164,11 @@ def test_manifest_lists_every_file_with_size_and_sha256(root: Path) -> None:
         data = (dist / rel).read_bytes()
         assert info == {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     assert manifest["locales"]["de"]["review"]["status"] == "reviewed"
-    assert manifest["locales"]["zh_CN"]["counts"]["percent"] == 97.2
+    assert manifest["locales"]["zh_CN"]["counts"]["percent"] == 98.1
     assert manifest["locales"]["en"]["published"] is True
     assert "source_revision" not in manifest
+    assert manifest["clinic"] is None and manifest["base_url"] == "https://clinic.example/pages/"
+    assert manifest["handouts"] is False  # the fixture turns them off (handouts = false)
 
 
 def test_manifest_records_the_git_revision_of_a_checkout(root: Path) -> None:
@@ -183,7 +188,7 @@ def test_bundle_holds_the_locales_pages_with_fixed_timestamps(root: Path) -> Non
     build(root)
     with zipfile.ZipFile(root / "dist" / "downloads" / "ar.zip") as bundle:
         names = bundle.namelist()
-        assert names == ["ar/guide.html", "ar/guide.txt", "ar/overview.html", "ar/overview.txt"]
+        assert names == ["ar/index.html", "ar/guide.html", "ar/guide.txt", "ar/overview.html", "ar/overview.txt"]
         for info in bundle.infolist():
             assert info.date_time == (1980, 1, 1, 0, 0, 0)
             assert bundle.read(info) == (root / "dist" / info.filename).read_bytes()
@@ -207,9 +212,9 @@ def test_html_carries_language_direction_alternates_and_switcher(root: Path) -> 
     assert '<html lang="ar" dir="rtl">' in arabic
     assert '<html lang="zh-CN" dir="ltr">' in chinese
     for code, tag in (("en", "en"), ("de", "de"), ("ar", "ar"), ("zh_CN", "zh-CN")):
-        assert f'<link rel="alternate" hreflang="{tag}" href="../{code}/guide.html">' in arabic
-    assert '<a href="../de/guide.html" hreflang="de" lang="de" dir="ltr">Deutsch</a>' in arabic
-    assert '<a href="../ar/guide.html" hreflang="ar" lang="ar" dir="rtl">العربية</a>' in chinese
+        assert f'<link rel="alternate" hreflang="{tag}" href="{BASE}{code}/guide.html">' in arabic
+    assert f'<a href="{BASE}de/guide.html" hreflang="de" lang="de" dir="ltr">Deutsch</a>' in arabic
+    assert f'<a href="{BASE}ar/guide.html" hreflang="ar" lang="ar" dir="rtl">العربية</a>' in chinese
     assert 'aria-current="page">العربية</span>' in arabic
     assert "<title>حقن الركبة</title>" in arabic
     assert 'name="description" content="ما هي حقنة الركبة' in arabic
@@ -297,7 +302,7 @@ def test_missing_interface_catalog_withholds_the_locale(root: Path) -> None:
     summary = build(root)
     assert "de" not in summary.published and "ar" in summary.published
     assert not (root / "dist" / "de").exists()
-    assert "../de/guide.html" not in page(root, "ar")
+    assert "/de/guide.html" not in page(root, "ar")
 
 
 GUIDE_MSGIDS = ("Source", "Where it is taken from", "Bone marrow", "The hip bone", "Fat tissue", "The belly")
@@ -314,9 +319,10 @@ def test_a_page_below_the_threshold_is_withheld_and_the_rest_published(root: Pat
     assert f"ar: withheld: guide: {reason}; {NO_HISTORY}" in summary.report_lines()  # a copy without git cannot pin
     assert not (root / "dist" / "ar" / "guide.html").exists() and (root / "dist" / "ar" / "overview.html").exists()
     with zipfile.ZipFile(root / "dist" / "downloads" / "ar.zip") as bundle:
-        assert bundle.namelist() == ["ar/overview.html", "ar/overview.txt"]
-    assert reason in (root / "dist" / "index.html").read_text(encoding="utf-8")
-    assert "../ar/guide.html" not in page(root, "de") and "../ar/overview.html" in page(root, "de", "overview")
+        assert bundle.namelist() == ["ar/index.html", "ar/overview.html", "ar/overview.txt"]
+    assert reason in (root / "dist" / "REPORT.txt").read_text(encoding="utf-8")  # for the clinic's staff
+    assert reason not in (root / "dist" / "index.html").read_text(encoding="utf-8")  # not for patients
+    assert "/ar/guide.html" not in page(root, "de") and f"{BASE}ar/overview.html" in page(root, "de", "overview")
     assert not summary.failed and not build(root, strict=True).failed  # incomplete is not an error
 
 
@@ -452,9 +458,11 @@ def test_changing_one_catalog_re_renders_only_that_locale(root: Path) -> None:
     assert {rel for rel in changed if not rel.startswith(".")} == {
         "de/guide.html",
         "de/guide.txt",
+        "de/index.html",
         "downloads/de.zip",
         "index.html",
         "manifest.json",
+        "REPORT.txt",
     }
     assert "<h2>Fragen an die Klinik</h2>" in page(root, "de")
     assert "Über diese Übersetzung" in page(root, "de") and "Über diese Übersetzung" not in page(root, "de", "overview")
@@ -527,12 +535,19 @@ def test_index_names_each_language_in_itself_with_status_and_links(root: Path) -
     edit_message(root, "ar", "disclaimers", NOT_ADVICE, fuzzy=True)
     build(root)
     index = (root / "dist" / "index.html").read_text(encoding="utf-8")
-    for name in ("English", "Deutsch", "中文 (简体, 中国)", "العربية"):
+    for name in ("English", "Deutsch", "中文 (简体, 中国)"):
         assert name in index
-    assert '<a href="de/guide.html" hreflang="de">HTML</a>' in index
+    assert "العربية" not in index  # withheld whole: patients see the languages they can read
+    assert '<a href="de/guide.html">Knie-Injektionen</a>' in index
     assert 'href="de/guide.txt"' in index and 'href="downloads/de.zip"' in index
-    assert "reviewed by Dr. Anna Beispiel on 2026-11-22" in index and "97.2 %" in index
-    assert "Not published" in index and "a medical disclaimer is missing, untranslated or out of date" in index
+    assert '<section class="landing" id="lang-de" lang="de" dir="ltr"' in index
+    assert "<h1>Patient information</h1>" in index and "Informationen für Patientinnen und Patienten" in index
+    assert "LC_MESSAGES" not in index and "withheld" not in index
+    report = (root / "dist" / "REPORT.txt").read_text(encoding="utf-8")
+    assert "العربية (ar): not published" in report and "a medical disclaimer is missing" in report
+    german = (root / "dist" / "de" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="de" dir="ltr">' in german and '<a href="guide.html">Knie-Injektionen</a>' in german
+    assert f'href="{BASE}downloads/de.zip"' in german and f'href="{BASE}index.html"' in german
 
 
 def test_text_page_has_title_notices_body_disclaimers_and_review_line(root: Path) -> None:

@@ -204,6 +204,7 @@ def test_a_stray_catalog_is_neither_read_by_the_build_nor_a_crash(
     assert sorted(p.name for p in (clinic / "dist" / "de").iterdir()) == [
         "guide.html",
         "guide.txt",
+        "index.html",
         "short.html",
         "short.txt",
     ]

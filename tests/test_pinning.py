@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import require_program, run
 from pinning_helpers import (
+    BASE_URL,
     PARAGRAPH,
     RISK,
     SHARED,
@@ -83,15 +84,21 @@ def test_an_english_edit_serves_the_page_pinned_until_the_change_is_translated(c
     assert pin is not None and pin.revision == first and pin.day.isoformat() == "2026-11-20" and pin.age_days == 3
     html, text = dist_page(clinic, "de", "knee"), dist_page(clinic, "de", "knee", "txt")
     assert (
-        NOTICE in html and '<a href="../en/knee.html" hreflang="en">Die aktuelle Seite auf Englisch lesen</a>' in html
+        NOTICE in html
+        and f'<a href="{BASE_URL}en/knee.html" hreflang="en">Die aktuelle Seite auf Englisch lesen</a>' in html
     )
     assert german(RISK) in html and NEW_RISK not in html  # the page, disclaimers and all, from the first commit
-    assert "Diese Seite wurde aus der Fassung auf Englisch vom 20. November" in text and "../en/knee.html" in text
+    assert (
+        "Diese Seite wurde aus der Fassung auf Englisch vom 20. November" in text and f"{BASE_URL}en/knee.html" in text
+    )
     assert NOTICE not in dist_page(clinic, "de", "hip")
     manifest = json.loads((clinic / "dist" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["locales"]["de"]["pages"]["knee"]["pinned"]["revision"] == first
-    index = (clinic / "dist" / "index.html").read_text(encoding="utf-8")
-    assert "translated from the English version of 2026-11-20; the English page has changed since" in index
+    report = (clinic / "dist" / "REPORT.txt").read_text(encoding="utf-8")  # for the staff; the page tells patients
+    assert (
+        "pinned: Knee pain: translated from the English version of 2026-11-20; the English page has changed" in report
+    )
+    assert "2026-11-20" not in (clinic / "dist" / "index.html").read_text(encoding="utf-8")
     assert f"de: pinned: knee from revision {first[:12]} of 2026-11-20 (the English page changed 3 day(s) ago)" in (
         summary.report_lines()
     )
@@ -187,7 +194,7 @@ def test_without_git_history_the_stale_page_is_withheld_with_the_reason(clinic: 
     summary = build(tarball)
     withheld = [line for line in summary.report_lines() if line.startswith("de: withheld: knee: ")]
     assert len(withheld) == 1 and withheld[0].endswith(f"; {NO_HISTORY}")
-    assert NO_HISTORY in (tarball / "dist" / "index.html").read_text(encoding="utf-8")
+    assert NO_HISTORY in (tarball / "dist" / "REPORT.txt").read_text(encoding="utf-8")
     manifest = json.loads((tarball / "dist" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["locales"]["de"]["pages"]["knee"]["unpinned"] == NO_HISTORY
     assert not (tarball / "dist" / "de" / "knee.html").exists()

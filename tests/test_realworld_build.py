@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from golden import assert_golden
+from linkcheck import broken_links
 from realworld_helpers import LOCALES, REALWORLD, load_defects, plant, translated_project
 
 from carepages.build import run_build
@@ -30,6 +31,7 @@ from carepages.htmltree import Node, parse
 PAGES = ("guides/tools", "hip/overview", "knee/exercises", "knee/faq", "overview")
 GOLDEN_LOCALES = ("de", "ar", "zh_CN")
 EXPECTED = REALWORLD / "expected" / "built"
+BASE = "https://clinic.example/realworld/"  # the fixture's base_url
 _STYLE = re.compile(r"<style>.*?</style>\n", re.DOTALL)
 
 
@@ -118,11 +120,23 @@ def test_links_between_pages_of_a_locale_work_inside_its_bundle(dist: Path) -> N
 
 
 @pytest.mark.slow
-def test_language_switcher_climbs_out_of_the_page_folders(dist: Path) -> None:
+@pytest.mark.parametrize("which", ["correct", "flawed"])
+def test_no_link_inside_any_bundle_is_broken(dist: Path, flawed_dist: Path, which: str) -> None:
+    """Every link of every page in a bundle leads into the bundle or to the site online, withheld pages included."""
+    folder = dist if which == "correct" else flawed_dist
+    bundles = sorted((folder / "downloads").glob("*.zip"))
+    # Correct: all seven languages. Flawed: all of fr, pt_BR and ar withheld (tests/data/realworld/defects.yaml).
+    assert len(bundles) == (7 if which == "correct" else 4)
+    assert [link for bundle in bundles for link in broken_links(bundle, folder, BASE)] == []
+
+
+@pytest.mark.slow
+def test_language_switcher_leads_to_each_languages_page_at_its_address(dist: Path) -> None:
     document = (dist / "de" / "knee" / "faq.html").read_text(encoding="utf-8")
-    assert '<link rel="alternate" hreflang="pt-BR" href="../../pt_BR/knee/faq.html">' in document
+    assert f'<link rel="alternate" hreflang="pt-BR" href="{BASE}pt_BR/knee/faq.html">' in document
     top = (dist / "de" / "overview.html").read_text(encoding="utf-8")
-    assert '<link rel="alternate" hreflang="zh-CN" href="../zh_CN/overview.html">' in top
+    assert f'<link rel="alternate" hreflang="zh-CN" href="{BASE}zh_CN/overview.html">' in top
+    assert '<a href="../index.html">' in document and '<a href="index.html">' in top  # "All pages"
 
 
 @pytest.mark.slow
@@ -137,8 +151,9 @@ def test_shared_disclaimer_links_are_rebased_for_nested_pages(dist: Path) -> Non
 def test_a_link_to_a_page_withheld_in_the_locale_leads_to_the_source_language(flawed_dist: Path) -> None:
     assert not (flawed_dist / "de" / "overview.html").exists()  # withheld: a link error planted there
     exercises = (flawed_dist / "de" / "knee" / "exercises.html").read_text(encoding="utf-8")
-    assert 'href="../../en/overview.html"' in exercises  # the page's own link and the shared disclaimer's
-    assert 'href="../overview.html"' not in exercises
+    # The page's own link and the shared disclaimer's: online, as the bundle holds one language.
+    assert exercises.count(f'href="{BASE}en/overview.html"') == 2
+    assert 'href="../overview.html"' not in exercises and "../../en/" not in exercises
     assert not (flawed_dist / "fr").exists()  # an interface string with a wrong placeholder withholds fr
 
 
@@ -148,7 +163,7 @@ def test_title_from_a_heading_is_plain_text_and_shows_once(dist: Path) -> None:
     assert "<title>Hüftschmerzen und Injektionen</title>" in document
     assert document.count("<h1") == 1
     index = (dist / "index.html").read_text(encoding="utf-8")
-    assert ">Hüftschmerzen und Injektionen</span>" in index
+    assert ">Hüftschmerzen und Injektionen</a>" in index
     assert "*" not in re.sub(r"<style>.*?</style>", "", index, flags=re.DOTALL)
 
 

@@ -31,7 +31,7 @@ FIXTURES = sorted(TEXT.glob("*.html"))
 PROPERTIES = settings(derandomize=True, database=None, deadline=None, max_examples=300)
 
 # What a renderer puts before text: indentation, bullets, numbers, quote marks, reference numbers.
-MARKUP_PREFIX = re.compile(r"^(?:\s*(?:-|>|\d+\.|\[\d+\])(?=\s|$))*\s*")
+MARKUP_PREFIX = re.compile(r"^(?:\s*(?:-|>|\d+\.|<\d+>)(?=\s|$))*\s*")
 
 
 def _options(fixture: Path) -> dict[str, Any]:
@@ -234,13 +234,20 @@ def test_links_are_numbered_in_order_of_first_use() -> None:
         'and <a href="https://a.example/">one again</a>.</p>'
     )
     assert html_to_text(fragment) == (
-        "See one [1], two [2] and one again [1].\n"
+        "See one <1>, two <2> and one again <1>.\n"
         "\n"
         "References\n"
         "----------\n"
-        "[1] https://a.example/\n"
-        "[2] https://b.example/ (Bee)\n"
+        "<1> https://a.example/\n"
+        "<2> https://b.example/ (Bee)\n"
     )
+
+
+def test_link_numbers_do_not_look_like_the_pages_citations() -> None:
+    """A page cites its Sources as [1]; a link's number is written <1>, so the two never collide."""
+    text = html_to_text('<p>Guidelines advise exercise [1]; see <a href="https://a.example/">the overview</a>.</p>')
+    assert "exercise [1]; see the overview <1>." in text
+    assert text.endswith("<1> https://a.example/\n")
 
 
 def test_links_that_show_their_target_or_stay_in_the_page_get_no_number() -> None:
@@ -249,16 +256,17 @@ def test_links_that_show_their_target_or_stay_in_the_page_get_no_number() -> Non
         '<a href="#risks">the risks</a></p>'
     )
     assert html_to_text(fragment) == "https://a.example/x c@a.example the risks\n"
+    assert html_to_text('<p><a href="tel:+12025550147">+1 202 555 0147</a></p>') == "+1 202 555 0147\n"
 
 
 def test_references_label_is_translatable_and_underlined_to_its_width() -> None:
     text = html_to_text('<p><a href="https://a.example/">参见</a></p>', labels={"references": "参考链接"})
-    assert text == "参见[1]\n\n参考链接\n--------\n[1] https://a.example/\n"
+    assert text == "参见<1>\n\n参考链接\n--------\n<1> https://a.example/\n"
 
 
 def test_base_url_makes_relative_links_absolute() -> None:
     text = html_to_text('<p><a href="hip.html">hip</a></p>', base_url="https://clinic.example/es/")
-    assert text.endswith("[1] https://clinic.example/es/hip.html\n")
+    assert text.endswith("<1> https://clinic.example/es/hip.html\n")
 
 
 def test_nested_lists_hang_under_their_parent_text() -> None:

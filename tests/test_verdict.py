@@ -68,7 +68,9 @@ def make_project(root: Path, pages: list[str], locales: tuple[str, ...] = ("de",
     """A project with one page per name (plus ``untouched``), extracted, updated and translated well."""
     (root / "source").mkdir(parents=True)
     quoted = ", ".join(f'"{locale}"' for locale in locales)
-    (root / "pyproject.toml").write_text(f"[tool.carepages]\nlocales = [{quoted}]\n", encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        f"[tool.carepages]\nlocales = [{quoted}]\nhandouts = false\n", encoding="utf-8"
+    )
     (root / "source" / "_disclaimers.md").write_text(f"<!-- disclaimer: advice -->\n{DISCLAIMER}\n", encoding="utf-8")
     for name in ["untouched", *pages]:
         (root / "source" / f"{name}.md").write_text(PAGE.format(name=name), encoding="utf-8")
@@ -124,7 +126,11 @@ def dist_bytes(root: Path) -> bytes:
 
 
 def published_in_dist(root: Path) -> set[tuple[str, str]]:
-    return {(path.parent.name, path.stem) for path in (root / "dist").glob("*/*.html") if path.parent.name != "en"}
+    return {
+        (path.parent.name, path.stem)
+        for path in (root / "dist").glob("*/*.html")
+        if path.parent.name != "en" and path.stem != "index"
+    }
 
 
 def published_by_verdict(root: Path) -> set[tuple[str, str]]:
@@ -146,7 +152,7 @@ def test_no_tampered_translation_reaches_dist_and_the_rest_is_published(tmp_path
     assert b"MARKER" not in everything
     assert (root / "dist" / "de" / "untouched.html").is_file()
     with zipfile.ZipFile(root / "dist" / "downloads" / "de.zip") as bundle:
-        assert bundle.namelist() == ["de/untouched.html", "de/untouched.txt"]
+        assert bundle.namelist() == ["de/index.html", "de/untouched.html", "de/untouched.txt"]
     assert published_in_dist(root) == published_by_verdict(root) == {("de", "untouched")}
     assert run_build(load_config(root), jobs=1, strict=True).failed
     assert collect(load_config(root), jobs=1).failed

@@ -27,7 +27,8 @@ from carepages.fsutil import read_input
 from carepages.limits import CATALOG_FILE
 
 #: Bump when the cache's layout or meaning changes: an old cache is then ignored.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
+#: WeasyPrint (and what it draws with) shapes the handouts: a new version renders them anew.
 LIBRARIES = (
     "Babel",
     "Markdown",
@@ -39,6 +40,9 @@ LIBRARIES = (
     "PyYAML",
     "py3langid",
     "snowballstemmer",
+    "weasyprint",
+    "pydyf",
+    "segno",
 )
 
 
@@ -97,6 +101,8 @@ def source_key(config: Config) -> str:
             config.locales,
             config.require_review,
             config.show_reviewers,
+            config.site.index_title,
+            config.site.index_intro,
         ],
         ensure_ascii=False,
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, as_completed
 from dataclasses import replace
 from pathlib import Path
@@ -27,14 +27,19 @@ from carepages.assess import Assessment, load_run
 from carepages.build import dist as dist_folder
 from carepages.build.cache import FileInfo, LocaleEntry, PageEntry, pin_store, read_cache, write_cache
 from carepages.build.dist import build_lock, file_info, make_folder, recover, reuse, swap_in
-from carepages.build.keys import locale_key, page_key, source_key
-from carepages.build.outputs import INDEX_NAME, MANIFEST_NAME, BundleJob, index_html, manifest_json
+from carepages.build.editions import edition_key, landing_documents, slot
+from carepages.build.keys import digest, locale_key, page_key, source_key
+from carepages.build.outputs import BundleJob, index_order, manifest_json, source_titles
+from carepages.build.report import REPORT_NAME, report_text
 from carepages.build.summary import BuildSummary, LocaleOutcome, Progress
 from carepages.build.worker import Rendered, RenderJob, assess_task, bundle_task, init_worker, render_task
+from carepages.clinics import Edition, missing_values
 from carepages.config import Config
-from carepages.errors import CarepagesError, Severity, write_error
+from carepages.errors import CarepagesError, Severity, raise_all, write_error
+from carepages.layout import MANIFEST_NAME, bundle_members
 from carepages.parallel import Runner, available_cores
 from carepages.pinning import PinnedPage, resolve_pins
+from carepages.render.pdf import PdfUnavailable, load_weasyprint
 from carepages.verdict import settle
 
 #: Pages per render task: enough tasks per worker that none idles at the end, few enough to stay cheap.
@@ -45,14 +50,20 @@ def run_build(
     config: Config,
     locales: list[str] | None = None,
     *,
+    clinics: list[str] | None = None,
     strict: bool = False,
     jobs: int | None = None,
     progress: bool = False,
 ) -> BuildSummary:
-    """Build dist/ (see the module docstring); return what was done, for the report."""
+    """Build dist/ (see the module docstring); return what was done, for the report.
+
+    ``clinics`` selects clinic editions (default: every configured clinic, or the
+    neutral edition when none is configured).
+    """
     if jobs is not None and jobs < 1:
         raise CarepagesError(f"--jobs must be at least 1, not {jobs}", hint="use -j 1 to build in one process")
     selected = config.select_locales(locales, allow_source=True)
+    editions = config.editions(clinics)
     if config.dist_dir.exists() and not config.dist_dir.is_dir():
         raise CarepagesError(
             "exists and is not a folder: the build would replace it",
@@ -62,17 +73,29 @@ def run_build(
     reporter = Progress(progress)
     with build_lock(config, reporter):
         recover(config.dist_dir)
-        return Build(config, selected, strict, jobs or available_cores(), reporter).run()
+        return Build(config, selected, editions, strict, jobs or available_cores(), reporter).run()
+
+
+def handouts_unavailable() -> str:
+    """Why this machine cannot print PDF handouts (one line naming what to install), or '' when it can."""
+    try:
+        load_weasyprint()
+    except PdfUnavailable as exc:
+        return str(exc)
+    return ""
 
 
 class Build:
     """One build; small steps, the state lives here."""
 
-    def __init__(self, config: Config, selected: list[str], strict: bool, jobs: int, progress: Progress) -> None:
+    def __init__(
+        self, config: Config, selected: list[str], editions: list[Edition], strict: bool, jobs: int, progress: Progress
+    ) -> None:
         self.config = config
         self.dist = config.dist_dir
         self.order = [config.source_language, *config.locales]
         self.selected = {config.source_language, *selected}
+        self.editions = editions
         self.strict = strict
         self.jobs = jobs
         self.progress = progress
@@ -82,11 +105,14 @@ class Build:
         self.rendered: Counter[str] = Counter()
         self.work = make_folder(self.dist, "work")
         self.run_ctx = load_run(config)
+        self.no_handouts = handouts_unavailable() if config.site.handouts else ""
+        self.handouts = config.site.handouts and not self.no_handouts
         self._runner: Runner | None = None
         self.pinned: dict[str, dict[str, PinnedPage]] = {}  # per locale, what each pinned page is rendered from
 
     def run(self) -> BuildSummary:
         try:
+            raise_all(missing_values(self.config.site.clinics, self.order, self.run_ctx.sources.used_fields()))
             base = source_key(self.config)
             keys = {code: locale_key(self.config, base, code) for code in self.order if code in self.selected}
             self.decide(keys)
@@ -166,44 +192,54 @@ class Build:
 
     # step 2: what to render
 
-    def plan(
-        self, keys: dict[str, str], switchers: dict[str, tuple[str, ...]]
-    ) -> tuple[list[RenderJob], dict[str, list[str]]]:
-        """Render jobs for the pages whose key changed; the pages that can be reused, per locale."""
-        wanted: dict[str, list[tuple[str, tuple[str, ...], int]]] = {}
-        reused: dict[str, list[str]] = {}
-        totals = {m.domain: len({s.msgid for s in m.segments}) for m in self.run_ctx.sources.pages}
-        for code in self.order:
-            entry = self.entries.get(code)
-            if entry is None:
-                continue
-            for page in entry.assessment.verdict.published_pages:
-                previous = entry.pages.get(page)
-                key = self.page_key(keys[code], code, page, switchers[page]) if code in self.selected else ""
-                if previous is not None and (code not in self.selected or previous.key == key):
-                    reused.setdefault(code, []).append(page)
-                else:
-                    wanted.setdefault(code, []).append((page, switchers[page], totals[page]))
-                    entry.pages[page] = PageEntry(key, "")
-        self.assess([code for code, pages in wanted.items() if self.needs_drafts(code, pages)], keys)
-        return [self.job(code, pages) for code, pages in wanted.items() for pages in self.chunks(pages)], reused
+    def plan(self, keys: dict[str, str], switchers: dict[str, tuple[str, ...]]) -> tuple[list[RenderJob], Reused]:
+        """Render jobs for the pages whose key changed; the pages that can be reused, per locale and edition."""
+        wanted: dict[tuple[int, str], list[PageTask]] = {}
+        reused: Reused = {}
+        totals = self.totals()
+        for number, edition in enumerate(self.editions):
+            extra = edition_key(edition, self.handouts)
+            for code in self.order:
+                entry = self.entries.get(code)
+                for page in entry.assessment.verdict.published_pages if entry else ():
+                    assert entry is not None
+                    where = slot(edition, page)
+                    previous = entry.pages.get(where)
+                    selected = code in self.selected
+                    key = self.page_key(digest(keys[code], extra), code, page, switchers[page]) if selected else ""
+                    if previous is not None and (not selected or previous.key == key):
+                        reused.setdefault(code, []).append((edition, page))
+                    else:
+                        wanted.setdefault((number, code), []).append((page, switchers[page], totals[page]))
+                        entry.pages[where] = PageEntry(key, "")
+        drafts = [code for (_, code), pages in wanted.items() if self.needs_drafts(code, pages)]
+        self.assess(list(dict.fromkeys(drafts)), keys)
+        jobs = [
+            self.job(code, self.editions[number], chunk)
+            for (number, code), pages in wanted.items()
+            for chunk in self.chunks(pages)
+        ]
+        return jobs, reused
 
     def page_key(self, locale_key: str, code: str, page: str, switcher: tuple[str, ...]) -> str:
         """A page's key; a pinned page's also names its revision (it is rendered from that, not the catalogs)."""
         pin = self.entries[code].assessment.verdict.page(page).pin
         return page_key(locale_key, page, (*switcher, f"pinned {pin.revision}") if pin else switcher)
 
-    def needs_drafts(self, code: str, pages: list[tuple[str, tuple[str, ...], int]]) -> bool:
+    def needs_drafts(self, code: str, pages: list[PageTask]) -> bool:
         """Whether rendering ``pages`` needs the locale's current drafts (pinned pages bring their own)."""
         return code not in self.drafted and any(name not in self.pinned.get(code, {}) for name, _, _ in pages)
 
-    def chunks(self, pages: list[tuple[str, tuple[str, ...], int]]) -> Iterable[list[tuple[str, tuple[str, ...], int]]]:
+    def totals(self) -> dict[str, int]:
+        return {m.domain: len({s.msgid for s in m.segments}) for m in self.run_ctx.sources.pages}
+
+    def chunks(self, pages: list[PageTask]) -> Iterable[list[PageTask]]:
         """Pages in tasks of a size that keeps every worker busy to the end."""
-        total_pages = len(self.run_ctx.sources.pages) * max(len(self.selected), 1)
+        total_pages = len(self.run_ctx.sources.pages) * max(len(self.selected), 1) * len(self.editions)
         size = max(1, -(-total_pages // (TASKS_PER_WORKER * self.jobs))) if self.jobs > 1 else len(pages)
         return (pages[start : start + size] for start in range(0, len(pages), max(size, 1)))
 
-    def job(self, code: str, pages: list[tuple[str, tuple[str, ...], int]]) -> RenderJob:
+    def job(self, code: str, edition: Edition, pages: list[PageTask]) -> RenderJob:
         assessment: Assessment = self.entries[code].assessment
         for name, _, _ in pages:
             if assessment.verdict.page(name).pin is not None and name not in self.pinned.get(code, {}):
@@ -213,12 +249,13 @@ class Build:
                     hint="run carepages build without -l",
                 )
         pinned = {name: self.pinned[code][name] for name, _, _ in pages if name in self.pinned.get(code, {})}
-        return RenderJob(code, assessment.verdict, assessment.ui_mo, tuple(pages), Path(), pinned)
+        verdict, ui_mo = assessment.verdict, assessment.ui_mo
+        return RenderJob(code, verdict, ui_mo, tuple(pages), Path(), edition, self.handouts, pinned)
 
     # step 3: write and swap
 
-    def publish(self, jobs: list[RenderJob], reused: dict[str, list[str]]) -> BuildSummary:
-        if not jobs and self.unchanged(reused):
+    def publish(self, jobs: list[RenderJob], reused: Reused) -> BuildSummary:
+        if not jobs and self.unchanged():
             self.progress.note("nothing changed")
             write_cache(self.config, self.entries)
             return self.summary(changed=False)
@@ -228,14 +265,12 @@ class Build:
             if stale:  # a previous file changed since the build that made it: render those pages again
                 jobs = [*jobs, *self.stale_jobs(stale)]
             self.render(jobs, staging)
+            documents = self.documents()
+            for rel, data in documents.items():
+                dist_folder.write_output(staging / rel, data)
             self.bundle(staging)
-            files = self.files()
-            index = index_html(self.config, self.run_ctx.sources, self.order, self.entries)
-            dist_folder.write_output(staging / INDEX_NAME, index)
-            files[INDEX_NAME] = file_info(index)
-            dist_folder.write_output(
-                staging / MANIFEST_NAME, manifest_json(self.config, self.order, self.entries, files)
-            )
+            for rel, data in self.manifests(documents).items():
+                dist_folder.write_output(staging / rel, data)
             swap_in(staging, self.dist)
         except OSError as exc:  # a full disk, a folder that cannot be written: one error, no staging left
             shutil.rmtree(staging, ignore_errors=True)
@@ -246,23 +281,32 @@ class Build:
         write_cache(self.config, self.entries)
         return self.summary(changed=True)
 
-    def reuse(self, staging: Path, reused: dict[str, list[str]]) -> dict[str, list[str]]:
+    def reuse(self, staging: Path, reused: Reused) -> Stale:
         """Link the reusable pages from the previous dist/; return the ones whose files changed."""
-        stale: dict[str, list[str]] = {}
+        stale: Stale = {}
         for code, pages in reused.items():
-            for page in pages:
-                files = self.entries[code].pages[page].files
+            for edition, page in pages:
+                files = self.entries[code].pages[slot(edition, page)].files
                 if not files or not all(reuse(self.dist / rel, staging / rel, info) for rel, info in files.items()):
-                    stale.setdefault(code, []).append(page)
+                    stale.setdefault(code, []).append((edition, page))
         return stale
 
-    def stale_jobs(self, stale: dict[str, list[str]]) -> list[RenderJob]:
+    def stale_jobs(self, stale: Stale) -> list[RenderJob]:
         switchers = self.switchers()
-        totals = {m.domain: len({s.msgid for s in m.segments}) for m in self.run_ctx.sources.pages}
+        totals = self.totals()
         keys = {code: self.entries[code].key for code in stale}
-        wanted = {code: [(page, switchers[page], totals[page]) for page in pages] for code, pages in stale.items()}
-        self.assess([code for code, pages in wanted.items() if self.needs_drafts(code, pages)], keys)
-        return [self.job(code, chunk) for code, pages in wanted.items() for chunk in self.chunks(pages)]
+        drafts = [
+            code
+            for code, pages in stale.items()
+            if self.needs_drafts(code, [(page, switchers[page], totals[page]) for _, page in pages])
+        ]
+        self.assess(drafts, keys)
+        jobs = []
+        for code, pages in stale.items():
+            for edition in self.editions:
+                wanted = [(page, switchers[page], totals[page]) for made_for, page in pages if made_for == edition]
+                jobs += [self.job(code, edition, chunk) for chunk in self.chunks(wanted)]
+        return jobs
 
     def render(self, jobs: list[RenderJob], staging: Path) -> None:
         if not jobs:
@@ -274,56 +318,84 @@ class Build:
 
     def record(self, done: Rendered) -> None:
         entry = self.entries[done.locale]
-        for page, (title, files) in done.pages.items():
-            entry.pages[page] = PageEntry(entry.pages[page].key, title, files)
+        for where, (title, files) in done.pages.items():
+            entry.pages[where] = PageEntry(entry.pages[where].key, title, files)
             self.rendered[done.locale] += 1
         entry.bundle = {}  # its pages changed: the bundle is made again
 
-    def bundle(self, staging: Path) -> None:
-        """Each published locale's zip: the previous one when none of its pages changed, else made anew."""
-        futures: list[Future[tuple[str, tuple[str, FileInfo]]]] = []
+    def published(self) -> Iterator[tuple[str, LocaleEntry]]:
+        """Each locale with a published page, in configuration order, with its entry."""
         for code in self.order:
             entry = self.entries.get(code)
-            if entry is None or not entry.assessment.verdict.published:
-                continue
+            if entry is not None and entry.assessment.verdict.published:
+                yield code, entry
+
+    def bundle(self, staging: Path) -> None:
+        """Each published locale's zips: the previous ones when none of its pages changed, else made anew."""
+        futures: list[Future[tuple[str, tuple[str, FileInfo]]]] = []
+        wanted = {f"{e.prefix}downloads/{code}.zip" for e in self.editions for code, _ in self.published()}
+        for code, entry in self.published():
             pages = entry.assessment.verdict.published_pages
-            entry.pages = {page: entry.pages[page] for page in pages}
-            if entry.bundle and all(reuse(self.dist / r, staging / r, i) for r, i in entry.bundle.items()):
+            entry.pages = {slot(e, page): entry.pages[slot(e, page)] for e in self.editions for page in pages}
+            mine = {rel for rel in wanted if rel.endswith(f"/{code}.zip")}
+            if mine == set(entry.bundle) and all(reuse(self.dist / r, staging / r, i) for r, i in entry.bundle.items()):
                 continue
-            futures.append(self.runner().start(bundle_task, BundleJob(code, staging, pages)))
+            entry.bundle = {}
+            for edition in self.editions:
+                job = BundleJob(code, staging, edition.prefix, bundle_members(code, pages, self.handouts))
+                futures.append(self.runner().start(bundle_task, job))
         for future in as_completed(futures):
             code, (rel, info) = future.result()
-            self.entries[code].bundle = {rel: info}
+            self.entries[code].bundle[rel] = info
 
     def files(self) -> dict[str, FileInfo]:
-        """Every file of the new dist/ but the index and manifest, with size and sha256."""
+        """Every page and bundle of the new dist/ (paths in dist/), with size and sha256."""
         files: dict[str, FileInfo] = {}
-        for code in self.order:
-            entry = self.entries.get(code)
-            if entry is None or not entry.assessment.verdict.published:
-                continue
-            for page in entry.assessment.verdict.published_pages:
-                files.update(entry.pages[page].files)
+        for _, entry in self.published():
+            for edition in self.editions:
+                for page in entry.assessment.verdict.published_pages:
+                    files.update(entry.pages[slot(edition, page)].files)
             files.update(entry.bundle)
         return files
 
-    def unchanged(self, reused: dict[str, list[str]]) -> bool:
+    def documents(self) -> dict[str, bytes]:
+        """The landing pages of every edition and the staff's report (paths in dist/)."""
+        documents: dict[str, bytes] = {}
+        sources = self.run_ctx.sources
+        place = index_order(sources)
+        for edition in self.editions:
+            documents.update(landing_documents(self.config, edition, self.order, self.entries, self.handouts, place))
+        titles = source_titles(self.config, sources, self.entries)
+        report = report_text(self.config, self.editions, self.order, self.entries, titles, self.no_handouts)
+        documents[REPORT_NAME] = report
+        return documents
+
+    def manifests(self, documents: dict[str, bytes]) -> dict[str, bytes]:
+        """Each edition's ``manifest.json``, listing the edition's files by their paths inside its folder."""
+        # REPORT.txt is the neutral edition's (in dist/ itself); beside clinics' editions it is in none.
+        every = {**self.files(), **{rel: file_info(data) for rel, data in documents.items()}}
+        manifests = {}
+        for edition in self.editions:
+            mine = {rel[len(edition.prefix) :]: info for rel, info in every.items() if rel.startswith(edition.prefix)}
+            extra = {"clinic": edition.id or None, "base_url": edition.base_url, "handouts": self.handouts}
+            data = manifest_json(self.config, self.order, self.entries, mine, extra)
+            manifests[f"{edition.prefix}{MANIFEST_NAME}"] = data
+        return manifests
+
+    def unchanged(self) -> bool:
         """True when dist/ already holds exactly this build, file for file (then it is not touched)."""
-        if any(entry.bundle == {} for entry in self.entries.values() if entry.assessment.verdict.published):
+        if any(entry.bundle == {} for _, entry in self.published()):
             return False
-        files = self.files()
-        index = index_html(self.config, self.run_ctx.sources, self.order, self.entries)
-        files[INDEX_NAME] = file_info(index)
-        manifest = manifest_json(self.config, self.order, self.entries, files)
+        expected = {rel: file_info(data) for rel, data in self.documents().items()}
+        expected.update({rel: file_info(data) for rel, data in self.manifests(self.documents()).items()})
+        expected.update(self.files())
         try:
-            if (self.dist / MANIFEST_NAME).read_bytes() != manifest:
-                return False
             present = {p.relative_to(self.dist).as_posix() for p in self.dist.rglob("*") if p.is_file()}
         except OSError:
             return False
-        if present != {*files, MANIFEST_NAME}:
+        if present != set(expected):
             return False
-        return all(_info_of(self.dist / rel) == tuple(info) for rel, info in files.items())
+        return all(_info_of(self.dist / rel) == tuple(info) for rel, info in expected.items())
 
     def summary(self, changed: bool) -> BuildSummary:
         outcomes = []
@@ -331,9 +403,17 @@ class Build:
             entry = self.entries.get(code)
             verdict = entry.assessment.verdict if entry else None
             rendered = self.rendered[code]
-            published = len(verdict.published_pages) if verdict else 0
+            published = len(verdict.published_pages) * len(self.editions) if verdict else 0
             outcomes.append(LocaleOutcome(verdict, code, rendered, published - rendered, code in self.selected))
-        return BuildSummary(self.config.relative(self.dist), tuple(outcomes), self.strict, changed, self.errors())
+        return BuildSummary(
+            self.config.relative(self.dist),
+            tuple(outcomes),
+            self.strict,
+            changed,
+            self.errors(),
+            tuple(edition.id for edition in self.editions if edition.id),
+            self.no_handouts,
+        )
 
     def errors(self) -> int:
         """Error findings behind this build's verdicts (the project's and the selected locales'), as check counts them.
@@ -348,6 +428,13 @@ class Build:
             if entry:
                 verdicts[code] = entry.assessment.verdict
         return sum(1 for finding in settle(findings, verdicts) if finding.severity == Severity.ERROR)
+
+
+#: A page to render: its name, the locales its switcher names, its message count.
+PageTask = tuple[str, tuple[str, ...], int]
+#: Per locale, the (edition, page) pairs reused from the previous dist/ (or found changed there).
+Reused = dict[str, list[tuple[Edition, str]]]
+Stale = Reused
 
 
 def _info_of(path: Path) -> FileInfo | None:

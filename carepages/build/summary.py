@@ -42,6 +42,10 @@ class BuildSummary:
     changed: bool = True
     #: Error-level findings behind the verdict (what makes ``check`` fail, and so ``build --strict``).
     errors: int = 0
+    #: The clinic editions built (none: the neutral edition, in dist/ itself).
+    editions: tuple[str, ...] = ()
+    #: Why no PDF handouts were made (WeasyPrint or its system libraries missing), or ''.
+    no_handouts: str = ""
 
     @property
     def pages_rendered(self) -> int:
@@ -84,8 +88,9 @@ class BuildSummary:
 
     @property
     def failed(self) -> bool:
-        """``--strict`` fails exactly when ``carepages check`` (without ``--strict``) would: on any error."""
-        return self.strict and self.errors > 0
+        """``--strict`` fails when ``carepages check`` (without ``--strict``) would (on any error), and when
+        this machine could make no handouts: CI must publish everything, a laptop without Pango need not."""
+        return self.strict and (self.errors > 0 or bool(self.no_handouts))
 
     def report_lines(self) -> list[str]:
         lines = [_outcome_line(outcome) for outcome in self.outcomes if outcome.verdict and outcome.verdict.published]
@@ -93,6 +98,10 @@ class BuildSummary:
         for locale, reasons in self.withheld.items():
             lines += [f"{locale}: withheld: {reason}" for reason in reasons]
         lines += [f"{o.locale}: {NOT_BUILT}" for o in self.outcomes if o.verdict is None]
+        if self.editions:
+            lines.append(f"build: clinic editions: {', '.join(self.editions)}")
+        if self.no_handouts:
+            lines.append(f"build: {self.no_handouts}")
         where = "updated" if self.changed else "unchanged"
         withheld = sum(map(len, self.withheld.values()))
         lines.append(
@@ -105,7 +114,8 @@ class BuildSummary:
                 "run carepages check to see them"
             )
         if self.failed:
-            lines.append("build: failed (--strict): carepages check would fail")
+            why = "carepages check would fail" if self.errors else "no PDF handouts"
+            lines.append(f"build: failed (--strict): {why}")
         return lines
 
 

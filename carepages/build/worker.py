@@ -18,9 +18,12 @@ from carepages.assess import Assessment, assess_locale, draft_path
 from carepages.build import dist as dist_folder
 from carepages.build.cache import FileInfo
 from carepages.build.dist import file_info
+from carepages.build.editions import slot
 from carepages.build.outputs import BundleJob, write_bundle
 from carepages.catalogs import DISCLAIMERS_DOMAIN
 from carepages.checks.context import RunContext
+from carepages.clinics import Edition
+from carepages.errors import CarepagesError
 from carepages.markdown_ext import PageParser
 from carepages.page_links import relink
 from carepages.parallel import STATE, guarded
@@ -28,14 +31,16 @@ from carepages.pinning.material import PinnedPage
 from carepages.render import page as page_renderer
 from carepages.render.body import Draft
 from carepages.render.html import alternates
+from carepages.render.pdf import Handout, render_pdf
 from carepages.verdict import LocaleVerdict
 
 
 @dataclass(frozen=True)
 class RenderJob:
-    """Render some published pages of one locale into the staging folder.
+    """Render some published pages of one locale, in one edition, into the staging folder.
 
     ``pages`` holds, per page, its name, the locales its switcher names, and its message count;
+    ``handouts`` says whether this machine makes PDF handouts (WeasyPrint could be loaded);
     ``pinned``, for each page served from an earlier revision, what to render it from.
     """
 
@@ -44,12 +49,14 @@ class RenderJob:
     ui_mo: bytes
     pages: tuple[tuple[str, tuple[str, ...], int], ...]
     staging: Path
+    edition: Edition
+    handouts: bool = False
     pinned: dict[str, PinnedPage] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """What a render job wrote: per page its title and files."""
+    """What a render job wrote: per page (its slot in the cache) its title and files."""
 
     locale: str
     pages: dict[str, tuple[str, dict[str, FileInfo]]]
@@ -73,26 +80,39 @@ def assess_task(locale: str) -> Assessment:
 
 @guarded
 def render_task(job: RenderJob) -> Rendered:
-    """Wrap drafts into pages: HTML and plain text, straight to the staging folder."""
+    """Wrap drafts into pages: HTML, plain text and the PDF handout, straight to the staging folder."""
     run: RunContext = STATE["run"]
     frames = Frames(run, job)
+    edition = job.edition
     withheld = {page.page for page in job.verdict.withheld_pages}
     source = run.config.source_language
     out: dict[str, tuple[str, dict[str, FileInfo]]] = {}
     for name, published_in, total in job.pages:
         pinned = job.pinned.get(name)
         frame = frames.current() if pinned is None else frames.of(pinned)
+        page = run.source_domains[name].page
         if pinned is None:
-            draft, meta, day = Draft.load(draft_path(frames.drafts, name)), run.source_domains[name].page.meta, None
+            draft, day = Draft.load(draft_path(frames.drafts, name)), None
         else:
-            draft, meta, day, total = pinned.page.draft, pinned.page.meta(), _pin_day(job, name), pinned.page.total
+            # The page as its revision had it: body, front matter (last reviewed), message count.
+            draft, day, total = pinned.page.draft, _pin_day(job, name), pinned.page.total
+            page = replace(page, meta=pinned.page.meta())
         draft = _relinked(draft, withheld, source)
         shared = relink(frame.disclaimers, DISCLAIMERS_DOMAIN, name, withheld, source)
-        switcher = alternates(name, job.locale, published_in)
+        switcher = alternates(name, job.locale, published_in, edition.base_url)
         page_frame = replace(frame, disclaimers=Markup(shared))
         review = job.verdict.page(name).review if pinned is None else pinned.page.review
-        document, text = page_renderer.render(page_frame, meta, draft, total, switcher, review, day)
-        out[name] = (draft.title, _write_page(job, name, document, text))
+        made = page_renderer.render(page_frame, page, draft, total, switcher, review, day)
+        # The handout prints the very HTML just made: a pinned page's, notice and all.
+        contents = {"html": made.document.encode("utf-8"), "txt": made.text.encode("utf-8")}
+        if job.handouts:
+            contents["pdf"] = handout(made.document, made.handout, run.config.relative(page.path), job.locale)
+        files = {}
+        for suffix, data in contents.items():
+            rel = f"{edition.prefix}{job.locale}/{name}.{suffix}"
+            dist_folder.write_output(job.staging / rel, data)
+            files[rel] = file_info(data)
+        out[slot(edition, name)] = (made.title, files)
     return Rendered(job.locale, out)
 
 
@@ -109,19 +129,9 @@ def _pin_day(job: RenderJob, page: str) -> dt.date:
     return pin.day
 
 
-def _write_page(job: RenderJob, name: str, document: str, text: str) -> dict[str, FileInfo]:
-    files = {}
-    # A nested page (knee/exercises) mirrors its source folders: dist/<lang>/knee/exercises.html.
-    (job.staging / job.locale / name).parent.mkdir(parents=True, exist_ok=True)
-    for suffix, data in (("html", document.encode("utf-8")), ("txt", text.encode("utf-8"))):
-        rel = f"{job.locale}/{name}.{suffix}"
-        dist_folder.write_output(job.staging / rel, data)
-        files[rel] = file_info(data)
-    return files
-
-
 class Frames:
-    """The frames a render job needs: the locale's current one, and one per pinned revision, each made once."""
+    """The frames a render job needs (in its edition): the locale's current one, and one per pinned
+    revision (its shared disclaimers and interface strings, the edition's clinic), each made once."""
 
     def __init__(self, run: RunContext, job: RenderJob) -> None:
         self.run = run
@@ -133,17 +143,41 @@ class Frames:
         if "" not in self.made:
             disclaimers = Draft.load(draft_path(self.drafts, DISCLAIMERS_DOMAIN))
             config, locale = self.run.config, self.job.locale
-            self.made[""] = page_renderer.Frame.make(config, locale, self.job.ui_mo, disclaimers)
+            self.made[""] = page_renderer.Frame.make(config, locale, self.job.ui_mo, disclaimers, self.job.edition)
         return self.made[""]
 
     def of(self, pinned: PinnedPage) -> page_renderer.Frame:
         """The frame of the pinned page's revision: its shared disclaimers and interface strings."""
         if pinned.revision not in self.made:
             source = pinned.frame
-            config, locale = self.run.config, self.job.locale
-            frame = page_renderer.Frame.make(config, locale, source.ui_mo, source.disclaimers)
+            config, locale, edition = self.run.config, self.job.locale, self.job.edition
+            frame = page_renderer.Frame.make(config, locale, source.ui_mo, source.disclaimers, edition)
             self.made[pinned.revision] = frame
         return self.made[pinned.revision]
+
+
+def handout(document: str, details: Handout, where: str, locale: str) -> bytes:
+    """The page's PDF; a character no installed font has is an error (it would print as an empty box)."""
+    made = render_pdf(document, details)
+    if made.missing_glyphs:
+        shown = ", ".join(f"U+{ord(char):04X}" for char in made.missing_glyphs)
+        packages = " ".join(sorted({font_package(char) for char in made.missing_glyphs}))
+        raise CarepagesError(
+            f"the {locale} handout has characters no installed font can draw ({shown})",
+            path=where,
+            hint=f"install fonts for them (apt-get install {packages}), or remove the characters",
+        )
+    return made.data
+
+
+def font_package(char: str) -> str:
+    """The Debian Noto package that draws ``char``: emoji, Chinese/Japanese/Korean, or every other script."""
+    code = ord(char)
+    if code >= 0x1F000 or 0x2600 <= code < 0x2800:
+        return "fonts-noto-color-emoji"
+    if 0x2E80 <= code < 0xA000 or 0xAC00 <= code < 0xD7B0 or 0xF900 <= code < 0xFB00 or 0xFF00 <= code < 0xFFF0:
+        return "fonts-noto-cjk"
+    return "fonts-noto-core"
 
 
 @guarded

@@ -6,11 +6,14 @@ an element, or a hand edit of dist/ after the build. So these checks read
 ``dist/<lang>/<page>.html`` and ``.txt`` as a reader gets them, against the
 verdict (:mod:`carepages.verdict`), not against the build's own records:
 
-* ``built`` -- every page the verdict publishes is there in both formats, and no
-  page it withholds is there at all (a leftover or planted page is a page online);
+* ``built`` -- in every edition (each clinic's ``dist/<clinic>/``, or dist/ itself), every
+  page the verdict publishes is there as HTML and plain text, and as a PDF handout when
+  the edition's manifest says handouts were made; no page it withholds is there at all
+  (a leftover or planted page is a page online);
 * ``built-disclaimer`` -- the HTML has an element with ``data-disclaimer="<id>"``
   for each disclaimer the page must carry, whose text shows the translation, and
-  the plain text shows it too (whitespace and direction marks ignored).
+  the plain text and the PDF's text (:mod:`carepages.pdftext`) show it too
+  (whitespace and direction marks ignored; clinic fields filled in as the edition has them).
 
 Texts are compared as the chunks between inline elements, in order: the text
 renderer may number links (``text [1]``) or wrap lines, but may not drop or change
@@ -19,14 +22,18 @@ a word.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from carepages.checks.context import OutputContext
 from carepages.checks.model import Issue
+from carepages.clinics import Edition, fill
 from carepages.extract import PageMessages
 from carepages.htmltree import Node, parse
-from carepages.segments import squeeze
+from carepages.layout import MANIFEST_NAME, page_suffixes
+from carepages.pdftext import extract_text, find_in_order
+from carepages.segments import FIELD, squeeze
 
 
 def disclaimers_shown(document: str) -> dict[str, tuple[int, str]]:
@@ -66,17 +73,34 @@ def contains_in_order(haystack: str, chunks: list[str] | tuple[str, ...], *, squ
     return True
 
 
-def page_files(ctx: OutputContext, page: PageMessages) -> tuple[Path, Path]:
-    folder = ctx.config.dist_dir / ctx.locale
-    return folder / f"{page.domain}.html", folder / f"{page.domain}.txt"
+def page_files(ctx: OutputContext, edition: Edition, page: PageMessages) -> list[Path]:
+    """The page's files in one edition: HTML, plain text, and the PDF when the edition has handouts."""
+    folder = ctx.config.dist_dir / edition.prefix / ctx.locale
+    return [folder / f"{page.domain}.{suffix}" for suffix in page_suffixes(handouts_made(ctx, edition))]
+
+
+def handouts_made(ctx: OutputContext, edition: Edition) -> bool:
+    """Whether the build made PDF handouts for this edition, as its manifest records it."""
+    try:
+        manifest = json.loads((ctx.config.dist_dir / edition.prefix / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("handouts") is True
 
 
 def check_built(ctx: OutputContext) -> Iterator[Issue]:
-    """The pages the verdict publishes are in dist/, and the pages it withholds are not."""
+    """The pages the verdict publishes are in every edition, and the pages it withholds are not."""
+    for edition in ctx.config.editions():
+        yield from _check_edition(ctx, edition)
+
+
+def _check_edition(ctx: OutputContext, edition: Edition) -> Iterator[Issue]:
     verdict = ctx.verdict
     for page in ctx.run.sources.pages:
         published = verdict.publishes(page.domain)
-        for path in page_files(ctx, page):
+        folder = ctx.config.dist_dir / edition.prefix / ctx.locale
+        present = [folder / f"{page.domain}.{suffix}" for suffix in page_suffixes(True)]
+        for path in page_files(ctx, edition, page) if published else present:
             rel = ctx.config.relative(path)
             if published and not path.is_file():
                 yield Issue(rel, 0, "the built page is missing: run carepages build", domain=page.domain)
@@ -92,32 +116,72 @@ def check_built(ctx: OutputContext) -> Iterator[Issue]:
 
 
 def check_built_disclaimers(ctx: OutputContext) -> Iterator[Issue]:
-    for page in ctx.run.sources.pages:
-        html_path, text_path = page_files(ctx, page)
-        if not ctx.verdict.publishes(page.domain) or not html_path.is_file() or not text_path.is_file():
-            continue  # the "built" check reports it
-        shown = disclaimers_shown(html_path.read_text(encoding="utf-8", errors="replace"))
-        text = squeeze(text_path.read_text(encoding="utf-8", errors="replace"))
-        for disclaimer in page.disclaimers:
-            yield from _check_page_disclaimer(ctx, page, disclaimer, shown.get(disclaimer), text)
+    for edition in ctx.config.editions():
+        values = _field_values(ctx, edition)
+        for page in ctx.run.sources.pages:
+            files = page_files(ctx, edition, page)
+            if not ctx.verdict.publishes(page.domain) or not all(path.is_file() for path in files):
+                continue  # the "built" check reports it
+            built = BuiltPage(ctx, page, files, values)
+            for disclaimer in page.disclaimers:
+                yield from built.check(disclaimer)
 
 
-def _check_page_disclaimer(
-    ctx: OutputContext, page: PageMessages, disclaimer: str, shown: tuple[int, str] | None, text: str
-) -> Iterator[Issue]:
-    """Check one disclaimer on one built page; ``text`` is the page's plain text, already squeezed."""
-    html_file, text_file = page_files(ctx, page)
-    fix = "check the page template and the renderer, then run carepages build"
-    if shown is None:
-        missing = f"disclaimer {disclaimer!r} is missing: no data-disclaimer element: {fix}"
-        yield Issue(ctx.config.relative(html_file), 0, missing, domain=page.domain)
-        return
-    line, shown_text = shown
-    expected = ctx.expected_for(page.domain).get(ctx.run.disclaimer_domain(page, disclaimer), {}).get(disclaimer, [])
-    squeezed = squeeze(shown_text)
-    if any(not contains_in_order(squeezed, chunks, squeezed=True) for chunks in expected):
-        message = f"disclaimer {disclaimer!r} does not show its {ctx.locale} translation: {fix}"
-        yield Issue(ctx.config.relative(html_file), line, message, domain=page.domain)
-    if any(not contains_in_order(text, chunks, squeezed=True) for chunks in expected):
-        message = f"disclaimer {disclaimer!r} is missing from the plain-text page: {fix}"
-        yield Issue(ctx.config.relative(text_file), 0, message, domain=page.domain)
+def _field_values(ctx: OutputContext, edition: Edition) -> dict[str, str] | None:
+    """The clinic's values of its fields in this locale (None for the neutral edition: not compared)."""
+    return edition.clinic.values(ctx.locale) if edition.clinic else None
+
+
+class BuiltPage:
+    """One built page in its formats, read once, against the disclaimers it must carry."""
+
+    FIX = "check the page template and the renderer, then run carepages build"
+
+    def __init__(self, ctx: OutputContext, page: PageMessages, files: list[Path], values: dict[str, str] | None):
+        self.ctx = ctx
+        self.page = page
+        self.files = files
+        self.values = values
+        self.shown = disclaimers_shown(files[0].read_text(encoding="utf-8", errors="replace"))
+        self.text = squeeze(files[1].read_text(encoding="utf-8", errors="replace"))
+        self.pdf = _pdf_text(files[2]) if len(files) > 2 else None
+
+    def expected(self, disclaimer: str) -> list[list[str]]:
+        """What the disclaimer's messages show, with the clinic's values in place of its fields."""
+        ctx = self.ctx
+        # A pinned page shows its revision's translations (ctx.expected_for knows which).
+        expected = ctx.expected_for(self.page.domain)
+        found = expected.get(ctx.run.disclaimer_domain(self.page, disclaimer), {}).get(disclaimer, [])
+        if self.values is None:
+            return [[FIELD.sub("", chunk) for chunk in chunks] for chunks in found]
+        return [[fill(chunk, self.values, html=False) for chunk in chunks] for chunks in found]
+
+    def check(self, disclaimer: str) -> Iterator[Issue]:
+        """Check one disclaimer in each format of the page."""
+        rel = [self.ctx.config.relative(path) for path in self.files]
+        domain = self.page.domain
+        shown = self.shown.get(disclaimer)
+        if shown is None:
+            missing = f"disclaimer {disclaimer!r} is missing: no data-disclaimer element: {self.FIX}"
+            yield Issue(rel[0], 0, missing, domain=domain)
+            return
+        line, shown_text = shown
+        expected = self.expected(disclaimer)
+        squeezed = squeeze(shown_text)
+        if any(not contains_in_order(squeezed, chunks, squeezed=True) for chunks in expected):
+            message = f"disclaimer {disclaimer!r} does not show its {self.ctx.locale} translation: {self.FIX}"
+            yield Issue(rel[0], line, message, domain=domain)
+        if any(not contains_in_order(self.text, chunks, squeezed=True) for chunks in expected):
+            message = f"disclaimer {disclaimer!r} is missing from the plain-text page: {self.FIX}"
+            yield Issue(rel[1], 0, message, domain=domain)
+        if self.pdf is not None and any(not find_in_order(self.pdf, chunks) for chunks in expected):
+            message = f"disclaimer {disclaimer!r} is missing from the PDF handout's text: {self.FIX}"
+            yield Issue(rel[2], 0, message, domain=domain)
+
+
+def _pdf_text(path: Path) -> str:
+    """A handout's text in reading order; a PDF that cannot be read shows nothing (so every check fails)."""
+    try:
+        return extract_text(path.read_bytes())
+    except Exception:  # pdfminer raises many kinds of errors for a damaged file
+        return ""

@@ -15,7 +15,7 @@ rewritten to match) fails the gate:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from carepages.checks.context import RunContext
@@ -38,10 +38,19 @@ class DistContext:
 
     @cached_property
     def found(self) -> list[Found]:
+        """What each edition's folder (dist/ itself, or each clinic's dist/<clinic>/) holds against its manifest."""
         dist = self.run.config.dist_dir
         if not dist.is_dir():
             return [Found("manifest", "", 0, "dist/ does not exist")]
-        return check_folder(dist, STYLESHEET.read_text(encoding="utf-8"))
+        stylesheet = STYLESHEET.read_text(encoding="utf-8")
+        found = []
+        for edition in self.run.config.editions():
+            folder = dist / edition.prefix
+            if not folder.is_dir():
+                found.append(Found("manifest", edition.prefix, 0, "the edition's folder does not exist"))
+                continue
+            found += [replace(f, path=edition.prefix + f.path) for f in check_folder(folder, stylesheet)]
+        return found
 
     def issues(self, kind: str) -> Iterator[Issue]:
         dist = self.run.config.dist_dir
@@ -53,18 +62,19 @@ class DistContext:
 
 def check_manifest(ctx: DistContext) -> Iterator[Issue]:
     yield from ctx.issues("manifest")
-    path = ctx.run.config.dist_dir / MANIFEST_NAME
-    try:
-        recorded = read_manifest(path).data.get("locales", {})
-    except ManifestError:
-        return  # reported above
-    for verdict in ctx.verdicts:
-        if recorded.get(verdict.locale) != verdict.as_dict():
-            yield Issue(
-                ctx.run.config.relative(path),
-                0,
-                f"the manifest's verdict for {verdict.locale} is not this check's: {REBUILD}",
-            )
+    for edition in ctx.run.config.editions():
+        path = ctx.run.config.dist_dir / edition.prefix / MANIFEST_NAME
+        try:
+            recorded = read_manifest(path).data.get("locales", {})
+        except ManifestError:
+            continue  # reported above
+        for verdict in ctx.verdicts:
+            if recorded.get(verdict.locale) != verdict.as_dict():
+                yield Issue(
+                    ctx.run.config.relative(path),
+                    0,
+                    f"the manifest's verdict for {verdict.locale} is not this check's: {REBUILD}",
+                )
 
 
 def check_visible(ctx: DistContext) -> Iterator[Issue]:

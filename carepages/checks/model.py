@@ -63,6 +63,7 @@ class Code(StrEnum):
     WAIVERS = "waivers"
     LIMITS = "limits"
     PLACEHOLDERS = "placeholders"
+    CLINIC_FIELDS = "clinic-fields"
     IDENTICAL = "identical"
     WHITESPACE = "whitespace"
     PUNCTUATION = "punctuation"

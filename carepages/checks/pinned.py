@@ -7,7 +7,7 @@ the page, the locale, the revision and how long the English page has been ahead.
 A stale page that cannot be served that way (no git history, a ``pin_after``
 marker, too old) is withheld by the findings that made it stale, which stay errors;
 why no earlier version serves it is part of the verdict's reasons (the summary, the
-build's report, the index and the manifest say it), not a finding of its own.
+build's report, REPORT.txt and the manifest say it), not a finding of its own.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from carepages.checks import (
     catalog,
     disclaimers,
     dist,
+    fields,
     language,
     legible,
     links,
@@ -129,6 +130,8 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
           allowable=False, reason="a translation is too large to publish"),
     Check(Code.PLACEHOLDERS, ERROR, "An interface translation's %(name)s placeholders differ from its source's.",
           safety.check_placeholders),
+    Check(Code.CLINIC_FIELDS, ERROR, "A translation drops, adds or alters a {{clinic.…}} field of its source "
+          "(each clinic's phone, regulator ... is put in its place).", fields.check_clinic_fields),
     Check(Code.IDENTICAL, WARNING, "A long text (over 20 characters, with letters) is left identical to the source.",
           wording.check_identical),
     Check(Code.WHITESPACE, WARNING, "Leading or trailing whitespace of a translation differs from the source.",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -27,7 +28,7 @@ from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from carepages.config import Config
+from carepages.segments import FIELD_NAMES
 from carepages.ui import TEMPLATES_DIR, UiTranslations
 
 #: Scripts are forbidden outright; only the inline stylesheet and local images may load.
@@ -121,16 +122,59 @@ class Alternate:
     current: bool
 
 
-def alternates(page: str, current: str, published: Iterable[str]) -> tuple[Alternate, ...]:
-    """The page in every published language (the current one included, marked).
+def alternates(page: str, current: str, published: Iterable[str], base_url: str = "") -> tuple[Alternate, ...]:
+    """The page in every published language (the current one included, marked), at its absolute address.
 
-    Links are relative, so a page works from dist/, from a bundle and from a copy:
-    ``dist/de/knee/exercises.html`` reaches ``dist/fr/knee/exercises.html`` as
-    ``../../fr/knee/exercises.html`` (one ``../`` per folder of the page name, one
-    for the locale's folder).
+    Without a base URL there is no address that works both online and inside a
+    downloaded bundle (which holds one language), so only the current language is
+    listed: the page then has no language switcher and no ``hreflang`` links, and
+    the index links every language.
     """
-    up = "../" * (page.count("/") + 1)
-    return tuple(Alternate(language(code), f"{up}{code}/{page}.html", code == current) for code in published)
+    if not base_url:
+        return (Alternate(language(current), f"{page.rsplit('/', 1)[-1]}.html", True),)
+    return tuple(Alternate(language(code), f"{base_url}{code}/{page}.html", code == current) for code in published)
+
+
+def text_direction(text: str) -> str:
+    """``rtl`` or ``ltr`` by the first letter with a direction, as ``dir="auto"`` decides (which print engines lack)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+@dataclass(frozen=True)
+class ClinicView:
+    """A clinic's details as one page shows them (already in the page's language)."""
+
+    name: str
+    address: str = ""
+    phone: str = ""
+    website: str = ""
+    emergency: str = ""
+    logo: str = ""
+
+    @property
+    def name_dir(self) -> str:
+        return text_direction(self.name)
+
+    @property
+    def address_dir(self) -> str:
+        return text_direction(self.address)
+
+    @property
+    def emergency_isolated(self) -> Markup:
+        """The emergency number as a left-to-right island: "999." must not read ".999" on an Arabic page."""
+        return Markup('<span dir="ltr">{}</span>').format(self.emergency)
+
+    @property
+    def phone_href(self) -> str:
+        """``tel:`` with the digits and a leading '+' only, as phones dial it."""
+        digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
+        return f"tel:{digits}"
 
 
 # -- one page ---------------------------------------------------------------------------
@@ -159,6 +203,9 @@ class PageView:
     pinned_on: str = ""
     #: ... and the current page in the source language, which has changed since.
     current: Alternate | None = None
+    clinic: ClinicView | None = None
+    #: The language's list of pages, from this page (``../index.html`` for a nested page).
+    home: str = "index.html"
 
 
 def split_heading(body: str, title: str, title_in_body: bool = False) -> tuple[Markup, Markup]:
@@ -216,42 +263,11 @@ def text_labels(env: Environment, translations: UiTranslations) -> dict[str, str
     """The words the plain-text renderer writes itself, translated like every interface string."""
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     module = env.get_template("labels.html").make_module()
-    return {name: Markup(getattr(module, name)).unescape() for name in ("references", "important", "colon")}
+    return {name: Markup(getattr(module, name)).unescape() for name in ("references", "important", "colon", "online")}
 
 
-# -- the index --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IndexPage:
-    name: str
-    title: str
-    review: str = ""  # "reviewed by … on …" or "draft"; empty for the source language
-    #: A pinned page: the date of the English version it was translated from (ISO), else "".
-    pinned: str = ""
-
-
-@dataclass(frozen=True)
-class IndexEntry:
-    """One locale on the index: its published pages and withheld ones, or why it is left out whole."""
-
-    lang: Language
-    percent: str
-    review: str
-    pages: tuple[IndexPage, ...] = ()
-    reasons: tuple[str, ...] = ()
-    #: (page title in the source language, why it is withheld in this locale)
-    withheld: tuple[tuple[str, str], ...] = ()
-
-
-def render_index(env: Environment, config: Config, published: list[IndexEntry], left_out: list[IndexEntry]) -> str:
-    """``dist/index.html``: in the source language, every other language named in itself."""
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    return env.get_template("index.html").render(
-        csp=CSP,
-        source=language(config.source_language),
-        project=config.project_name,
-        published=published,
-        left_out=left_out,
-        threshold=f"{config.publish_threshold:g} %",
-    )
+def neutral_fields(env: Environment, translations: UiTranslations) -> dict[str, str]:
+    """What pages made for no particular clinic say in place of each clinic field, translated."""
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    module = env.get_template("fields.html").make_module()
+    return {name: Markup(getattr(module, name)).unescape() for name in FIELD_NAMES}

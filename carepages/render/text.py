@@ -14,7 +14,8 @@ Layout, for a width of W columns:
 
 * headings are underlined with ``=`` (h1), ``-`` (h2) or ``~`` (h3-h6);
 * lists hang their text after ``- `` or ``1. `` (respecting ``<ol start>``);
-* links become ``text [1]`` with a numbered references list after the text;
+* links become ``text <1>`` with a numbered references list after the text (not ``[1]``:
+  the pages' own citations of their Sources are written ``[1]``);
 * disclaimers (``data-disclaimer`` / ``data-disclaimers``) stand between two lines of
   W ``=`` signs, under a label, so they survive being printed, pasted or quoted;
 * table rows become ``Header: value`` records, which survive CJK text and narrow widths
@@ -33,6 +34,9 @@ from urllib.parse import urljoin
 
 from carepages.htmltree import Node, parse
 from carepages.render.wrap import HTML_SPACE, display_width, wrap, wrap_lines
+
+#: How a link's number is written, in the text and before its address in the references.
+LINK_MARK = "<{}>"
 
 #: The words the renderer writes itself, in English; ``labels`` overrides any of them.
 DEFAULT_LABELS: Mapping[str, str] = {
@@ -134,11 +138,13 @@ def _marked(mark: str) -> InlineRenderer:
 def _same_target(text: str, href: str) -> bool:
     """Whether a link's text already shows its target (an autolink, a bare e-mail address)."""
     shown = text.strip()
-    return shown in {href, href.rstrip("/"), href.removeprefix("mailto:"), href.removeprefix("tel:")}
+    if href.startswith("tel:"):
+        return "".join(shown.split()) == href.removeprefix("tel:")
+    return shown in {href, href.rstrip("/"), href.removeprefix("mailto:")}
 
 
 def _inline_link(node: Node, ctx: Context) -> str:
-    """``text [n]`` with ``n`` the target's number in the references; in-page anchors stay text.
+    """``text <n>`` with ``n`` the target's number in the references; in-page anchors stay text.
 
     After a wide (CJK) character the number follows without a space, as CJK text has none.
     """
@@ -150,7 +156,7 @@ def _inline_link(node: Node, ctx: Context) -> str:
     number = ctx.references.number(url, " ".join(node.attrs.get("title", "").split()))
     shown = text.rstrip(" ")
     space = "" if not shown.strip() or display_width(shown[-1]) == 2 else " "  # CJK text has no spaces
-    return f"{shown}{space}[{number}]{text[len(shown) :]}"
+    return f"{shown}{space}{LINK_MARK.format(number)}{text[len(shown) :]}"
 
 
 def _inline_image(node: Node, ctx: Context) -> str:
@@ -370,7 +376,7 @@ def _references(ctx: Context) -> str:
     heading = _heading(Node("h2", {}, [ctx.labels["references"]]), ctx)
     lines = []
     for number, (url, title) in enumerate(ctx.references.entries, start=1):
-        marker = f"[{number}] "
+        marker = LINK_MARK.format(number) + " "
         lines += wrap(f"{url} ({title})" if title else url, ctx.width, marker, " " * len(marker))
     return "\n".join([heading, *lines])
 

@@ -1,0 +1,77 @@
+"""A build's editions: where each one's files go, what its pages depend on, and its landing pages.
+
+With no clinic configured there is one edition, the neutral one, in dist/ itself; with
+clinics, each clinic's edition is in ``dist/<clinic>/`` with its own pages, index,
+manifest and bundles. Every edition shares the locales' verdicts (a translation is
+published or withheld the same way for every clinic); only the frame differs: the
+clinic's details and field values, its base URL, its paper size.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from carepages.build.cache import LocaleEntry
+from carepages.build.keys import digest
+from carepages.clinics import Edition
+from carepages.config import Config
+from carepages.layout import INDEX_NAME
+from carepages.render.landing import (
+    LandingPage,
+    make_landing,
+    render_edition_index,
+    render_language_index,
+)
+from carepages.reviewstate import REVIEWED, SOURCE
+
+
+def slot(edition: Edition, page: str) -> str:
+    """The key of one page of one edition in a locale's cache entry (``clinic/page``, or ``page``)."""
+    return f"{edition.prefix}{page}"
+
+
+def edition_key(edition: Edition, handouts: bool) -> str:
+    """What an edition adds to a page's key: the clinic's profile, base URL, paper, and whether PDFs are made."""
+    clinic = edition.clinic
+    profile = [clinic.id, clinic.fields, clinic.overrides, clinic.logo] if clinic else None
+    return digest(json.dumps([profile, edition.base_url, edition.paper, handouts], sort_keys=True, ensure_ascii=False))
+
+
+def landing_documents(
+    config: Config,
+    edition: Edition,
+    order: Sequence[str],
+    entries: dict[str, LocaleEntry],
+    handouts: bool,
+    place: dict[str, tuple[int, int]],
+) -> dict[str, bytes]:
+    """The edition's ``index.html`` and each published language's ``<lang>/index.html`` (paths in dist/).
+
+    ``place`` orders the pages (front matter ``order``, then the source folders' order).
+    """
+    sections = []
+    documents = {}
+    for code in order:
+        entry = entries.get(code)
+        if entry is None or not entry.assessment.verdict.published:
+            continue
+        verdict = entry.assessment.verdict
+        names = sorted(verdict.published_pages, key=place.__getitem__)
+        pages = [LandingPage(page, entry.pages[slot(edition, page)].title) for page in names]
+        made = make_landing(
+            config,
+            edition,
+            code,
+            entry.assessment.ui_mo,
+            pages,
+            draft=verdict.review_status != SOURCE and verdict.review_status != REVIEWED,
+            bundle=f"downloads/{code}.zip",
+            handouts=handouts,
+        )
+        sections.append(made)
+        language_page = render_language_index(config, edition, made[0], made[1])
+        documents[f"{edition.prefix}{code}/{INDEX_NAME}"] = language_page.encode("utf-8")
+    index = render_edition_index(config, edition, sections)
+    documents[f"{edition.prefix}{INDEX_NAME}"] = index.encode("utf-8")
+    return documents
