@@ -35,6 +35,12 @@ from carepages.segments import Segment
 
 #: Fixed wrapping, so catalogs do not change shape with the tool that last saved them.
 WIDTH = 76
+# Babel wraps a line by splitting it with a regular expression whose cost grows with the square
+# of each run of non-space characters: 30,000 characters of '![' in one translation take it
+# 20 s. Past this many squared characters in a catalog it is written unwrapped (width 0), which
+# loses nothing, so that `update` and `extract` stay quick on any catalog the reader accepts.
+WRAP_BUDGET = 20_000_000
+_RUN = re.compile(r"\S+")
 #: The shared disclaimers, written once in the source and translated once per locale.
 DISCLAIMERS_DOMAIN = "disclaimers"
 #: The interface strings of the page templates (see :mod:`carepages.ui`).
@@ -309,18 +315,40 @@ def render_catalog(catalog: Catalog, locations: str = "full") -> bytes:
     msgfmt (and carepages) then reject the whole file.
     """
     buffer = io.BytesIO()
+    width = wrap_width(catalog)
     write_po(
         buffer,
         catalog,
-        width=WIDTH,
+        width=width,
         no_location=locations == "none",
         include_lineno=locations == "full",
         include_previous=False,
     )
-    return _with_previous(buffer.getvalue().decode("utf-8"), catalog).encode("utf-8")
+    return _with_previous(buffer.getvalue().decode("utf-8"), catalog, width).encode("utf-8")
 
 
-def _with_previous(text: str, catalog: Catalog) -> str:
+def wrap_width(catalog: Catalog) -> int:
+    """The line width to write ``catalog`` at: ``WIDTH``, or 0 (unwrapped) when wrapping would cost
+    more than ``WRAP_BUDGET`` (see there): only a hostile or broken catalog gets that far."""
+    cost = 0
+    for message in catalog:
+        texts = [*_strings(message.id), *_strings(message.string), *message.previous_id]
+        for text in texts:
+            for run in _RUN.finditer(text):
+                cost += (run.end() - run.start()) ** 2
+                if cost > WRAP_BUDGET:
+                    return 0
+    return WIDTH
+
+
+def _strings(value: str | tuple[str, ...] | list[str] | None) -> list[str]:
+    """A message's msgid or msgstr as a list of strings (plural messages have several)."""
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else [v for v in value if v]
+
+
+def _with_previous(text: str, catalog: Catalog, width: int = WIDTH) -> str:
     """Put each message's ``#| msgid`` lines right before its entry (its msgctxt or msgid line).
 
     Babel writes one ``msgid`` line per active message, in the catalog's order (the
@@ -335,16 +363,16 @@ def _with_previous(text: str, catalog: Catalog) -> str:
                 start = len(out)
                 while start and (out[start - 1].startswith('"') or out[start - 1].startswith("msgctxt ")):
                     start -= 1
-                out[start:start] = _previous_lines(message.previous_id)
+                out[start:start] = _previous_lines(message.previous_id, width)
         out.append(line)
     return "\n".join(out)
 
 
-def _previous_lines(previous: list[str] | tuple[str, ...]) -> list[str]:
+def _previous_lines(previous: list[str] | tuple[str, ...], width: int = WIDTH) -> list[str]:
     """``#| msgid`` (and ``#| msgid_plural``) lines, each string quoted and wrapped as a msgid is."""
     lines = []
     for keyword, string in zip(("msgid", "msgid_plural"), previous, strict=False):
-        first, *rest = normalize(string, width=WIDTH).split("\n")
+        first, *rest = normalize(string, width=width).split("\n")
         lines += [f"#| {keyword} {first}", *(f"#| {part}" for part in rest)]
     return lines
 

@@ -10,7 +10,7 @@ from babel.messages.catalog import Catalog, Message
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carepages.catalogs import read_catalog, render_catalog
+from carepages.catalogs import WIDTH, read_catalog, render_catalog, wrap_width
 from carepages.errors import CatalogError
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: de\\n"\n\n'
@@ -107,3 +107,25 @@ def test_what_the_writer_writes_reads_back_the_same_previous_msgids_included(cat
     assert [fields(m) for m in again if m.id] == [fields(m) for m in catalog if m.id]
     assert sorted(again.obsolete) == sorted(catalog.obsolete)
     assert render_catalog(again) == data
+
+
+def test_a_catalog_too_costly_to_wrap_is_written_unwrapped_and_reads_back(tmp_path: Path) -> None:
+    """Babel's wrapping is quadratic in a run of non-space characters: a hostile translation
+    would stall update and extract for minutes, so such a catalog is written at width 0."""
+    hostile = "![" * 15000
+    catalog = Catalog(locale="de", fuzzy=False)
+    catalog.add("Ask how many injections you need.", "Fragen Sie, wie viele Spritzen Sie brauchen.")
+    catalog.add("A long paragraph " * 20, "Ein langer Absatz " * 20)
+    assert wrap_width(catalog) == WIDTH
+    wrapped = render_catalog(catalog).decode("utf-8")
+    assert max(len(line) for line in wrapped.splitlines()) <= WIDTH + 2
+
+    catalog.add("Hostile", hostile)
+    assert wrap_width(catalog) == 0
+    text = render_catalog(catalog).decode("utf-8")
+    assert f'msgstr "{hostile}"' in text
+    path = tmp_path / "knee.po"
+    path.write_text(text, encoding="utf-8")
+    read = read_catalog(path, "knee.po", "de")
+    assert read["Hostile"].string == hostile
+    assert read["A long paragraph " * 20].string == "Ein langer Absatz " * 20
