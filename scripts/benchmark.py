@@ -1,57 +1,56 @@
 #!/usr/bin/env python3
-"""Benchmark the pipeline on a synthetic corpus, against a floor measured in the same run.
+"""Time every step of the pipeline as a whole process, against a floor measured in the same run.
 
-    python scripts/benchmark.py                      # 200 pages x 10 locales, 3 repetitions
-    python scripts/benchmark.py --pages 50 --locales 4 --repeat 5 --jobs 2
-    python scripts/benchmark.py --pin 10             # also: 10 % of the pages served pinned
+    python scripts/benchmark.py                        # 200 pages x 10 locales, medians of 5 runs
+    python scripts/benchmark.py --pages 1000 --locales 20 --repeat 3 --jobs 2
+    python scripts/benchmark.py --sphinx-intl PATH     # time sphinx-intl's update on a copy, as a peer
+    python scripts/benchmark.py --pin 10               # also: 10 % of the pages served pinned
 
-It writes a project into a temporary folder: pages of realistic length (headings,
-paragraphs, lists, tables, notes, links, a page-local disclaimer on some) and the
-shared disclaimers, with every catalog fully translated by a pseudo-translation
-that keeps the Markdown intact. Then it times, each step in a fresh process:
+The corpus (written to a temporary folder) has pages of realistic length and mix
+(front matter, headings, paragraphs, lists, tables, notes, links, a page-local
+disclaimer on every third page) and pseudo-translated catalogs: 90 % translated,
+3 % fuzzy with a previous msgid (``#|``), 7 % empty; disclaimers and interface
+strings are all translated, so every locale is published.
 
-* ``extract`` and ``update``;
-* a full ``build`` (empty dist/), with the requested jobs and with ``-j 1``;
-* a no-op rebuild (nothing changed);
-* ``check``, if ``carepages.checks`` exists;
-* the *floor*: plain Python-Markdown rendering of every page once per locale
-  (source text, same extensions), writing one HTML file each, in one process;
-* with ``--pin PERCENT``, pinning: the corpus is committed to a git repository,
-  then an English edit to the own disclaimer of that share of the pages is
-  extracted, updated and committed, so that each of them is served pinned in every
-  locale. Timed: the pinning alone (the verdicts from the build's cache, then the
-  search with nothing judged before: git log, reading the revision, judging it;
-  with the requested jobs and with ``-j 1``), which is what pinning adds to a
-  build (the pinned pages are rendered instead of the current ones); a whole full
-  build of the pinned corpus; and a no-op rebuild.
+Each step is one run of the ``carepages`` command line in a fresh process, start-up
+included, timed from outside (:func:`measure`: wall time, CPU time of the process and
+its workers, peak resident memory of the largest of them). The *floor* is one
+process of Python-Markdown (``tables`` and ``fenced_code``, front matter cut off)
+rendering every source page once per language the build renders into HTML files,
+with nothing else. Speed is measured here, never asserted in a test.
 
-Times are medians over the repetitions, measured inside the child process (so
-interpreter start-up is excluded; it is reported separately), with the processor
-time of the child and its workers beside them (a figure that a busy machine
-disturbs less). Peak memory is the
-child's maximum resident set (``resource.getrusage``), for the main process and
-for its largest worker. Targets: full build within 1.5x the floor; no-op rebuild
-under 5 % of a full build. Speed is measured here, never asserted in tests.
+With ``--pin PERCENT``, pinning too: the corpus is committed to a git repository,
+then an English edit to the own disclaimer of that share of the pages is extracted,
+updated and committed, so that each of them is served pinned in every locale. Timed:
+the pinning alone (a process that loads the project, takes the verdicts from the
+build's cache, then searches with nothing judged before: git log, reading the
+revision, judging it; with the requested jobs and with ``-j 1``), which is what
+pinning adds to a build (the pinned pages are rendered instead of the current ones);
+a whole full build of the pinned corpus; and a no-op rebuild. Each pinning run checks
+that exactly the edited pages are pinned.
 """
+
+# Words of many languages and scripts (Cyrillic, Greek) are meant as they are.
+# ruff: noqa: RUF001
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 LOCALE_POOL = ("es", "fr", "de", "pt_BR", "ar", "zh_CN", "it", "nl", "pl", "ja", "ru", "tr", "he", "ko", "sv", "fi")
+LOCALE_POOL += ("da", "nb", "cs", "hu", "ro", "el", "uk", "vi")
 _VOCABULARY = (
     "treatment injection joint knee hip shoulder cartilage tendon clinic doctor study evidence risk cost pain "
     "swelling recovery cells marrow tissue therapy question answer result benefit trial patient option surgery "
@@ -59,6 +58,9 @@ _VOCABULARY = (
 )
 WORDS = tuple(_VOCABULARY.split())
 SHARED_DISCLAIMERS = ("not-medical-advice", "investigational", "results-vary", "emergency")
+FUZZY, UNTRANSLATED = 0.03, 0.07
+#: The page a changed source page or catalog is (a later page: no locale's first).
+CHANGED_PAGE = "page-001"
 
 
 # -- the synthetic corpus ------------------------------------------------------------------------
@@ -74,7 +76,7 @@ def paragraph(rng: random.Random) -> str:
 
 
 def page_text(index: int, rng: random.Random) -> str:
-    """About the length and mix of the real pages (8 KB): sections with lists, tables and notes."""
+    """About 1,200 words and 75 blocks, like the real pages: sections with lists, tables and notes."""
     title = f"Stem cell therapy topic {index}"
     parts = [
         f"---\ntitle: {title}\ndescription: {sentence(rng)}\nlast_reviewed: 2026-11-20\n---\n",
@@ -111,212 +113,303 @@ def write_corpus(root: Path, pages: int, locales: list[str]) -> None:
         (root / "source" / f"page-{index:03d}.md").write_text(page_text(index, rng), encoding="utf-8")
 
 
-_PROTECTED = re.compile(r"\]\([^)]*\)|`[^`]*`|<[^>]*>|https?://\S+|%\([a-z]+\)s|\*\*|!!!")
-_ACCENTS = str.maketrans("aeiouAEIOU", "áéíóúÁÉÍÓÚ")
-
-
-_FINAL_PUNCTUATION = re.compile(r"[.?!:…]*$")
+_PROTECTED = re.compile(r"\]\([^)]*\)|`[^`]*`|<[^>]*>|https?://\S+|%\([a-z]+\)s|%%|\*\*|!!!")
+_WORD = re.compile(r"[^\W\d_]+")
+#: Common words of each language: a pseudo-translation made of them reads as that language to the
+#: ``language`` check (py3langid among the project's languages), as a real translation does.
+LOCALE_WORDS = {
+    "es": "el la de que y en los del se las por un para con una su al lo como más pero sus le ya muy también",
+    "fr": "le la les des et est une pour dans que qui sur avec pas plus mais nous vous être cette aussi très",
+    "de": "der die und den das nicht mit sich auch ist eine für auf dem von werden bei einer noch nach wird",
+    "pt_BR": "o a de que e do da em um para com não uma os no se na por mais das você também muito",
+    "ar": "في من على إلى أن هذا التي مع عن هذه كان العلاج الطبيب المريض الألم الركبة",
+    "zh_CN": "的 是 在 不 了 有 和 人 这 中 大 为 治疗 医生 病人 关节 疼痛",
+    "it": "il di che e la per un non una sono della con del gli anche questo molto",
+    "nl": "de het een en van is dat op te niet met voor zijn maar ook worden deze",
+    "pl": "i w nie na się z do że jest to jak ale po tak czy leczenie pacjent",
+    "ja": "の に は を た が で て と し れ さ ある いる です ます から まで ない これ それ",
+    "ru": "и в не на что с по это как из но он для от лечение врач пациент",
+    "tr": "bir ve bu için ile da de çok daha olan gibi ama değil kadar tedavi",
+    "he": "של את על לא זה עם הוא גם כל אם או יש אבל טיפול רופא",
+    "ko": "이 그 저 것 수 있다 하다 없다 우리 치료 의사 환자 관절 통증",
+    "sv": "och att det som en på är av för med till den inte har kan behandling",
+    "fi": "ja on ei se että hän oli mutta kun niin myös vain kuin hoito lääkäri",
+    "da": "og at det en den til er som på de med for ikke af være meget nogle efter hvad",
+    "nb": "og ikke det er jeg hva noen bare hvordan også av være kanskje mye fordi",
+    "cs": "a v se na je že s z do to jako ale pro by léčba lékař",
+    "hu": "a az és hogy nem is egy meg van de csak már ez kezelés orvos",
+    "ro": "și de la în că nu pe cu să un o pentru este tratament medic",
+    "el": "και το να η του της με που για τα στο είναι θεραπεία γιατρός",
+    "uk": "і в на що не з до як це та але для від лікування лікар",
+    "vi": "và của là có không được trong cho những người này với điều trị",
+}
 
 
 def pseudo_translate(text: str, locale: str) -> str:
-    """Accented letters outside link targets, code and placeholders, plus a locale tag: Markdown intact.
+    """Each word outside link targets, code and placeholders replaced by a common word of the locale's language.
 
-    The tag goes before the final punctuation and has no ``_`` (``⟦pt-BR⟧``), so the
-    corpus is clean for ``carepages check``: its time is measured on a realistic
-    corpus, not on thousands of genuine findings.
+    The same English word always gets the same word, numbers and Markdown stay intact,
+    so the corpus is clean for the checks (numbers, links, markup, language, a
+    disclaimer's script): its time is measured on a realistic corpus, not on
+    thousands of findings a real translation would not have.
     """
+    words = LOCALE_WORDS[locale].split()
+
+    def word(match: re.Match[str]) -> str:
+        """Words of the locale, at least half as many letters as the English word (a disclaimer needs its text)."""
+        english, chosen = match.group(0), []
+        seed = zlib.crc32(english.lower().encode())
+        while sum(map(len, chosen)) * 2 < len(english):
+            chosen.append(words[(seed + len(chosen)) % len(words)])
+        found = " ".join(chosen)
+        return found.capitalize() if english[0].isupper() else found
+
     pieces, last = [], 0
     for match in _PROTECTED.finditer(text):
-        pieces += [text[last : match.start()].translate(_ACCENTS), match.group(0)]
+        pieces += [_WORD.sub(word, text[last : match.start()]), match.group(0)]
         last = match.end()
-    pieces.append(text[last:].translate(_ACCENTS))
-    translated = "".join(pieces)
-    end = _FINAL_PUNCTUATION.search(translated).start()  # type: ignore[union-attr]
-    tag = locale.replace("_", "-")
-    return f"{translated[:end]} ⟦{tag}⟧{translated[end:]}"
+    pieces.append(_WORD.sub(word, text[last:]))
+    return "".join(pieces)
 
 
 def translate_all(root: Path) -> None:
+    """90 % translated, 3 % fuzzy (with ``#|``), 7 % empty; disclaimers and interface strings all translated.
+
+    The interface strings with safety meaning (the draft notice, the disclaimer heading)
+    are signed off in each locale's ``waivers.toml``, as a reviewer would: nothing is
+    published without that.
+    """
     from carepages.catalogs import read_catalog, render_catalog
     from carepages.config import load_config
-    from carepages.fsutil import write_if_changed
 
     config = load_config(root)
+    rng = random.Random(17)
     for path in sorted(config.locale_dir.glob("*/LC_MESSAGES/*.po")):
         locale = path.parent.parent.name
         catalog = read_catalog(path, config.relative(path), locale)
         for message in catalog:
-            if message.id and isinstance(message.id, str):
-                message.string = message.id if message.id == ":" else pseudo_translate(message.id, locale)
-        write_if_changed(path, render_catalog(catalog, config.locations))
+            if not message.id or not isinstance(message.id, str):
+                continue
+            message.string = pseudo_translate(message.id, locale)
+            if path.stem == "ui" or any("disclaimer" in comment for comment in message.auto_comments):
+                continue
+            draw = rng.random()
+            if draw < UNTRANSLATED:
+                message.string = ""
+            elif draw < UNTRANSLATED + FUZZY:
+                message.flags.add("fuzzy")
+                message.previous_id = [message.id.replace(" ", " earlier ", 1)]
+        path.write_bytes(render_catalog(catalog, config.locations))
+        if path.stem == "ui":
+            sign_interface(config, locale, catalog)
 
 
-# -- one measured step (run in a child process) ------------------------------------------------------
+def sign_interface(config: object, locale: str, catalog: object) -> None:
+    """The reviewer's sign-off of the interface strings with safety meaning, in the locale's ``waivers.toml``."""
+    import datetime as dt
+
+    from carepages.ui import ui_disclaimers
+    from carepages.waivers import signoff_record, waivers_path
+
+    records = [
+        signoff_record(msgid, catalog[msgid].string, "Benchmark Reviewer", dt.date(2026, 11, 20))  # type: ignore[index]
+        for msgid in ui_disclaimers()
+        if msgid in catalog  # type: ignore[operator]
+    ]
+    waivers_path(config, locale).write_text("\n".join(records), encoding="utf-8")  # type: ignore[arg-type]
+
+
+def _one_line_translation(line: str) -> bool:
+    """A ``msgstr`` that holds its whole translation on its line (what the catalog edit changes)."""
+    return line.startswith('msgstr "') and line != 'msgstr ""'
+
+
+def toggle(path: Path, one: str, other: str, state: dict[str, bool]) -> None:
+    """Change a file from ``one`` to ``other`` and back on the next call: an edit and its undo."""
+    key = str(path)
+    old, new = (other, one) if state.get(key) else (one, other)
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    state[key] = not state.get(key)
+
+
+# -- reference processes (run as ``benchmark.py --floor ROOT`` and so on) ----------------------------------
 
 
 def floor(root: Path) -> None:
-    """Plain Python-Markdown: every page once per locale, one HTML file each, one process."""
+    """Python-Markdown alone: every source page once per language, front matter cut off, one HTML file each."""
+    import tomllib
+
     import markdown
 
-    from carepages.config import load_config
-    from carepages.markdown_ext import MARKDOWN_EXTENSIONS
-
-    config = load_config(root)
-    md = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
-    out = root / "floor"
-    bodies = [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(config.source_dir.glob("page-*.md"))]
-    for locale in (config.source_language, *config.locales):
-        (out / locale).mkdir(parents=True, exist_ok=True)
+    settings = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["carepages"]
+    md = markdown.Markdown(extensions=["tables", "fenced_code"], output_format="html")
+    bodies = []
+    for path in sorted((root / "source").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n"):
+            text = text[text.index("\n---\n", 4) + 5 :]
+        bodies.append((path.stem, text))
+    for language in (settings.get("source_language", "en"), *settings["locales"]):
+        folder = root / "floor" / language
+        folder.mkdir(parents=True, exist_ok=True)
         for name, body in bodies:
             md.reset()
-            (out / locale / f"{name}.html").write_text(md.convert(body), encoding="utf-8")
+            (folder / f"{name}.html").write_text(md.convert(body), encoding="utf-8")
 
 
-def step_function(step: str, root: Path, jobs: int | None) -> Callable[[], object]:
-    """The call that a step times; imports happen here, outside the timed region."""
-    from carepages.config import load_config
-
-    config = load_config(root)
-    if step == "extract":
-        from carepages.extract import run_extract
-
-        return lambda: run_extract(config)
-    if step == "update":
-        from carepages.update import run_update
-
-        return lambda: run_update(config)
-    if step == "build":
-        from carepages.build import run_build
-
-        return lambda: _checked(run_build(config, jobs=jobs))
-    if step == "pin":
-        return _pin_search(config, jobs)
-    if step == "check":
-        import io
-
-        from carepages.gate import run_check
-
-        return lambda: run_check(config, None, stream=io.StringIO())
-    import markdown  # noqa: F401 (the floor's import, outside the timed region like the others)
-
-    return lambda: floor(root)
-
-
-def _pin_search(config: object, jobs: int | None) -> Callable[[], object]:
-    """Pinning alone: the verdicts from the build's cache, then the search with nothing judged before.
+def pin_search(root: Path, jobs: int | None, expected: int) -> None:
+    """Pinning alone: the verdicts from the build's cache (outside the timed part's purpose), then the search.
 
     What a build pays for pinning on top of its other work (the pinned pages are rendered
-    instead of the current ones, which costs the same).
+    instead of the current ones, which costs the same). Fails unless ``expected`` page-locales
+    are pinned: a corpus that pins something else measures the wrong thing.
     """
     from carepages.assess import load_run
-    from carepages.gate import assess
+    from carepages.config import load_config
+    from carepages.gate import assess, init_worker
     from carepages.parallel import LazyRunner, available_cores
     from carepages.pinning import PinStore, resolve_pins
 
-    run = load_run(config)  # type: ignore[arg-type]
-    runner = LazyRunner(jobs or available_cores(), _init_pin_worker, (run,))
+    run = load_run(load_config(root))
+    runner = LazyRunner(jobs or available_cores(), init_worker, (run,))
     verdicts = {code: a.verdict for code, a in assess(run, list(run.config.locales), runner).items()}
-
-    def search() -> object:
-        with runner:
-            return resolve_pins(run, verdicts, PinStore(None, ""), runner)
-
-    return search
-
-
-def _init_pin_worker(run: object) -> None:
-    from carepages.gate import init_worker
-
-    init_worker(run)  # type: ignore[arg-type]
+    with runner:
+        done = resolve_pins(run, verdicts, PinStore(None, ""), runner)
+    pinned = sum(len(verdict.pinned_pages) for verdict in done.verdicts.values())
+    if pinned != expected:  # exit status 2: a failure, not a check's "findings" (1)
+        print(f"pinning: {pinned} page-locales pinned, {expected} expected", file=sys.stderr)
+        sys.exit(2)
 
 
-def _checked(summary: object) -> object:
-    """Every page is published (current or pinned): a corpus that withholds something measures the wrong thing."""
-    assert not summary.withheld, summary.report_lines()  # type: ignore[attr-defined]
-    return summary
+def babel_parse(root: Path) -> None:
+    """Every catalog parsed once with Babel's reader: what ``stats`` is compared with."""
+    from babel.messages.pofile import read_po
+
+    for path in sorted((root / "locale").glob("*/LC_MESSAGES/*.po")):
+        with path.open("rb") as handle:
+            read_po(handle)
 
 
-def run_step(step: str, root: Path, jobs: int | None) -> dict[str, float]:
-    """Time one step in this process; return seconds, peak memory in MiB and, for a build, the pages pinned."""
-    call = step_function(step, root, jobs)
-    start = time.perf_counter()
-    done = call()
-    seconds = time.perf_counter() - start
-    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime  # start-up included; robust under load
-    pinned = float(len(getattr(done, "pinned", ())))
-    if hasattr(done, "verdicts"):  # the pinning step: its pinned pages
-        pinned = float(sum(len(verdict.pinned_pages) for verdict in done.verdicts.values()))
-    return {
-        "seconds": seconds,
-        "cpu": cpu,
-        "peak_mib": me.ru_maxrss / 1024,
-        "worker_peak_mib": children.ru_maxrss / 1024,
-        "pinned": pinned,
-    }
+# -- measuring ------------------------------------------------------------------------------------------
 
 
-def measure(step: str, root: Path, jobs: int | None = None, cache: Path | None = None) -> dict[str, float]:
-    """Run a step in a fresh interpreter, so each measurement starts cold and memory is its own.
-
-    ``cache`` is the carepages cache folder the step uses (a fresh one by default: nothing reused).
-    """
-    command = [sys.executable, __file__, "--step", step, "--project", str(root)]
-    if jobs:
-        command += ["--jobs", str(jobs)]
-    cache = cache or Path(tempfile.mkdtemp(prefix="cache-", dir=root.parent))
-    env = {**os.environ, "CAREPAGES_CACHE_DIR": str(cache)}
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"step {step} failed:\n{done.stdout}{done.stderr}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    result["wall"] = wall
-    return result
+def measure(command: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Run a command to its end: wall seconds, CPU seconds (with its workers), peak MiB of its largest process."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode not in (0, 1):
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{errors.read().decode()}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak": usage.ru_maxrss / 1024}
 
 
-def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
-    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+class Bench:
+    """The corpus, the environment of its commands, and the results so far."""
 
+    def __init__(self, args: argparse.Namespace, base: Path) -> None:
+        self.args = args
+        self.base = base
+        self.root = base / "project"
+        self.cache = base / "cache"
+        self.results: dict[str, dict[str, float]] = {}
+        self.runs = 0
 
-# -- the report ------------------------------------------------------------------------------------
+    def env(self, cache: Path | None = None) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CAREPAGES_", "LC_", "LANG"))}
+        return {**env, "CAREPAGES_CACHE_DIR": str(cache or self.cache), "PYTHONHASHSEED": "0"}
+
+    def carepages(self, *arguments: str) -> list[str]:
+        return [sys.executable, "-m", "carepages", "-q", "--project", str(self.root), *arguments]
+
+    def fresh_cache(self) -> Path:
+        self.runs += 1
+        return self.base / f"cache-{self.runs}"
+
+    def run(self, command: list[str], cache: Path | None = None) -> dict[str, float]:
+        return measure(command, self.env(cache))
+
+    def step(self, name: str, command: Callable[[], list[str]], before: Callable[[], object] | None = None) -> None:
+        """Time ``command`` --repeat times (``before`` prepares each run and may name a cache); keep the medians."""
+        runs = []
+        for _ in range(self.args.repeat):
+            cache = before() if before else None
+            runs.append(self.run(command(), cache if isinstance(cache, Path) else None))
+        self.results[name] = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+        print(f"  {name}: {self.results[name]['wall']:.2f} s", file=sys.stderr, flush=True)
 
 
 def benchmark(args: argparse.Namespace) -> None:
     locales = list(LOCALE_POOL[: args.locales])
     base = Path(tempfile.mkdtemp(prefix="carepages-bench-"))
-    root = base / "project"
+    bench = Bench(args, base)
+    root = bench.root
+    jobs = ["-j", str(args.jobs)] if args.jobs else []
+    load_before = os.getloadavg()
     try:
         write_corpus(root, args.pages, locales)
-        results: dict[str, dict[str, float]] = {}
-        results["extract"] = median_of([measure("extract", root) for _ in range(args.repeat)])
-        results["update"] = measure("update", root)  # creates the catalogs: measured once
+        bench.run(bench.carepages("extract"))
+        bench.run(bench.carepages("update"))
         translate_all(root)
-        results["floor"] = median_of([measure("floor", root) for _ in range(args.repeat)])
-        results["build"] = median_of([_full_build(root, args.jobs) for _ in range(args.repeat)])
-        results["build -j 1"] = median_of([_full_build(root, 1) for _ in range(args.repeat)])
-        cache = base / "cache"
-        _full_build(root, args.jobs, cache)
-        results["no-op build"] = median_of([measure("build", root, args.jobs, cache) for _ in range(args.repeat)])
-        results["check"] = median_of([measure("check", root) for _ in range(args.repeat)])
+        me = [sys.executable, __file__]
+        bench.step("floor", lambda: [*me, "--floor", str(root)])
+        bench.step("extract", lambda: bench.carepages("extract"))
+        bench.step("update, templates unchanged, no cache", lambda: bench.carepages("update"), bench.fresh_cache)
+        bench.run(bench.carepages("update"))
+        bench.step("update, templates unchanged", lambda: bench.carepages("update"))
+        if args.sphinx_intl:
+            peer = base / "peer-locale"
+            shutil.copytree(root / "locale", peer)
+            command = [args.sphinx_intl, "update", "-p", str(peer / "templates"), "-d", str(peer)]
+            bench.step("sphinx-intl update (peer)", lambda: [*command, *(f"-l{code}" for code in locales)])
+
+        def clean() -> Path:
+            shutil.rmtree(root / "dist", ignore_errors=True)
+            return bench.fresh_cache()
+
+        bench.step("full build", lambda: bench.carepages("build", *jobs), clean)
+        bench.step("full build -j 1", lambda: bench.carepages("build", "-j", "1"), clean)
+        bench.run(bench.carepages("build", *jobs))
+        bench.step("no-op build", lambda: bench.carepages("build", *jobs))
+        bench.step("check right after a build", lambda: bench.carepages("check"))
+        bench.step("check alone (no cache)", lambda: bench.carepages("check"), bench.fresh_cache)
+        toggles: dict[str, bool] = {}
+
+        def change_source() -> None:
+            toggle(root / "source" / f"{CHANGED_PAGE}.md", "## Section 1 about", "## Section 1 now about", toggles)
+            bench.run(bench.carepages("extract"))
+
+        def change_source_and_update() -> None:
+            change_source()
+            bench.run(bench.carepages("update"))
+
+        bench.step("update, one template changed", lambda: bench.carepages("update"), change_source)
+        bench.step("build, one source page changed", lambda: bench.carepages("build", *jobs), change_source_and_update)
+        catalog = root / "locale" / locales[0] / "LC_MESSAGES" / f"{CHANGED_PAGE}.po"
+        one = next(line for line in catalog.read_text(encoding="utf-8").split("\n") if _one_line_translation(line))
+        bench.step(
+            "build, one catalog changed",
+            lambda: bench.carepages("build", *jobs),
+            lambda: toggle(catalog, one, one[:-1] + ' ok"', toggles),
+        )
+        bench.step("stats", lambda: bench.carepages("stats"))
+        bench.step("Babel parsing every catalog (reference)", lambda: [*me, "--babel-parse", str(root)])
         if args.pin:
-            results.update(pin_benchmark(root, base, args))
-        report(args, locales, results)
+            pin_benchmark(bench, locales, jobs)
+        report(args, locales, bench.results, (load_before, os.getloadavg()))
     finally:
         if args.keep:
-            print(f"corpus kept in {root}")
+            print(f"corpus kept in {root}", file=sys.stderr)
         else:
             shutil.rmtree(base, ignore_errors=True)
 
 
-def _full_build(root: Path, jobs: int | None, cache: Path | None = None) -> dict[str, float]:
-    """A build into an empty dist/, with a fresh cache folder unless ``cache`` is given."""
-    shutil.rmtree(root / "dist", ignore_errors=True)
-    return measure("build", root, jobs, cache)
-
-
-# -- pinning --------------------------------------------------------------------------------------
+# -- pinning --------------------------------------------------------------------------------------------
 
 
 def git(root: Path, *args: str, day: str = "2026-11-20") -> None:
@@ -343,87 +436,105 @@ def edit_disclaimers(root: Path, share: float) -> list[str]:
     return [page.stem for page in carrying[:wanted]]
 
 
-def pin_benchmark(root: Path, base: Path, args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    """Commit the corpus, commit an English edit to some pages' disclaimers, and time builds that pin them."""
-    from carepages.config import load_config
-    from carepages.extract import run_extract
-    from carepages.update import run_update
-
+def pin_benchmark(bench: Bench, locales: list[str], jobs: list[str]) -> None:
+    """Commit the corpus, commit an English edit to some pages' disclaimers, and time what pinning them costs."""
+    root, args = bench.root, bench.args
     (root / ".gitignore").write_text("dist/\n.dist-build.lock\nfloor/\n", encoding="utf-8")
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "translated")
-    edited = edit_disclaimers(root, args.pin)
-    config = load_config(root)
-    run_extract(config)
-    run_update(config)
+    expected = len(edit_disclaimers(root, args.pin)) * len(locales)
+    bench.run(bench.carepages("extract"))
+    bench.run(bench.carepages("update"))
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "English edits", day="2026-11-25")
     label = f"pin {args.pin:g} %"
-    judged = base / "judged"
-    shutil.rmtree(judged, ignore_errors=True)
-    _full_build(root, args.jobs, judged)  # the build's cache, for the verdicts the pinning steps start from
-    results = {
-        f"pinning, {label}": median_of([measure("pin", root, args.jobs, judged) for _ in range(args.repeat)]),
-        f"  -j 1, {label}": median_of([measure("pin", root, 1, judged) for _ in range(args.repeat)]),
-        f"build, {label}": median_of([_full_build(root, args.jobs) for _ in range(args.repeat)]),
-        f"  no-op, {label}": median_of([measure("build", root, args.jobs, judged) for _ in range(args.repeat)]),
-    }
-    expected = len(edited) * len(config.locales)
-    for name, values in results.items():
-        assert values["pinned"] == expected, f"{name}: {values['pinned']:g} pages pinned, {expected} expected"
-    return results
+    judged = bench.fresh_cache()
+    shutil.rmtree(root / "dist", ignore_errors=True)
+    bench.run(bench.carepages("build", *jobs), judged)  # the build's cache: the verdicts pinning starts from
+    me = [sys.executable, __file__, "--pin-search", str(root), "--expect-pinned", str(expected)]
+    own_jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    bench.step(f"pinning alone, {label}", lambda: [*me, *own_jobs], lambda: judged)
+    bench.step(f"pinning alone -j 1, {label}", lambda: [*me, "--jobs", "1"], lambda: judged)
+
+    def clean() -> Path:
+        shutil.rmtree(root / "dist", ignore_errors=True)
+        return bench.fresh_cache()
+
+    bench.step(f"full build, {label}", lambda: bench.carepages("build", *jobs), clean)
+    bench.run(bench.carepages("build", *jobs), judged)
+    bench.step(f"no-op build, {label}", lambda: bench.carepages("build", *jobs), lambda: judged)
+    published = len(list((root / "dist").rglob("page-*.html")))  # pinned or current: withheld pages are not
+    print(f"  pinned corpus: {published} of {args.pages * (len(locales) + 1)} pages published", file=sys.stderr)
 
 
-def report(args: argparse.Namespace, locales: list[str], results: dict[str, dict[str, float]]) -> None:
+# -- the report ------------------------------------------------------------------------------------------
+
+
+def report(args: argparse.Namespace, locales: list[str], results: dict[str, dict[str, float]], load: tuple) -> None:
     from carepages.parallel import available_cores
 
-    jobs = args.jobs or available_cores()
-    floor_s = results["floor"]["seconds"]
-    full_s = results["build"]["seconds"]
-    print(f"corpus: {args.pages} pages x {len(locales)} locales (+ source), {args.repeat} repetition(s), jobs={jobs}")
-    print(f"{'step':<22}{'median s':>10}{'wall s':>9}{'cpu s':>8}{'x floor':>9}{'peak MiB':>10}{'worker MiB':>12}")
+    floor_wall = results["floor"]["wall"]
+    print(
+        f"corpus: {args.pages} pages x {len(locales)} locales (+ source), medians of {args.repeat} runs, "
+        f"{available_cores()} cores, build -j {args.jobs or 'default'}; floor {floor_wall:.2f} s; "
+        f"load average {load[0][0]:.2f} before, {load[1][0]:.2f} after"
+    )
+    print("\n| step | wall s | CPU s | x floor (wall / CPU) | peak MiB |\n|---|---|---|---|---|")
     for name, values in results.items():
-        print(
-            f"{name:<22}{values['seconds']:>10.3f}{values['wall']:>9.3f}{values['cpu']:>8.2f}"
-            f"{values['seconds'] / floor_s:>9.2f}{values['peak_mib']:>10.1f}{values['worker_peak_mib']:>12.1f}"
-        )
-    noop = results["no-op build"]["seconds"]
-    full_met = "met" if full_s <= 1.5 * floor_s else "MISSED"
-    noop_met = "met" if noop < 0.05 * full_s else "MISSED"
-    print(f"target: full build <= 1.5 x floor: {full_s / floor_s:.2f} x -> {full_met}")
-    print(f"target: no-op < 5 % of full build: {100 * noop / full_s:.1f} % -> {noop_met}")
-    full_cpu, single = results["build"]["cpu"], results["build -j 1"]["seconds"]
-    for name in [name for name in results if name.startswith("pinning, ")]:
-        label = name.removeprefix("pinning, ")
-        alone, alone_1 = results[name], results[f"  -j 1, {label}"]
-        build = results[f"build, {label}"]
-        print(f"pinning: {int(alone['pinned'])} page-locales served pinned ({label}); the search and judging alone:")
-        print(
-            f"  {alone['seconds']:.3f} s elapsed = {100 * alone['seconds'] / full_s:.1f} % of the full build; "
-            f"-j 1: {alone_1['seconds']:.3f} s = {100 * alone_1['seconds'] / single:.1f} % of the full build -j 1"
-        )
-        extra = build["cpu"] - full_cpu
-        share = 100 * extra / full_cpu
-        print(f"  the whole pinned build: {extra:+.2f} s processor time against the full build ({share:+.1f} %)")
+        ratio = f"{values['wall'] / floor_wall:.2f} / {values['cpu'] / floor_wall:.2f}"
+        print(f"| {name} | {values['wall']:.2f} | {values['cpu']:.2f} | {ratio} | {values['peak']:.0f} |")
+    print()
+    for line in targets(results):
+        print(line)
+
+
+def targets(results: dict[str, dict[str, float]]) -> list[str]:
+    """Issue 17's targets, each with the measured figure."""
+    floor_wall = results["floor"]["wall"]
+    wall = {name: values["wall"] for name, values in results.items()}
+    lines = [
+        ("full build wall <= 1.0 x floor", wall["full build"] / floor_wall, 1.0, "x"),
+        ("full build CPU <= 1.5 x floor", results["full build"]["cpu"] / floor_wall, 1.5, "x"),
+        ("default -j not slower than -j 1", wall["full build"] / wall["full build -j 1"], 1.0, "x"),
+        ("check after build <= no-op build + 1 s", wall["check right after a build"] - wall["no-op build"], 1.0, "s"),
+        ("check alone <= 1.0 x floor", wall["check alone (no cache)"] / floor_wall, 1.0, "x"),
+        ("stats <= 1.2 x Babel parse", wall["stats"] / wall["Babel parsing every catalog (reference)"], 1.2, "x"),
+    ]
+    if "sphinx-intl update (peer)" in wall:
+        peer = wall["sphinx-intl update (peer)"]
+        lines.append(("update <= sphinx-intl", wall["update, templates unchanged"] / peer, 1.0, "x"))
+    return [
+        f"target: {name}: {value:.2f} {unit} -> {'met' if value <= bound else 'MISSED'}"
+        for name, value, bound, unit in lines
+    ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=200, help="pages in the corpus (default 200)")
     parser.add_argument("--locales", type=int, default=10, help=f"locales, at most {len(LOCALE_POOL)} (default 10)")
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions per step; medians are reported (default 3)")
-    parser.add_argument("--jobs", type=int, default=None, help="build workers (default: available cores)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per step; medians are reported (default 5)")
+    parser.add_argument("--jobs", type=int, default=None, help="build workers (default: carepages' own choice)")
+    parser.add_argument("--sphinx-intl", help="a sphinx-intl program: its update is timed as a peer")
     parser.add_argument("--keep", action="store_true", help="keep the temporary corpus")
     parser.add_argument(
         "--pin", type=float, default=0, metavar="PERCENT",
         help="also time pinning: an English edit leaves this share of the pages to be served pinned (default: off)",
     )  # fmt: skip
-    parser.add_argument("--step", help=argparse.SUPPRESS)
-    parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--pin-search", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--expect-pinned", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--babel-parse", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.step:
-        print(json.dumps(run_step(args.step, args.project, args.jobs)))
+    if args.floor:
+        floor(args.floor)
+        return 0
+    if args.pin_search:
+        pin_search(args.pin_search, args.jobs, args.expect_pinned)
+        return 0
+    if args.babel_parse:
+        babel_parse(args.babel_parse)
         return 0
     if not 1 <= args.locales <= len(LOCALE_POOL):
         parser.error(f"--locales must be from 1 to {len(LOCALE_POOL)}")
