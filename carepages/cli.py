@@ -63,10 +63,10 @@ def cmd_update(config: Config, args: argparse.Namespace) -> int:
 def cmd_stats(config: Config, args: argparse.Namespace) -> int:
     from carepages.gate import served_pages
     from carepages.stats import collect_stats, format_json, format_table
-    from carepages.update import read_templates
+    from carepages.update import template_paths
 
     locales = config.select_locales(args.locales)
-    stats = collect_stats(config, read_templates(config), locales, served_pages(config, locales))
+    stats = collect_stats(config, template_paths(config), locales, served_pages(config, locales))
     print(format_json(stats) if args.format == "json" else format_table(stats))
     return EXIT_OK
 

@@ -13,6 +13,7 @@ import functools
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -142,10 +143,16 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the project root, POSIX style, for messages and references."""
-        for candidate in (Path(os.path.abspath(path)), path.resolve()):
+        for candidate in _absolute_forms(path):
             if candidate.is_relative_to(self.root):
                 return candidate.relative_to(self.root).as_posix()
         return path.as_posix()
+
+
+def _absolute_forms(path: Path) -> Iterator[Path]:
+    """``path`` made absolute, then with its links resolved (only if asked: resolving costs system calls)."""
+    yield Path(os.path.abspath(path))
+    yield path.resolve()
 
 
 def find_pyproject(start: Path) -> Path:

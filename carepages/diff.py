@@ -23,7 +23,7 @@ from carepages.catalogs import DISCLAIMERS_DOMAIN, UI_DOMAIN, read_catalog
 from carepages.config import Config
 from carepages.errors import CarepagesError
 from carepages.gate import assess_pinned
-from carepages.parallel import available_cores
+from carepages.parallel import default_jobs
 from carepages.verdict import LocaleVerdict, PageVerdict
 
 
@@ -73,7 +73,7 @@ def run_diff(config: Config, locale: str, page: str | None = None, jobs: int | N
         if page not in pages:
             raise CarepagesError(f"no page {page!r}", hint="name one of: " + ", ".join(pages))
         domains = [DISCLAIMERS_DOMAIN, page]
-    verdict = assess_pinned(run, [locale], jobs or available_cores()).pinning.verdicts[locale]
+    verdict = assess_pinned(run, [locale], jobs or default_jobs()).pinning.verdicts[locale]
     changes = [change for domain in domains for change in fuzzy_changes(config, locale, domain, verdict)]
     lines = [line for change in changes for line in change.lines()]
     where = f"{locale} ({page})" if page else locale

@@ -32,7 +32,7 @@ from carepages.checks.report import FORMATS, Report, format_check_list, format_f
 from carepages.config import Config
 from carepages.errors import EXIT_FAILED, EXIT_OK, CarepagesError
 from carepages.markdown_ext import PageParser
-from carepages.parallel import STATE, LazyRunner, available_cores, guarded
+from carepages.parallel import STATE, LazyRunner, default_jobs, guarded
 from carepages.pinning import Pinning, resolve_pins
 from carepages.verdict import settle
 
@@ -96,7 +96,7 @@ def collect(
     """Run every check (but the skipped output checks) and return the report (no printing)."""
     selected = config.select_locales(locales)
     run = load_run(config)
-    assessed = assess_pinned(run, selected, jobs or available_cores())
+    assessed = assess_pinned(run, selected, jobs or default_jobs())
     findings: list[Finding] = list(run.project_findings)
     for locale in selected:
         assessment, verdict = assessed.assessments[locale], assessed.pinning.verdicts[locale]
@@ -129,7 +129,7 @@ def assess_pinned(run: RunContext, selected: list[str], jobs: int) -> Assessed:
 
 def served_pages(config: Config, locales: list[str]) -> dict[str, dict[str, dict[str, object]]]:
     """How each page of each locale reaches readers (``carepages stats``): the verdict check and build act on."""
-    verdicts = assess_pinned(load_run(config), locales, available_cores()).pinning.verdicts
+    verdicts = assess_pinned(load_run(config), locales, default_jobs()).pinning.verdicts
     return {locale: verdict.served() for locale, verdict in verdicts.items()}
 
 

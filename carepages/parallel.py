@@ -44,6 +44,22 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def default_jobs() -> int:
+    """Worker processes when none are asked for: the available cores that other work does not keep busy.
+
+    On a machine already busy, more processes than idle cores only compete with each
+    other and with what runs there (a build with two workers was measured slower than
+    one on a loaded machine), so the count follows the one-minute load average; one
+    job runs in this process. Outputs do not depend on it.
+    """
+    cores = available_cores()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average on this platform
+        return cores
+    return max(1, min(cores, round(cores - load)))
+
+
 @dataclass(frozen=True)
 class Failure:
     """A task's input errors, as plain data (exceptions with extra fields do not pickle well)."""

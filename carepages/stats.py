@@ -10,8 +10,10 @@ are what a translator quotes for.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from babel.messages.catalog import Catalog
@@ -19,6 +21,8 @@ from babel.messages.catalog import Catalog
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog
 from carepages.config import Config
+from carepages.errors import CarepagesError, raise_all
+from carepages.memo import cache_path, code_digest, digest, file_digest, read_json, write_json
 from carepages.words import count_words
 
 
@@ -124,24 +128,70 @@ class LocaleStats:
 
 def collect_stats(
     config: Config,
-    templates: dict[str, Catalog],
+    templates: dict[str, Path],
     locales: list[str],
     served: Mapping[str, dict[str, dict[str, Any]]] | None = None,
 ) -> list[LocaleStats]:
     """Counts for every locale and domain; a missing catalog counts as untranslated.
 
+    ``templates`` are the templates' paths by domain (:func:`carepages.update.template_paths`);
     ``served`` is, per locale, how each page reaches readers (current, pinned or withheld).
+    Counting is a pure function of a file's bytes, so each file's counts are kept by its
+    content's hash (:class:`CountMemo`): a catalog nobody changed since is hashed, not parsed.
     """
+    memo = CountMemo(config)
+    errors: list[CarepagesError] = []
+    for path in templates.values():  # broken templates fail here, all of them, as when every one is read
+        try:
+            memo.count(path, partial(_read, config, path, None))
+        except CarepagesError as exc:
+            errors.append(exc)
+    raise_all(errors)
     result = []
     for locale in locales:
         rows, words = [], []
         for domain, template in templates.items():
             path = po_path(config, locale, domain)
-            catalog = read_catalog(path, config.relative(path), locale, config.root) if path.exists() else template
-            rows.append((domain, count_catalog(catalog)))  # no catalog yet: the template's messages are all new
-            words.append((domain, count_catalog_words(catalog)))
+            if path.exists():
+                counts, counted = memo.count(path, partial(_read, config, path, locale))
+            else:  # no catalog yet: the template's messages are all new
+                counts, counted = memo.count(template, partial(_read, config, template, None))
+            rows.append((domain, counts))
+            words.append((domain, counted))
         result.append(LocaleStats(locale, tuple(rows), tuple(words), dict((served or {}).get(locale, {}))))
+    memo.save()
     return result
+
+
+def _read(config: Config, path: Path, locale: str | None) -> Catalog:
+    return read_catalog(path, config.relative(path), locale, config.root)
+
+
+class CountMemo:
+    """Counts and words by the sha256 of the file counted (and the tool's version): this run's, for the next."""
+
+    def __init__(self, config: Config) -> None:
+        self.root = config.root
+        self.path = cache_path(config.root, "stats")
+        self.version = digest("2", code_digest())
+        self.kept = read_json(self.path, self.version)
+        self.used: dict[str, list[int]] = {}
+
+    def count(self, path: Path, read: Callable[[], Catalog]) -> tuple[Counts, Words]:
+        """The counts of the file at ``path``, kept or made by reading it (``read`` reports what is wrong with it)."""
+        sha = file_digest(path, self.root)
+        key = f"{path.suffix}:{sha}"
+        found = self.kept.get(key)
+        if sha.startswith(("absent", "refused")) or not (isinstance(found, list) and len(found) == 6):
+            catalog = read()
+            counts, counted = count_catalog(catalog), count_catalog_words(catalog)
+            found = [counts.translated, counts.fuzzy, counts.untranslated, counted.total, counted.new, counted.fuzzy]
+        self.used[key] = found
+        return Counts(*found[:3]), Words(*found[3:])
+
+    def save(self) -> None:
+        if self.used != self.kept:
+            write_json(self.path, self.version, self.used)
 
 
 def format_table(stats: list[LocaleStats]) -> str:

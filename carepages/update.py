@@ -14,6 +14,7 @@ always the running Babel's rule for the language.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,15 @@ from carepages.errors import CarepagesError, CatalogError, raise_all
 from carepages.fsutil import WriteSummary, safe_join, write_if_changed
 from carepages.pages import PAGE_NAME
 from carepages.segments import disclaimer_of, kind_of
+from carepages.update_memo import UpdateMemo
 
 Group = tuple[str | None, str | None]
 
 
 @dataclass(frozen=True)
 class PlannedWrite:
+    locale: str
+    domain: str
     path: Path
     data: bytes
     existed: bool
@@ -42,8 +46,11 @@ class PlannedWrite:
     normalised: int = 0
 
 
-def read_templates(config: Config) -> dict[str, Catalog]:
-    """Every template under ``locale/templates`` (nested ones included), by domain, in name order."""
+def template_paths(config: Config) -> dict[str, Path]:
+    """Every template under ``locale/templates`` (nested ones included), by domain, in name order.
+
+    Names are checked here, contents when a template is read.
+    """
     found = find_templates(config)
     if not found:
         raise CatalogError(
@@ -51,12 +58,24 @@ def read_templates(config: Config) -> dict[str, Catalog]:
             path=config.relative(config.templates_dir),
             hint="run 'carepages extract' first",
         )
+    errors: list[CarepagesError] = []
+    paths: dict[str, Path] = {}
+    for domain, path in found.items():
+        if all(PAGE_NAME.match(part) for part in domain.split("/")):
+            paths[domain] = path
+        else:
+            errors.append(CatalogError("template name is not a valid domain", path=config.relative(path)))
+    raise_all(errors)
+    return paths
+
+
+def read_templates(config: Config, domains: Iterable[str] | None = None) -> dict[str, Catalog]:
+    """The templates under ``locale/templates`` (only ``domains``, if given), by domain, in name order."""
+    paths = template_paths(config)
+    wanted = paths if domains is None else {domain: paths[domain] for domain in paths if domain in set(domains)}
     templates: dict[str, Catalog] = {}
     errors: list[CarepagesError] = []
-    for domain, path in found.items():
-        if not all(PAGE_NAME.match(part) for part in domain.split("/")):
-            errors.append(CatalogError("template name is not a valid domain", path=config.relative(path)))
-            continue
+    for domain, path in wanted.items():
         try:
             templates[domain] = read_catalog(path, config.relative(path), root=config.root)
         except CarepagesError as exc:
@@ -173,12 +192,15 @@ def plan_catalog(config: Config, locale: str, domain: str, template: Catalog) ->
     path = safe_join(config.locale_dir, config.locale_folder(locale), "LC_MESSAGES", *domain_file(domain, ".po").parts)
     assert path == po_path(config, locale, domain)
     if not path.exists():
-        return PlannedWrite(path, render_catalog(new_catalog(template, locale), config.locations), False, False)
+        data = render_catalog(new_catalog(template, locale), config.locations)
+        return PlannedWrite(locale, domain, path, data, False, False)
     old = read_catalog(path, config.relative(path), locale=locale, root=config.root)
     data = render_catalog(merge(old, template, locale), config.locations)
-    # Same content in another tool's wrapping is not a change: compare as we would write it.
-    unchanged = data == render_catalog(old, config.locations)
-    return PlannedWrite(path, data, True, unchanged, 0 if unchanged else unfuzzied_with_previous(old, template))
+    # Same content in another tool's wrapping is not a change: compare as we would write it
+    # (when the file holds exactly what we would write, there is nothing to render to know it).
+    unchanged = data == path.read_bytes() or data == render_catalog(old, config.locations)
+    normalised = 0 if unchanged else unfuzzied_with_previous(old, template)
+    return PlannedWrite(locale, domain, path, data, True, unchanged, normalised)
 
 
 def unfuzzied_with_previous(old: Catalog, template: Catalog) -> int:
@@ -192,20 +214,32 @@ def unfuzzied_with_previous(old: Catalog, template: Catalog) -> int:
 
 
 def run_update(config: Config, locales: list[str] | None = None) -> WriteSummary:
-    """Create or merge the catalogs of ``locales`` (default: every configured locale)."""
+    """Create or merge the catalogs of ``locales`` (default: every configured locale).
+
+    A catalog whose template and content are byte for byte those the last update left
+    (:class:`~carepages.update_memo.UpdateMemo`) is not read at all: merging it again
+    would give it back unchanged, so only what changed since costs anything.
+    """
     selected = config.select_locales(locales)
-    templates = read_templates(config)
+    paths = template_paths(config)
+    memo = UpdateMemo(config, paths)
+    todo = [(locale, domain) for locale in selected for domain in paths if not memo.current(locale, domain)]
+    templates = read_templates(config, {domain for _, domain in todo})
     plans: list[PlannedWrite] = []
     errors: list[CarepagesError] = []
-    for locale in selected:
-        for domain, template in templates.items():
-            try:
-                plans.append(plan_catalog(config, locale, domain, template))
-            except CarepagesError as exc:
-                errors.append(exc)
+    for locale, domain in todo:
+        try:
+            plans.append(plan_catalog(config, locale, domain, templates[domain]))
+        except CarepagesError as exc:
+            errors.append(exc)
     raise_all(errors)
+    planned = {(plan.locale, plan.domain): plan for plan in plans}
     summary = WriteSummary()
-    for plan in plans:
+    for key in ((locale, domain) for locale in selected for domain in paths):
+        plan = planned.get(key)
+        if plan is None:  # as the last update left it
+            summary.record(config.relative(po_path(config, *key)), True, False)
+            continue
         written = False if plan.unchanged else write_if_changed(plan.path, plan.data)
         summary.record(config.relative(plan.path), plan.existed, written)
         if written and plan.normalised:
@@ -214,4 +248,5 @@ def run_update(config: Config, locales: list[str] | None = None) -> WriteSummary
                 f"message{'s' if plan.normalised != 1 else ''} no longer marked fuzzy (as msgmerge does): "
                 "commit the catalog as update wrote it"
             )
+    memo.save(todo)
     return summary

@@ -166,7 +166,7 @@ def test_a_locale_without_catalogs(clinic: Path) -> None:
 def test_a_page_below_the_threshold_is_a_withholding_warning_counted_like_stats(clinic: Path) -> None:
     from carepages.catalogs import read_catalog, render_catalog
     from carepages.stats import collect_stats
-    from carepages.update import read_templates
+    from carepages.update import template_paths
 
     path = clinic / "locale/de/LC_MESSAGES/knee.po"
     catalog = read_catalog(path, "knee.po", "de")
@@ -175,7 +175,7 @@ def test_a_page_below_the_threshold_is_a_withholding_warning_counted_like_stats(
             message.string = ""
     path.write_bytes(render_catalog(catalog))
     config = load_config(clinic)
-    percent = dict(collect_stats(config, read_templates(config), ["de"])[0].pages)["knee"].percent
+    percent = dict(collect_stats(config, template_paths(config), ["de"])[0].pages)["knee"].percent
     assert percent < config.publish_threshold
     report = check(clinic, "de")
     threshold = [f for f in report.findings if f.problem.code == "threshold"]

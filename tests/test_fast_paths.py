@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wcwidth import wcwidth
 
-from carepages import catalogs
+from carepages import catalogs, segments
 from carepages.build import run_build
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
@@ -29,7 +29,7 @@ from carepages.gate import collect
 from carepages.markdown_ext import MARKDOWN_EXTENSIONS, PageParser
 from carepages.render import wrap
 from carepages.render.body import plain_rendering
-from carepages.segments import is_plain, is_translatable, to_markdown
+from carepages.segments import is_plain, is_translatable, squeeze, to_markdown
 
 DATA = Path(__file__).parent / "data"
 
@@ -168,7 +168,7 @@ def test_translations_and_fallbacks_of_one_page_do_not_leak_between_conversions(
 @settings(max_examples=200, deadline=None)
 @given(TEXTS)
 def test_a_block_is_translatable_exactly_when_words_remain_without_markup(raw: str) -> None:
-    stripped = is_translatable.__globals__["_NOT_WORDS"].sub(" ", raw)
+    stripped = segments._NOT_WORDS.sub(" ", raw)
     assert is_translatable(raw) == any(char.isalpha() for char in stripped)
 
 
@@ -202,6 +202,15 @@ def test_every_well_formed_catalog_of_the_test_data_is_accepted_whole() -> None:
             continue
         accepted += bool(catalogs._WELL_FORMED.fullmatch(source))
     assert accepted > 10
+
+
+# -- squeezing text for comparison: one translation table instead of a regular expression ---------
+
+
+def test_squeeze_removes_exactly_what_the_pattern_matches_in_all_of_unicode() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    assert squeeze(every) == segments._SQUEEZE.sub("", every)
+    assert squeeze("a \u00a0b\u200bc\n") == "abc"
 
 
 # -- plain text: words are split between characters only where a wide character is ----------

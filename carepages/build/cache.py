@@ -15,9 +15,7 @@ doing the work again.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,25 +24,16 @@ from carepages.assess import Assessment
 from carepages.build.keys import CACHE_FORMAT, pins_key
 from carepages.config import Config
 from carepages.fsutil import write_if_changed
+from carepages.memo import cache_path
 from carepages.pinning.store import PinStore
 
 #: A file's (size, sha256), as the manifest lists it.
 FileInfo = tuple[int, str]
 
 
-def cache_root() -> Path:
-    """The user's cache folder for carepages."""
-    explicit = os.environ.get("CAREPAGES_CACHE_DIR", "").strip()
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "carepages"
-
-
 def cache_file(config: Config) -> Path:
     """One file per project (by the project folder's path) and per dist folder."""
-    name = hashlib.sha256(f"{config.root}\0{config.dist_dir}".encode()).hexdigest()[:24]
-    return cache_root() / f"{name}.json"
+    return cache_path(config.root, "", extra=str(config.dist_dir))
 
 
 @dataclass

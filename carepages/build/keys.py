@@ -12,103 +12,48 @@ re-renders nothing.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 import json
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 
-import carepages
-from carepages.catalog_paths import find_catalogs, find_templates, locale_files
+from carepages.catalog_paths import domain_file, find_catalogs, find_templates, locale_files, po_path
+from carepages.catalogs import DISCLAIMERS_DOMAIN, UI_DOMAIN
 from carepages.config import Config
-from carepages.errors import CarepagesError
-from carepages.fsutil import read_input
-from carepages.limits import CATALOG_FILE
+from carepages.memo import code_digest, digest, file_digest
+from carepages.verdict import PageVerdict
 
 #: Bump when the cache's layout or meaning changes: an old cache is then ignored.
 CACHE_FORMAT = 4
-#: WeasyPrint (and what it draws with) shapes the handouts: a new version renders them anew.
-LIBRARIES = (
-    "Babel",
-    "Markdown",
-    "nh3",
-    "Jinja2",
-    "MarkupSafe",
-    "wcwidth",
-    "polib",
-    "PyYAML",
-    "py3langid",
-    "snowballstemmer",
-    "weasyprint",
-    "pydyf",
-    "segno",
-)
 
 
-def digest(*parts: str | bytes) -> str:
-    """One sha256 over ``parts``, each length-prefixed, so no two different lists hash alike."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "big"))
-        hasher.update(data)
-    return hasher.hexdigest()
-
-
-def files_digest(paths: Iterable[Path], base: Path, root: Path | None = None) -> str:
+def files_digest(paths: Iterable[Path], root: Path) -> str:
     """One hash over the names and contents of ``paths`` (sorted), as the inputs of a key.
 
-    With ``root`` (the project), a file that its reader refuses unread (a link out of
-    the project, a FIFO, a file over its size limit: :func:`carepages.fsutil.read_input`)
-    counts by what makes it refused, so a key never hangs on it or reads it.
+    Each file is hashed as :func:`carepages.memo.file_digest` reads it: one that its reader
+    refuses unread (a link out of the project, a FIFO, a file over its size limit) counts
+    by what makes it refused, so a key never hangs on it or reads it.
     """
-    parts: list[str | bytes] = []
-    for path in sorted(set(paths)):
-        rel = path.relative_to(base).as_posix()
-        try:
-            data = read_input(path, rel, root, CATALOG_FILE, CarepagesError) if root else path.read_bytes()
-        except CarepagesError as exc:
-            data = f"refused: {exc.message}".encode()
-        parts += [rel, data]
-    return digest(*parts)
+    return digest(*(part for path in sorted(set(paths)) for part in (_name(path, root), file_digest(path, root))))
 
 
-@cache
-def code_digest() -> str:
-    """The tool itself: its version, its code and templates, and the libraries that shape output."""
-    package = Path(carepages.__file__).parent
-    files = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
-    versions = [f"{name}={_version(name)}" for name in LIBRARIES]
-    return digest(carepages.__version__, *versions, files_digest(files, package))
+def _name(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
-def _version(name: str) -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "absent"
+def settings_digest(config: Config) -> str:
+    """Every setting of ``[tool.carepages]`` as read (thresholds, review and stale policies, paths, widths).
+
+    All of them, not a chosen few: a setting that is left out of a key is one whose
+    change the cache would not see.
+    """
+    return digest(repr(config))
 
 
 def source_key(config: Config) -> str:
     """What every locale depends on: the code, the settings that shape output, the sources, the templates."""
-    settings = json.dumps(
-        [
-            config.source_language,
-            config.publish_threshold,
-            config.line_width,
-            config.project_name,
-            config.locales,
-            config.require_review,
-            config.show_reviewers,
-            config.site.index_title,
-            config.site.index_intro,
-        ],
-        ensure_ascii=False,
-    )
     inputs = [p for p in config.source_dir.rglob("*.md") if p.is_file()]
     inputs += [p for p in find_templates(config).values() if p.is_file()]
-    return digest(str(CACHE_FORMAT), code_digest(), settings, files_digest(inputs, config.root, config.root))
+    return digest(str(CACHE_FORMAT), code_digest(), settings_digest(config), files_digest(inputs, config.root))
 
 
 def locale_key(config: Config, base: str, locale: str) -> str:
@@ -119,21 +64,65 @@ def locale_key(config: Config, base: str, locale: str) -> str:
         return digest(base, "source")
     files = [p for p in find_catalogs(config, locale).values() if p.is_file()]
     files += [path for path in locale_files(config, locale) if path.is_file()]
-    return digest(base, locale, files_digest(files, config.root, config.root))
+    return digest(base, locale, files_digest(files, config.root))
 
 
 def pins_key(config: Config) -> str:
     """What judging a page at a commit depends on besides the commit: the code, and the settings of a verdict."""
-    settings = [
-        config.source_language,
-        config.publish_threshold,
-        config.line_width,
-        config.project_name,
-        *(config.relative(path) for path in (config.source_dir, config.locale_dir, config.disclaimers_file)),
-    ]
-    return digest(str(CACHE_FORMAT), code_digest(), json.dumps(settings, ensure_ascii=False))
+    paths = [config.relative(path) for path in (config.source_dir, config.locale_dir, config.disclaimers_file)]
+    return digest(str(CACHE_FORMAT), code_digest(), settings_digest(config), json.dumps(paths, ensure_ascii=False))
 
 
-def page_key(locale_key: str, page: str, alternates: Iterable[str]) -> str:
-    """A page's key: its locale's, plus the locales its language switcher names."""
-    return digest(locale_key, page, *alternates)
+class PageKeys:
+    """Each published page's key: what its files are made from, file by file, each file hashed once per run.
+
+    Narrower than its locale's key (which names every source page), so that an edit to one
+    source page re-renders that page in each locale, and an edit to one catalog that page in
+    that locale. A page's files are made from its source page and the shared disclaimers'
+    source; in a locale, from that page's catalog, the shared disclaimers' and interface
+    strings' catalogs and their templates, and the locale's own files (sign-off ledger,
+    glossary, waivers, review file: each can change the verdict or the page's review line);
+    and from what the verdict says of it, the locale's withheld pages (links to them lead to
+    the source language), the locales its switcher names, and for a pinned page its revision.
+    Every key also holds the code and every setting.
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.base = digest(str(CACHE_FORMAT), code_digest(), settings_digest(config))
+        self.templates = find_templates(config)
+        self._hashes: dict[Path, str] = {}
+
+    def file(self, path: Path) -> str:
+        if path not in self._hashes:
+            self._hashes[path] = file_digest(path, self.config.root)
+        return self._hashes[path]
+
+    def inputs(self, locale: str, page: str) -> list[str]:
+        """The hashes of the files the page is made from in ``locale`` (before its verdict)."""
+        config = self.config
+        sources = [config.source_dir / domain_file(page, ".md"), config.disclaimers_file]
+        parts = [self.base, locale, page, *map(self.file, sources)]
+        if locale == config.source_language:
+            return parts
+        domains = (page, DISCLAIMERS_DOMAIN, UI_DOMAIN)
+        files = [po_path(config, locale, domain) for domain in domains]
+        files += [self.templates.get(domain, config.templates_dir / "absent") for domain in domains]
+        return [*parts, *map(self.file, [*files, *locale_files(config, locale)])]
+
+    def page(self, locale: str, verdict: PageVerdict, withheld: Iterable[str], switcher: Iterable[str]) -> str:
+        """The page's key, with what the locale's verdict says of it (:func:`verdict_part`)."""
+        listed = ["withheld:", *sorted(withheld), "switcher:", *switcher]
+        return digest(*self.inputs(locale, verdict.page), "verdict:", verdict_part(verdict), *listed)
+
+
+def verdict_part(verdict: PageVerdict) -> str:
+    """What a page's verdict puts in its key: everything, its pin's revision and date included, but the pin's age.
+
+    The age is counted to the commit being built, so it changes with every commit; the
+    page shows the revision's date, not the age, so a new commit alone re-renders nothing.
+    """
+    said = verdict.as_dict()
+    if said.get("pinned"):
+        said["pinned"] = {name: value for name, value in said["pinned"].items() if name != "age_days"}
+    return json.dumps(said, sort_keys=True, ensure_ascii=False)

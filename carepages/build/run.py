@@ -7,8 +7,9 @@
    earlier revision where one passed (:mod:`carepages.pinning`), decided again on
    every build from the unpinned verdict, since history moves on.
 2. **Plan.** A page is published where its locale's verdict publishes it; its
-   language switcher names exactly those locales. A page whose key (its locale's,
-   plus that list) is unchanged and whose previous files are still byte for byte
+   language switcher names exactly those locales. A page whose key (the files it is
+   made from, what the verdict says of it, that list: :class:`~carepages.build.keys.PageKeys`)
+   is unchanged and whose previous files are still byte for byte
    what the build recorded is reused; every other published page is rendered.
 3. **Publish.** Pages, bundles, ``index.html`` and ``manifest.json`` go to a staging
    folder that replaces dist/ whole; when nothing changed, dist/ is not touched.
@@ -28,7 +29,7 @@ from carepages.build import dist as dist_folder
 from carepages.build.cache import FileInfo, LocaleEntry, PageEntry, pin_store, read_cache, write_cache
 from carepages.build.dist import build_lock, file_info, make_folder, recover, reuse, swap_in
 from carepages.build.editions import edition_key, landing_documents, slot
-from carepages.build.keys import digest, locale_key, page_key, source_key
+from carepages.build.keys import PageKeys, digest, locale_key, source_key
 from carepages.build.outputs import BundleJob, index_order, manifest_json, source_titles
 from carepages.build.report import REPORT_NAME, report_text
 from carepages.build.summary import BuildSummary, LocaleOutcome, Progress
@@ -37,7 +38,7 @@ from carepages.clinics import Edition, missing_values
 from carepages.config import Config
 from carepages.errors import CarepagesError, Severity, raise_all, write_error
 from carepages.layout import MANIFEST_NAME, bundle_members
-from carepages.parallel import Runner, available_cores
+from carepages.parallel import Runner, default_jobs
 from carepages.pinning import PinnedPage, resolve_pins
 from carepages.render.pdf import PdfUnavailable, load_weasyprint
 from carepages.verdict import settle
@@ -73,7 +74,7 @@ def run_build(
     reporter = Progress(progress)
     with build_lock(config, reporter):
         recover(config.dist_dir)
-        return Build(config, selected, editions, strict, jobs or available_cores(), reporter).run()
+        return Build(config, selected, editions, strict, jobs or default_jobs(), reporter).run()
 
 
 def handouts_unavailable() -> str:
@@ -109,6 +110,7 @@ class Build:
         self.handouts = config.site.handouts and not self.no_handouts
         self._runner: Runner | None = None
         self.pinned: dict[str, dict[str, PinnedPage]] = {}  # per locale, what each pinned page is rendered from
+        self.page_keys = PageKeys(config)
 
     def run(self) -> BuildSummary:
         try:
@@ -206,7 +208,7 @@ class Build:
                     where = slot(edition, page)
                     previous = entry.pages.get(where)
                     selected = code in self.selected
-                    key = self.page_key(digest(keys[code], extra), code, page, switchers[page]) if selected else ""
+                    key = digest(self.page_key(code, page, switchers[page]), extra) if selected else ""
                     if previous is not None and (not selected or previous.key == key):
                         reused.setdefault(code, []).append((edition, page))
                     else:
@@ -221,10 +223,17 @@ class Build:
         ]
         return jobs, reused
 
-    def page_key(self, locale_key: str, code: str, page: str, switcher: tuple[str, ...]) -> str:
-        """A page's key; a pinned page's also names its revision (it is rendered from that, not the catalogs)."""
-        pin = self.entries[code].assessment.verdict.page(page).pin
-        return page_key(locale_key, page, (*switcher, f"pinned {pin.revision}") if pin else switcher)
+    def page_key(self, code: str, page: str, switcher: tuple[str, ...]) -> str:
+        """A page's key (:class:`~carepages.build.keys.PageKeys`): its files, what the verdict says of it, its links.
+
+        Each edition adds its clinic's profile to it (:func:`~carepages.build.editions.edition_key`).
+
+        A pinned page's names its revision (it is rendered from that, not the catalogs),
+        not how old the pin is: a new commit alone re-renders nothing.
+        """
+        verdict = self.entries[code].assessment.verdict
+        withheld = [p.page for p in verdict.withheld_pages]
+        return self.page_keys.page(code, verdict.page(page), withheld, switcher)
 
     def needs_drafts(self, code: str, pages: list[PageTask]) -> bool:
         """Whether rendering ``pages`` needs the locale's current drafts (pinned pages bring their own)."""

@@ -76,7 +76,7 @@ def _break_points(word: str) -> Iterator[int]:
 
 def _has_wide(text: str) -> bool:
     """Whether ``text`` has a wide (CJK) character: only then may a word break between characters."""
-    return max(map(wcwidth, set(text)), default=0) >= 2
+    return not text.isascii() and max(map(wcwidth, set(text)), default=0) >= 2
 
 
 def _pieces(text: str) -> Iterator[tuple[bool, str]]:

@@ -1,0 +1,121 @@
+"""Content hashes and the user's cache folder: how a command knows that earlier work still holds.
+
+Every command that skips work it did before (``update``, ``build``, ``check``,
+``stats``) keys that work by a sha256 over its inputs' contents, never by a file's
+modification time, and keeps what it learnt in one JSON file per project and
+purpose in the user's cache folder (``$CAREPAGES_CACHE_DIR``, else
+``$XDG_CACHE_HOME/carepages``, else ``~/.cache/carepages``). Never in the project or
+in dist/: a cache that a commit or a download could carry could claim that a page
+passed the gate. A missing, old or damaged cache file only means doing the work again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import carepages
+from carepages.errors import CarepagesError
+from carepages.fsutil import read_input, write_if_changed
+from carepages.limits import CATALOG_FILE
+
+#: Libraries whose version can change an output (a new Babel may merge or write a catalog differently).
+LIBRARIES = (
+    "Babel",
+    "Markdown",
+    "nh3",
+    "Jinja2",
+    "MarkupSafe",
+    "wcwidth",
+    "polib",
+    "PyYAML",
+    "py3langid",
+    "snowballstemmer",
+    # WeasyPrint (and what it draws with) shapes the handouts: a new version renders them anew.
+    "weasyprint",
+    "pydyf",
+    "segno",
+)
+
+
+def digest(*parts: str | bytes) -> str:
+    """One sha256 over ``parts``, each length-prefixed, so no two different lists hash alike."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def file_digest(path: Path, root: Path) -> str:
+    """The sha256 of one of the project's input files; a distinct value when it is missing or refused.
+
+    Read as every reader of the project's files reads them (:func:`carepages.fsutil.read_input`):
+    a link out of the project (``root``), a FIFO or a file over its size limit counts by what
+    makes it refused, so a key never hangs on it or reads it.
+    """
+    try:
+        data = read_input(path, path.name, root, CATALOG_FILE, CarepagesError)
+    except FileNotFoundError:
+        return "absent"
+    except CarepagesError as exc:
+        return f"refused: {exc.message}"
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def code_digest() -> str:
+    """The tool itself: its version, its code and templates, and the libraries that shape output."""
+    package = Path(carepages.__file__).parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    parts: list[str | bytes] = [carepages.__version__, *(f"{name}={_version(name)}" for name in LIBRARIES)]
+    for path in files:
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
+
+
+def cache_root() -> Path:
+    """The user's cache folder for carepages."""
+    explicit = os.environ.get("CAREPAGES_CACHE_DIR", "").strip()
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "carepages"
+
+
+def cache_path(root: Path, purpose: str, *, extra: str = "") -> Path:
+    """One file per project (by its folder's path, and ``extra``) and per purpose."""
+    name = hashlib.sha256(f"{root}\0{extra}".encode()).hexdigest()[:24]
+    return cache_root() / f"{name}{'-' + purpose if purpose else ''}.json"
+
+
+def read_json(path: Path, version: str) -> dict[str, Any]:
+    """A cache file's content when it was written by this ``version`` (format and code); else empty."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != version or not isinstance(data.get("data"), dict):
+        return {}
+    return data["data"]
+
+
+def write_json(path: Path, version: str, data: dict[str, Any]) -> None:
+    """Keep ``data`` for the next run (a cache folder that cannot be written is no error)."""
+    payload = json.dumps({"version": version, "data": data}, sort_keys=True, ensure_ascii=False) + "\n"
+    with contextlib.suppress(OSError):
+        write_if_changed(path, payload.encode("utf-8"))
