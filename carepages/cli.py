@@ -79,7 +79,7 @@ def cmd_diff(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_build(config: Config, args: argparse.Namespace) -> int:
-    from carepages.build import run_build
+    from carepages.builder import run_build
 
     summary = run_build(
         config, args.locales, clinics=args.clinics, strict=args.strict, jobs=args.jobs, progress=_progress(args)

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from carepages.assess import Assessment, assess_locale, load_run
-from carepages.build.cache import LocaleEntry, pin_store, read_cache, write_cache
-from carepages.build.keys import locale_key, source_key
+from carepages.builder.cache import LocaleEntry, pin_store, read_cache, write_cache
+from carepages.builder.keys import locale_key, source_key
 from carepages.checks.context import OutputContext, RunContext
 from carepages.checks.dist import DistContext
 from carepages.checks.model import DIST, TEMPLATES, Finding

@@ -31,7 +31,7 @@ from carepages.update import run_update
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 PROJECT = HOSTILE / "project"
-LOCK_NAME = ".dist-build.lock"  # the build's lock file, beside dist/ (see carepages.build.build_lock)
+LOCK_NAME = ".dist-build.lock"  # the build's lock file, beside dist/ (see carepages.builder.build_lock)
 
 Translator = Callable[[str, str], str]  # (domain, msgid) -> msgstr
 

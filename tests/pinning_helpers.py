@@ -12,7 +12,7 @@ from pathlib import Path
 
 from helpers import give_interface_safety_strings
 
-from carepages.build import BuildSummary, run_build
+from carepages.builder import BuildSummary, run_build
 from carepages.catalog_paths import find_catalogs, po_path
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import load_config

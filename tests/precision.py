@@ -27,7 +27,7 @@ from pathlib import Path
 
 from realworld_helpers import Defect, load_defects, locate, plant, translated_project
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.checks.model import Finding
 from carepages.checks.registry import ALL_CHECKS
 from carepages.config import Config

@@ -34,7 +34,7 @@ import pytest
 from check_helpers import make_clinic
 from helpers import run
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.catalog_paths import po_path
 from carepages.catalogs import UI_DOMAIN, read_catalog, render_catalog
 from carepages.config import load_config

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from carepages.build import BuildSummary, dist, run_build
+from carepages.builder import BuildSummary, dist, run_build
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.cli import main

@@ -17,7 +17,7 @@ import pytest
 from helpers import run
 from test_render_pdf import require_weasyprint
 
-from carepages.build import run as build_run
+from carepages.builder import run as build_run
 from carepages.render.pdf import PdfUnavailable
 
 FIXTURE = Path(__file__).parent / "data" / "build" / "project"

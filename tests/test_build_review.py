@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.cli import main
 from carepages.config import load_config
 from carepages.errors import CarepagesError

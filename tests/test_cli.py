@@ -128,7 +128,7 @@ def test_the_tool_runs_where_fcntl_does_not_exist(project: Path) -> None:
     """On Windows there is no fcntl: the gate, the build and the pre-commit hook still import and run."""
     script = (
         "import sys; sys.modules['fcntl'] = None\n"
-        "import carepages.checks, carepages.gate, carepages.build\n"
+        "import carepages.checks, carepages.gate, carepages.builder\n"
         "from carepages.cli import main\n"
         "assert main(['extract']) == 0 and main(['update']) == 0 and main(['build', '-j', '1']) == 0\n"
         "sys.exit(main(['check', '-q']))\n"

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from carepages.build import dist as dist_module
-from carepages.build import run_build
-from carepages.build.dist import exchange, lock_path
+from carepages.builder import dist as dist_module
+from carepages.builder import run_build
+from carepages.builder.dist import exchange, lock_path
 from carepages.checks.dist import STYLESHEET
 from carepages.cli import main
 from carepages.config import load_config

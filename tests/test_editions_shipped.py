@@ -28,7 +28,7 @@ from helpers import require_program
 from linkcheck import broken_links
 from test_render_pdf import _embedded_fonts, require_weasyprint
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.checks.built import disclaimers_shown
 from carepages.clinics import Clinic
 from carepages.config import Config, load_config

@@ -27,7 +27,7 @@ from babel.messages.catalog import Message
 from hardening_helpers import HOSTILE, make_project, outside_dist, set_translation
 from helpers import Result, run
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import load_config

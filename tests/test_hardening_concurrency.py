@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from hardening_helpers import make_project, set_translation, snapshot
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.config import load_config
 
 MSGID = "A short page about the knee."
@@ -41,7 +41,7 @@ sys.exit(main(sys.argv[1:]))
 """
 DIE_BETWEEN_RENAMES = """
 import os, signal, sys
-import carepages.build.dist as dist
+import carepages.builder.dist as dist
 dist.exchange = lambda first, second: False  # the fallback, as where the system cannot exchange
 rename = os.rename
 def rename_then_die(source, target):
@@ -54,7 +54,7 @@ sys.exit(main(sys.argv[1:]))
 """
 DIE_AFTER_EXCHANGE = """
 import os, signal, sys
-import carepages.build.dist as dist
+import carepages.builder.dist as dist
 exchange = dist.exchange
 def exchange_then_die(first, second):
     if not exchange(first, second):

@@ -16,7 +16,7 @@ import pytest
 from hardening_helpers import make_project, snapshot
 from helpers import Result, run
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.config import load_config
 
 #: The catalogs here hold pseudo-translations (see the fixture in conftest.py).

@@ -26,7 +26,7 @@ from helpers import sign_interface
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.config import load_config
 from carepages.errors import CarepagesError
 from carepages.extract import extract_sources, run_extract

@@ -43,7 +43,7 @@ from hardening_helpers import (
 from helpers import require_program
 
 from carepages import assess
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog
 from carepages.checks.report import Report

@@ -1,6 +1,6 @@
 """Work kept from an earlier run: redone exactly when one of its inputs changed, and giving what redoing gives.
 
-A page's key (:class:`carepages.build.keys.PageKeys`) must hold everything its files
+A page's key (:class:`carepages.builder.keys.PageKeys`) must hold everything its files
 and its verdict depend on. Each test of the first group edits one input of the
 build fixture (tests/data/build/project: pages guide and overview; de, ar, zh_CN)
 and asserts which pages the next build renders again: those that depend on it, and
@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from carepages import parallel
-from carepages.build import keys as build_keys
-from carepages.build import run_build
-from carepages.build.cache import read_cache
-from carepages.build.keys import PageKeys, verdict_part
+from carepages.builder import keys as build_keys
+from carepages.builder import run_build
+from carepages.builder.cache import read_cache
+from carepages.builder.keys import PageKeys, verdict_part
 from carepages.catalog_paths import locale_files, po_path
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import Config, load_config

@@ -9,7 +9,7 @@ from helpers import run
 from realworld_helpers import translated_project
 
 from carepages.assess import load_run
-from carepages.build.keys import locale_key, source_key
+from carepages.builder.keys import locale_key, source_key
 from carepages.checks.context import LocaleContext
 from carepages.config import Config
 from carepages.markdown_ext import PageParser

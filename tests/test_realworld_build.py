@@ -25,7 +25,7 @@ from golden import assert_golden
 from linkcheck import broken_links
 from realworld_helpers import LOCALES, REALWORLD, load_defects, plant, translated_project
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.htmltree import Node, parse
 
 PAGES = ("guides/tools", "hip/overview", "knee/exercises", "knee/faq", "overview")

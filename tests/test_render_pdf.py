@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from helpers import require_program
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.checks.built import disclaimers_shown
 from carepages.config import load_config
 from carepages.pdftext import LOST, Glyph, comparable, extract_text, find_in_order, logical_order, repair_text_layer

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import Result, require_program, run
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import load_config

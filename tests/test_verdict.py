@@ -22,7 +22,7 @@ from helpers import give_interface_safety_strings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.catalog_paths import po_path
 from carepages.catalogs import DISCLAIMERS_DOMAIN, read_catalog, render_catalog
 from carepages.checks.model import TEMPLATES, Finding

@@ -15,7 +15,7 @@ import pytest
 from check_helpers import make_clinic
 from helpers import require_program, run
 
-from carepages.build import run_build
+from carepages.builder import run_build
 from carepages.config import load_config
 
 NAMESPACE = "carepages-manifest"

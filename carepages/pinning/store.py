@@ -4,7 +4,7 @@ A commit never changes, so what a page of a locale was at a revision is decided 
 and kept by ``(commit, locale, page)``, with what to render it from (and, once per
 ``(commit, locale)``, the frame around it). The file is keyed, as the build's cache
 is, by the tool's code and the settings that shape a verdict or a page (the caller
-gives the path and the key: :func:`carepages.build.cache.pin_store`): another
+gives the path and the key: :func:`carepages.builder.cache.pin_store`): another
 version of carepages, or another threshold, judges again. It lives in the user's
 cache folder like the build's cache (never in the project: a forged file could
 claim that a translation passed), and anything unreadable only means judging again.

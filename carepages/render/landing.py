@@ -7,7 +7,7 @@ catalog, its pages in the author's order with their text and PDF versions, its
 bundle). Each language folder also gets ``index.html`` with its own section, so a
 downloaded bundle, which holds one language, has a page to start from. Nothing here
 names a file path, a check or a reason a page is missing: that is for the clinic's
-staff, in ``REPORT.txt`` (:mod:`carepages.build.report`).
+staff, in ``REPORT.txt`` (:mod:`carepages.builder.report`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """One build, step by step: lock, recover, assess, pin, plan, render, publish, swap.
 
-1. **Assess.** Every selected locale's key (:mod:`carepages.build.keys`) is looked
+1. **Assess.** Every selected locale's key (:mod:`carepages.builder.keys`) is looked
    up in the cache; a locale whose inputs changed is assessed in the workers
    (:func:`carepages.assess.assess_locale`: read, render, check, decide), keeping
    each page's draft in the work folder. Then each stale page is pinned to an
@@ -8,7 +8,7 @@
    every build from the unpinned verdict, since history moves on.
 2. **Plan.** A page is published where its locale's verdict publishes it; its
    language switcher names exactly those locales. A page whose key (the files it is
-   made from, what the verdict says of it, that list: :class:`~carepages.build.keys.PageKeys`)
+   made from, what the verdict says of it, that list: :class:`~carepages.builder.keys.PageKeys`)
    is unchanged and whose previous files are still byte for byte
    what the build recorded is reused; every other published page is rendered.
 3. **Publish.** Pages, bundles, ``index.html`` and ``manifest.json`` go to a staging
@@ -25,15 +25,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from carepages.assess import Assessment, load_run
-from carepages.build import dist as dist_folder
-from carepages.build.cache import FileInfo, LocaleEntry, PageEntry, pin_store, read_cache, write_cache
-from carepages.build.dist import build_lock, file_info, make_folder, recover, reuse, swap_in
-from carepages.build.editions import edition_key, landing_documents, slot
-from carepages.build.keys import PageKeys, digest, locale_key, source_key
-from carepages.build.outputs import BundleJob, index_order, manifest_json, source_titles
-from carepages.build.report import REPORT_NAME, report_text
-from carepages.build.summary import BuildSummary, LocaleOutcome, Progress
-from carepages.build.worker import Rendered, RenderJob, assess_task, bundle_task, init_worker, render_task
+from carepages.builder import dist as dist_folder
+from carepages.builder.cache import FileInfo, LocaleEntry, PageEntry, pin_store, read_cache, write_cache
+from carepages.builder.dist import build_lock, file_info, make_folder, recover, reuse, swap_in
+from carepages.builder.editions import edition_key, landing_documents, slot
+from carepages.builder.keys import PageKeys, digest, locale_key, source_key
+from carepages.builder.outputs import BundleJob, index_order, manifest_json, source_titles
+from carepages.builder.report import REPORT_NAME, report_text
+from carepages.builder.summary import BuildSummary, LocaleOutcome, Progress
+from carepages.builder.worker import Rendered, RenderJob, assess_task, bundle_task, init_worker, render_task
 from carepages.clinics import Edition, missing_values
 from carepages.config import Config
 from carepages.errors import CarepagesError, Severity, raise_all, write_error
@@ -224,9 +224,9 @@ class Build:
         return jobs, reused
 
     def page_key(self, code: str, page: str, switcher: tuple[str, ...]) -> str:
-        """A page's key (:class:`~carepages.build.keys.PageKeys`): its files, what the verdict says of it, its links.
+        """A page's key (:class:`~carepages.builder.keys.PageKeys`): its files, what the verdict says of it, its links.
 
-        Each edition adds its clinic's profile to it (:func:`~carepages.build.editions.edition_key`).
+        Each edition adds its clinic's profile to it (:func:`~carepages.builder.editions.edition_key`).
 
         A pinned page's names its revision (it is rendered from that, not the catalogs),
         not how old the pin is: a new commit alone re-renders nothing.

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from carepages.build.cache import LocaleEntry
-from carepages.build.keys import digest
+from carepages.builder.cache import LocaleEntry
+from carepages.builder.keys import digest
 from carepages.clinics import Edition
 from carepages.config import Config
 from carepages.layout import INDEX_NAME

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from carepages.assess import Assessment
-from carepages.build.keys import CACHE_FORMAT, pins_key
+from carepages.builder.keys import CACHE_FORMAT, pins_key
 from carepages.config import Config
 from carepages.fsutil import write_if_changed
 from carepages.memo import cache_path

@@ -35,7 +35,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from carepages.build.summary import Progress
+from carepages.builder.summary import Progress
 from carepages.config import Config
 from carepages.errors import CarepagesError
 

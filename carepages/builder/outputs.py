@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import carepages
-from carepages.build import dist as dist_folder
-from carepages.build.cache import FileInfo, LocaleEntry
-from carepages.build.dist import file_info
-from carepages.build.summary import NOT_BUILT
+from carepages.builder import dist as dist_folder
+from carepages.builder.cache import FileInfo, LocaleEntry
+from carepages.builder.dist import file_info
+from carepages.builder.summary import NOT_BUILT
 from carepages.config import Config
 from carepages.extract import Sources
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 from carepages.assess import Assessment, assess_locale, draft_path
-from carepages.build import dist as dist_folder
-from carepages.build.cache import FileInfo
-from carepages.build.dist import file_info
-from carepages.build.editions import slot
-from carepages.build.outputs import BundleJob, write_bundle
+from carepages.builder import dist as dist_folder
+from carepages.builder.cache import FileInfo
+from carepages.builder.dist import file_info
+from carepages.builder.editions import slot
+from carepages.builder.outputs import BundleJob, write_bundle
 from carepages.catalogs import DISCLAIMERS_DOMAIN
 from carepages.checks.context import RunContext
 from carepages.clinics import Edition

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from carepages.build.cache import LocaleEntry
-from carepages.build.summary import NOT_BUILT
+from carepages.builder.cache import LocaleEntry
+from carepages.builder.summary import NOT_BUILT
 from carepages.clinics import Edition
 from carepages.config import Config
 from carepages.render.html import language
