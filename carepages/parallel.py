@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from carepages.errors import CarepagesError, DiskError, raise_all, write_error
@@ -45,19 +46,33 @@ def available_cores() -> int:
 
 
 def default_jobs() -> int:
-    """Worker processes when none are asked for: the available cores that other work does not keep busy.
+    """Worker processes when none are asked for: the available cores that other work keeps busy now.
 
     On a machine already busy, more processes than idle cores only compete with each
     other and with what runs there (a build with two workers was measured slower than
-    one on a loaded machine), so the count follows the one-minute load average; one
-    job runs in this process. Outputs do not depend on it.
+    one on a loaded machine). "Now" is the kernel's count of runnable processes, not the
+    one-minute load average: that still counts the step that has just finished (the
+    extract and update before a build, a benchmark's previous run), and on two cores it
+    made every such build run with one worker. One job runs in this process. Outputs do
+    not depend on it.
     """
     cores = available_cores()
+    busy = _busy_elsewhere()
+    return cores if busy is None else max(1, min(cores, cores - busy))
+
+
+def _busy_elsewhere(loadavg: Path = Path("/proc/loadavg")) -> int | None:
+    """Processes runnable right now besides this one (Linux's /proc/loadavg), else the rounded
+    one-minute load average; None where the platform has neither."""
     try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # no load average on this platform
-        return cores
-    return max(1, min(cores, round(cores - load)))
+        running = loadavg.read_text(encoding="ascii").split()[3]
+        return max(0, int(running.split("/")[0]) - 1)
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        return round(os.getloadavg()[0])
+    except (AttributeError, OSError):
+        return None
 
 
 @dataclass(frozen=True)

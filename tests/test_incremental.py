@@ -300,10 +300,22 @@ def collect_stats_long_way(config: Config) -> list[object]:
     return result
 
 
-@pytest.mark.parametrize(("load", "expected"), [(0.0, 4), (1.4, 3), (3.6, 1), (12.0, 1)])
+@pytest.mark.parametrize(("busy", "expected"), [(None, 4), (0, 4), (1, 3), (3, 1), (12, 1)])
 def test_default_workers_are_the_cores_not_already_busy(
-    monkeypatch: pytest.MonkeyPatch, load: float, expected: int
+    monkeypatch: pytest.MonkeyPatch, busy: int | None, expected: int
 ) -> None:
     monkeypatch.setattr(parallel, "available_cores", lambda: 4)
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(parallel, "_busy_elsewhere", lambda: busy)
     assert parallel.default_jobs() == expected
+
+
+def test_what_is_busy_is_counted_now_not_as_a_lagging_average(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """/proc/loadavg's runnable count (this process left out), not the one-minute average that
+    still remembers the step that just finished; elsewhere the average, rounded."""
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text("1.92 1.10 0.80 3/412 5120\n", encoding="ascii")
+    assert parallel._busy_elsewhere(loadavg) == 2
+    loadavg.write_text("1.92 1.10 0.80 1/412 5120\n", encoding="ascii")
+    assert parallel._busy_elsewhere(loadavg) == 0
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.4, 1.0, 1.0))
+    assert parallel._busy_elsewhere(tmp_path / "absent") == 1
