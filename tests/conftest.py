@@ -11,6 +11,29 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 
+#: Modules whose tests build whole projects (each a second or so, over a hundred of them):
+#: marked ``slow`` as a whole, so that ``scripts/test -m "not slow"`` is the quick loop of the
+#: units (catalogs, Markdown, translation, rendering, each check, the verdict) and CI, which
+#: runs everything, still runs them. Single slow tests elsewhere carry the mark themselves.
+SLOW_MODULES = frozenset(
+    {
+        "test_attacks.py",
+        "test_build.py",
+        "test_clinics.py",
+        "test_crash_safety.py",
+        "test_hardening_catalogs.py",
+        "test_incremental.py",
+        "test_pinning.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of :data:`SLOW_MODULES` as slow."""
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
