@@ -20,7 +20,6 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import polib
@@ -31,7 +30,6 @@ from carepages import limits
 from carepages.config import Config
 from carepages.errors import CatalogError
 from carepages.fsutil import read_input
-from carepages.segments import Segment
 
 #: Fixed wrapping, so catalogs do not change shape with the tool that last saved them.
 WIDTH = 76
@@ -332,20 +330,12 @@ def wrap_width(catalog: Catalog) -> int:
     more than ``WRAP_BUDGET`` (see there): only a hostile or broken catalog gets that far."""
     cost = 0
     for message in catalog:
-        texts = [*_strings(message.id), *_strings(message.string), *message.previous_id]
-        for text in texts:
-            for run in _RUN.finditer(text):
-                cost += (run.end() - run.start()) ** 2
-                if cost > WRAP_BUDGET:
-                    return 0
+        for value in (message.id, message.string, message.previous_id):
+            for text in [value] if isinstance(value, str) else value or ():
+                cost += sum((run.end() - run.start()) ** 2 for run in _RUN.finditer(text or ""))
+        if cost > WRAP_BUDGET:
+            return 0
     return WIDTH
-
-
-def _strings(value: str | tuple[str, ...] | list[str] | None) -> list[str]:
-    """A message's msgid or msgstr as a list of strings (plural messages have several)."""
-    if not value:
-        return []
-    return [value] if isinstance(value, str) else [v for v in value if v]
 
 
 def _with_previous(text: str, catalog: Catalog, width: int = WIDTH) -> str:
@@ -392,16 +382,6 @@ def new_template(config: Config, domain: str, source_rel: str) -> Catalog:
         charset="utf-8",
         fuzzy=False,
     )
-
-
-def add_segments(catalog: Catalog, segments: Iterable[Segment], source_rel: str) -> None:
-    """Add each segment as a message; a repeated msgid gains a location, not a second entry."""
-    for segment in segments:
-        catalog.add(
-            segment.msgid,
-            locations=[(source_rel, segment.line)],
-            auto_comments=segment.comments(),
-        )
 
 
 def msgids(catalog: Catalog) -> set[object]:

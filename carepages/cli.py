@@ -13,14 +13,11 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from carepages import __version__
-from carepages.config import Config, check_locale, load_config
+from carepages.config import Config, load_config
 from carepages.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CarepagesError
-
-if TYPE_CHECKING:
-    from carepages.signing import SigningPlan
+from carepages.locales import check_locale
 
 
 def _locale_arg(value: str) -> str:
@@ -120,42 +117,13 @@ def cmd_review(config: Config, args: argparse.Namespace) -> int:
         plan = signing.plan_signing(
             config, locale, args.reviewer, page=args.page, message=args.message, note=args.note, day=args.date
         )
-    return _sign(config, plan, args.yes)
+    return signing.sign_interactively(config, plan, args.yes)
 
 
 def _one_locale(config: Config, args: argparse.Namespace) -> str:
     if not args.locales or len(args.locales) != 1:
         raise CarepagesError("name one locale with -l LOCALE", hint=f"configured: {', '.join(config.locales)}")
     return config.select_locales(args.locales)[0]
-
-
-def _sign(config: Config, plan: SigningPlan, yes: bool) -> int:
-    """Show every message the plan signs, ask (unless --yes), then sign exactly those."""
-    from carepages.signing import apply_signing
-    from carepages.signoff import ledger_path
-
-    for state, _record in plan.signing:
-        entry = state.entry
-        print(f"{entry.path}:{entry.line}: sign {entry.domain}:{entry.line}")
-        print(f"  source:      {entry.msgid}")
-        print(f"  translation: {entry.strings[0]}")
-    for state, reason in plan.blocked:
-        print(f"{state.entry.path}:{state.entry.line}: not signed: {reason}", file=sys.stderr)
-    print(f"review: {len(plan.signing)} to sign, {plan.already} already signed, {len(plan.blocked)} not signable")
-    if not plan.signing and not plan.migrate:
-        return EXIT_FAILED if plan.blocked else EXIT_OK
-    if not yes and not _confirm(f"Sign these {len(plan.signing)} translation(s)? [y/N] "):
-        raise CarepagesError("nothing signed", hint="answer y, or add --yes once you have read the list above")
-    signed = apply_signing(config, plan)
-    print(f"review: signed {signed} translation(s) in {config.relative(ledger_path(config, plan.locale))}")
-    return EXIT_OK
-
-
-def _confirm(question: str) -> bool:
-    """A yes from a person at a terminal; never from a pipe or CI (they pass --yes)."""
-    if not sys.stdin.isatty():
-        return False
-    return input(question).strip().lower() in {"y", "yes"}
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

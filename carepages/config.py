@@ -9,7 +9,6 @@ in one place, so later stages can trust a :class:`Config` without re-checking.
 from __future__ import annotations
 
 import difflib
-import functools
 import os
 import re
 import tomllib
@@ -18,16 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from babel import Locale, UnknownLocaleError
-from babel.core import get_locale_identifier, parse_locale
-
 from carepages.clinics import SITE_DEFAULTS, Edition, Site, read_site, select_editions
 from carepages.errors import ConfigError, shorten
+from carepages.locales import check_locale, locale_code, locale_folders, same_locale
 
 #: Locale codes, POSIX (``pt_BR``) or BCP 47 (``pt-BR``): language, then optional script/territory/variant.
-LOCALE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:(?:_[A-Za-z0-9]{2,8})+|(?:-[A-Za-z0-9]{2,8})+)?\Z")  # \Z: no final newline
 #: The folder of templates inside locale_dir, which is no locale.
-TEMPLATES_FOLDER = "templates"
 
 LOCATION_MODES = ("full", "file", "none")
 #: What happens to a page whose translation is behind the source: served from an earlier revision, or withheld.
@@ -225,11 +220,11 @@ class _Validator:
 
     def locales(self) -> tuple[str, tuple[str, ...]]:
         """The source language and the target locales, each known to Babel, no repeats."""
-        source = _locale(self.values["source_language"], lambda m: self.bad("source_language", m))
+        source = locale_code(self.values["source_language"], lambda m: self.bad("source_language", m))
         value = self.values["locales"]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.bad("locales", 'must be a list of locale codes such as ["de", "pt_BR"]')
-        locales = tuple(_locale(v, lambda m: self.bad("locales", m)) for v in value)
+        locales = tuple(locale_code(v, lambda m: self.bad("locales", m)) for v in value)
         if len({same_locale(code) for code in locales}) != len(locales):
             raise self.bad("locales", "lists a locale twice (codes are compared as Babel reads them: pt-BR is pt_BR)")
         if same_locale(source) in {same_locale(code) for code in locales}:
@@ -336,74 +331,3 @@ def _validate(pyproject: Path, table: dict[str, Any], project: dict[str, Any]) -
         max_stale_days=check.number("max_stale_days", 0, 36500, (int,), "a whole number of days"),
         site=read_site(check.values, check.bad, check.root, clinics_dir, (source_language, *locales)),
     )
-
-
-def canonical_locale(code: str) -> str:
-    """The one form of a locale code used everywhere inside carepages: POSIX, as Babel writes it.
-
-    ``pt-BR``, ``pt_br`` and ``pt_BR`` are all ``pt_BR``; ``zh-Hant-TW`` is
-    ``zh_Hant_TW``. Only the spelling changes (Babel's ``parse_locale``): ``zh_CN``
-    stays ``zh_CN``, so folders keep the names their translators gave them.
-    Raises ``ValueError`` for what is no locale code.
-    """
-    if not LOCALE_CODE.match(code):
-        raise ValueError(f"{code!r} is not a locale code")
-    return get_locale_identifier(parse_locale(code, sep="-" if "-" in code else "_"), sep="_")
-
-
-@functools.cache
-def same_locale(code: str) -> str:
-    """What two codes of one locale have in common: ``zh_CN`` and ``zh_Hans_CN`` are one language.
-
-    Babel fills in the likely script (``Locale.parse``), so two folders or two
-    configured codes that name one locale in two ways are found.
-    """
-    return str(Locale.parse(canonical_locale(code)))
-
-
-def _locale(code: object, bad: Any) -> str:
-    """Validate a locale code with Babel's CLDR data; return its canonical form (:func:`canonical_locale`)."""
-    try:
-        if not isinstance(code, str):
-            raise ValueError(code)
-        canonical = canonical_locale(code)
-    except ValueError:
-        raise bad(f"{code!r} is not a locale code (use forms like 'de', 'pt_BR' or 'pt-BR', 'zh_Hant_TW')") from None
-    try:
-        Locale.parse(canonical)
-    except (UnknownLocaleError, ValueError) as exc:
-        raise bad(f"unknown locale {shorten(code)}: Babel's CLDR data does not know it") from exc
-    return canonical
-
-
-def check_locale(code: str) -> str:
-    """Validate a locale code given on the command line (``-l``); return its canonical form."""
-    return _locale(code, lambda m: ConfigError(m, hint="use a code Babel knows, such as 'de' or 'pt_BR'"))
-
-
-def locale_folders(locale_dir: Path, pyproject: Path) -> tuple[tuple[str, str], ...]:
-    """``(canonical code, folder name)`` of every locale folder: ``pt-BR/`` holds the locale ``pt_BR``.
-
-    Two folders for one locale (``pt-BR/`` and ``pt_BR/``) are an error: which of
-    them a command read would depend on the file system. Folders whose name is no
-    locale code Babel knows (``templates``, a stray ``notes``) are not locales.
-    """
-    if not locale_dir.is_dir():
-        return ()
-    found: dict[str, list[tuple[str, str]]] = {}
-    for entry in sorted(locale_dir.iterdir()):
-        if entry.name == TEMPLATES_FOLDER or not entry.is_dir():
-            continue
-        try:
-            found.setdefault(same_locale(entry.name), []).append((canonical_locale(entry.name), entry.name))
-        except (ValueError, UnknownLocaleError):
-            continue
-    for folders in found.values():
-        if len(folders) > 1:
-            names = " and ".join(repr(name) for _, name in folders)
-            raise ConfigError(
-                f"the locale folders {names} hold the same locale",
-                path=locale_dir,
-                hint="keep one: move its catalogs into the other folder and delete it",
-            )
-    return tuple(sorted(folders[0] for folders in found.values()))

@@ -10,13 +10,14 @@ disclaimers a page must carry always comes from the source, never from a catalog
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from babel.messages.catalog import Catalog
 
 from carepages import segments
 from carepages.catalog_paths import find_templates, pot_path, remove_empty_folders
-from carepages.catalogs import RESERVED_DOMAINS, UI_DOMAIN, add_segments, new_template, render_catalog
+from carepages.catalogs import RESERVED_DOMAINS, UI_DOMAIN, new_template, render_catalog
 from carepages.config import Config
 from carepages.errors import CarepagesError, Problem, SourceError, raise_all
 from carepages.fsutil import WriteSummary, write_if_changed
@@ -210,3 +211,13 @@ def run_extract(config: Config) -> WriteSummary:
             summary.removed.append(config.relative(stale))
     remove_empty_folders(config.templates_dir)
     return summary
+
+
+def add_segments(catalog: Catalog, segments: Iterable[Segment], source_rel: str) -> None:
+    """Add each segment as a message; a repeated msgid gains a location, not a second entry."""
+    for segment in segments:
+        catalog.add(
+            segment.msgid,
+            locations=[(source_rel, segment.line)],
+            auto_comments=segment.comments(),
+        )

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from carepages.errors import CarepagesError, DiskError, raise_all, write_error
 
@@ -43,6 +43,18 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+#: Tasks per worker: enough that none idles at the end, few enough to stay cheap.
+TASKS_PER_WORKER = 4
+T = TypeVar("T")
+
+
+def chunked(items: list[T], total: int, jobs: int) -> Iterator[list[T]]:
+    """``items`` in tasks sized so that ``total`` items over ``jobs`` workers keep every worker busy to
+    the end; in one process (``jobs`` 1), one task."""
+    size = max(1, -(-total // (TASKS_PER_WORKER * jobs))) if jobs > 1 else max(len(items), 1)
+    return (items[start : start + size] for start in range(0, len(items), size))
 
 
 def default_jobs() -> int:

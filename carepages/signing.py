@@ -14,6 +14,7 @@ catalog the gate accepts, with templates and catalogs up to date.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ from carepages.checks.context import LocaleContext, describe
 from carepages.checks.model import TEMPLATES, Code, Finding
 from carepages.checks.registry import OUTPUT_CHECKS
 from carepages.config import Config
-from carepages.errors import CarepagesError, Severity
+from carepages.errors import EXIT_FAILED, EXIT_OK, CarepagesError, Severity
 from carepages.review import REVIEWED, load_review, review_path
 from carepages.reviewstate import MessageReview, State
 from carepages.signoff import Ledger, SignOff, clean_field, ledger_path, message_hashes, write_ledger
@@ -138,6 +139,32 @@ def apply_signing(config: Config, plan: SigningPlan) -> int:
     if plan.migrate:
         review_path(config, plan.locale).unlink(missing_ok=True)
     return len(plan.signing)
+
+
+def sign_interactively(config: Config, plan: SigningPlan, yes: bool) -> int:
+    """Show every message the plan signs, ask (unless --yes), then sign exactly those."""
+    for state, _record in plan.signing:
+        entry = state.entry
+        print(f"{entry.path}:{entry.line}: sign {entry.domain}:{entry.line}")
+        print(f"  source:      {entry.msgid}")
+        print(f"  translation: {entry.strings[0]}")
+    for state, reason in plan.blocked:
+        print(f"{state.entry.path}:{state.entry.line}: not signed: {reason}", file=sys.stderr)
+    print(f"review: {len(plan.signing)} to sign, {plan.already} already signed, {len(plan.blocked)} not signable")
+    if not plan.signing and not plan.migrate:
+        return EXIT_FAILED if plan.blocked else EXIT_OK
+    if not yes and not _confirm(f"Sign these {len(plan.signing)} translation(s)? [y/N] "):
+        raise CarepagesError("nothing signed", hint="answer y, or add --yes once you have read the list above")
+    signed = apply_signing(config, plan)
+    print(f"review: signed {signed} translation(s) in {config.relative(ledger_path(config, plan.locale))}")
+    return EXIT_OK
+
+
+def _confirm(question: str) -> bool:
+    """A yes from a person at a terminal; never from a pipe or CI (they pass --yes)."""
+    if not sys.stdin.isatty():
+        return False
+    return input(question).strip().lower() in {"y", "yes"}
 
 
 def plan_migration(config: Config, locale: str) -> SigningPlan:

@@ -297,3 +297,8 @@ def source_verdict(locale: str, pages: Sequence[str]) -> LocaleVerdict:
 def _reasons(findings: list[Finding]) -> tuple[str, ...]:
     """Why something is withheld, in words a clinic understands, each reason once, in a fixed order."""
     return tuple(sorted({finding.public_reason or finding.problem.message for finding in findings}))
+
+
+def error_count(findings: Iterable[Finding], verdicts: Mapping[str, LocaleVerdict]) -> int:
+    """Errors among ``findings`` as check counts them, once pins are decided (:func:`settle`)."""
+    return sum(1 for finding in settle(findings, verdicts) if finding.severity == Severity.ERROR)

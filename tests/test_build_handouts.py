@@ -17,7 +17,7 @@ import pytest
 from helpers import run
 from test_render_pdf import require_weasyprint
 
-from carepages.builder import run as build_run
+from carepages.render import pdf as pdf_module
 from carepages.render.pdf import PdfUnavailable
 
 FIXTURE = Path(__file__).parent / "data" / "build" / "project"
@@ -42,7 +42,7 @@ def _unavailable() -> None:
 def test_without_weasyprint_everything_else_is_built_and_said_once(
     root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(build_run, "load_weasyprint", _unavailable)
+    monkeypatch.setattr(pdf_module, "load_weasyprint", _unavailable)
     result = run(capsys, "build", "-j", "1")
     assert result.status == 0
     assert result.out.count("PDF handouts are not made") == 1

@@ -8,8 +8,9 @@ import pytest
 from helpers import run
 
 from carepages.catalog_paths import po_path
-from carepages.config import canonical_locale, load_config
+from carepages.config import load_config
 from carepages.errors import ConfigError
+from carepages.locales import canonical_locale
 from carepages.review import review_path
 
 

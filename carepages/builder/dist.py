@@ -76,6 +76,16 @@ def _siblings(dist: Path, kind: str) -> list[Path]:
     return sorted(dist.parent.glob(f".{dist.name}-{kind}-*"))
 
 
+def refuse_a_file_in_the_way(config: Config) -> None:
+    """Stop before anything is built when dist/ is a file: the swap would replace it."""
+    if config.dist_dir.exists() and not config.dist_dir.is_dir():
+        raise CarepagesError(
+            "exists and is not a folder: the build would replace it",
+            path=config.relative(config.dist_dir),
+            hint="move the file away, or set tool.carepages.dist_dir to another folder",
+        )
+
+
 def recover(dist: Path) -> None:
     """Repair what an interrupted build left: put an old dist/ back if it was moved away, drop leftovers."""
     olds = _siblings(dist, "old")
@@ -168,3 +178,19 @@ def reuse(source: Path, target: Path, expected: tuple[int, str]) -> bool:
     except OSError:
         write_output(target, data)
     return True
+
+
+def holds_exactly(dist: Path, expected: dict[str, tuple[int, str]]) -> bool:
+    """Whether ``dist`` holds exactly ``expected`` (paths in it): no file more or less, each of its size and sha256."""
+    try:
+        present = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
+    except OSError:
+        return False
+    return present == set(expected) and all(_info_of(dist / rel) == tuple(info) for rel, info in expected.items())
+
+
+def _info_of(path: Path) -> tuple[int, str] | None:
+    try:
+        return file_info(path.read_bytes())
+    except OSError:
+        return None

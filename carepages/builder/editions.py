@@ -10,9 +10,10 @@ clinic's details and field values, its base URL, its paper size.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
-from carepages.builder.cache import LocaleEntry
+from carepages.builder.cache import FileInfo, LocaleEntry
 from carepages.builder.keys import digest
 from carepages.clinics import Edition
 from carepages.config import Config
@@ -25,6 +26,11 @@ from carepages.render.landing import (
 )
 from carepages.reviewstate import REVIEWED, SOURCE
 
+#: A page to render: its name, the locales its switcher names, its message count.
+PageTask = tuple[str, tuple[str, ...], int]
+#: Per locale, the (edition, page) pairs reused from the previous dist/ (or found changed there).
+Reused = dict[str, list[tuple[Edition, str]]]
+
 
 def slot(edition: Edition, page: str) -> str:
     """The key of one page of one edition in a locale's cache entry (``clinic/page``, or ``page``)."""
@@ -36,6 +42,27 @@ def edition_key(edition: Edition, handouts: bool) -> str:
     clinic = edition.clinic
     profile = [clinic.id, clinic.fields, clinic.overrides, clinic.logo] if clinic else None
     return digest(json.dumps([profile, edition.base_url, edition.paper, handouts], sort_keys=True, ensure_ascii=False))
+
+
+def language_switchers(order: Sequence[str], entries: dict[str, LocaleEntry]) -> dict[str, tuple[str, ...]]:
+    """Per page, the locales that publish it, in configuration order: what its language switcher names."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for code in order:
+        entry = entries.get(code)
+        for page in entry.assessment.verdict.published_pages if entry else ():
+            found[page].append(code)
+    return {page: tuple(codes) for page, codes in found.items()}
+
+
+def published_files(editions: Sequence[Edition], entries: Iterable[LocaleEntry]) -> dict[str, FileInfo]:
+    """Every page and bundle of the published locales' ``entries`` (paths in dist/), with size and sha256."""
+    files: dict[str, FileInfo] = {}
+    for entry in entries:
+        for edition in editions:
+            for page in entry.assessment.verdict.published_pages:
+                files.update(entry.pages[slot(edition, page)].files)
+        files.update(entry.bundle)
+    return files
 
 
 def landing_documents(

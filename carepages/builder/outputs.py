@@ -21,8 +21,10 @@ from carepages.builder import dist as dist_folder
 from carepages.builder.cache import FileInfo, LocaleEntry
 from carepages.builder.dist import file_info
 from carepages.builder.summary import NOT_BUILT
+from carepages.clinics import Edition
 from carepages.config import Config
 from carepages.extract import Sources
+from carepages.layout import MANIFEST_NAME
 
 #: Zip entries carry this timestamp (the earliest a zip can hold), so bundles are byte-identical.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -106,6 +108,23 @@ def manifest_json(
     if revision:
         manifest["source_revision"] = revision
     return json_bytes(manifest)
+
+
+def edition_manifests(
+    config: Config,
+    order: Sequence[str],
+    entries: dict[str, LocaleEntry],
+    editions: Sequence[Edition],
+    files: dict[str, FileInfo],
+    handouts: bool,
+) -> dict[str, bytes]:
+    """Each edition's ``manifest.json`` (paths in dist/): the edition's ``files``, by their paths inside its folder."""
+    manifests = {}
+    for edition in editions:
+        mine = {rel[len(edition.prefix) :]: info for rel, info in files.items() if rel.startswith(edition.prefix)}
+        extra = {"clinic": edition.id or None, "base_url": edition.base_url, "handouts": handouts}
+        manifests[f"{edition.prefix}{MANIFEST_NAME}"] = manifest_json(config, order, entries, mine, extra)
+    return manifests
 
 
 def json_bytes(data: object) -> bytes:

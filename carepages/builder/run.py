@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import shutil
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, as_completed
 from dataclasses import replace
@@ -27,24 +27,28 @@ from pathlib import Path
 from carepages.assess import Assessment, load_run
 from carepages.builder import dist as dist_folder
 from carepages.builder.cache import FileInfo, LocaleEntry, PageEntry, pin_store, read_cache, write_cache
-from carepages.builder.dist import build_lock, file_info, make_folder, recover, reuse, swap_in
-from carepages.builder.editions import edition_key, landing_documents, slot
+from carepages.builder.editions import (
+    PageTask,
+    Reused,
+    edition_key,
+    landing_documents,
+    language_switchers,
+    published_files,
+    slot,
+)
 from carepages.builder.keys import PageKeys, digest, locale_key, source_key
-from carepages.builder.outputs import BundleJob, index_order, manifest_json, source_titles
+from carepages.builder.outputs import BundleJob, edition_manifests, index_order, source_titles
 from carepages.builder.report import REPORT_NAME, report_text
 from carepages.builder.summary import BuildSummary, LocaleOutcome, Progress
 from carepages.builder.worker import Rendered, RenderJob, assess_task, bundle_task, init_worker, render_task
 from carepages.clinics import Edition, missing_values
 from carepages.config import Config
-from carepages.errors import CarepagesError, Severity, raise_all, write_error
-from carepages.layout import MANIFEST_NAME, bundle_members
-from carepages.parallel import Runner, default_jobs
+from carepages.errors import CarepagesError, raise_all, write_error
+from carepages.layout import bundle_members
+from carepages.parallel import Runner, chunked, default_jobs
 from carepages.pinning import PinnedPage, resolve_pins
-from carepages.render.pdf import PdfUnavailable, load_weasyprint
-from carepages.verdict import settle
-
-#: Pages per render task: enough tasks per worker that none idles at the end, few enough to stay cheap.
-TASKS_PER_WORKER = 4
+from carepages.render.pdf import handouts_unavailable
+from carepages.verdict import error_count
 
 
 def run_build(
@@ -65,25 +69,11 @@ def run_build(
         raise CarepagesError(f"--jobs must be at least 1, not {jobs}", hint="use -j 1 to build in one process")
     selected = config.select_locales(locales, allow_source=True)
     editions = config.editions(clinics)
-    if config.dist_dir.exists() and not config.dist_dir.is_dir():
-        raise CarepagesError(
-            "exists and is not a folder: the build would replace it",
-            path=config.relative(config.dist_dir),
-            hint="move the file away, or set tool.carepages.dist_dir to another folder",
-        )
+    dist_folder.refuse_a_file_in_the_way(config)
     reporter = Progress(progress)
-    with build_lock(config, reporter):
-        recover(config.dist_dir)
+    with dist_folder.build_lock(config, reporter):
+        dist_folder.recover(config.dist_dir)
         return Build(config, selected, editions, strict, jobs or default_jobs(), reporter).run()
-
-
-def handouts_unavailable() -> str:
-    """Why this machine cannot print PDF handouts (one line naming what to install), or '' when it can."""
-    try:
-        load_weasyprint()
-    except PdfUnavailable as exc:
-        return str(exc)
-    return ""
 
 
 class Build:
@@ -104,7 +94,7 @@ class Build:
         self.entries: dict[str, LocaleEntry] = {}
         self.drafted: set[str] = set()  # locales whose drafts this build made (in the work folder)
         self.rendered: Counter[str] = Counter()
-        self.work = make_folder(self.dist, "work")
+        self.work = dist_folder.make_folder(self.dist, "work")
         self.run_ctx = load_run(config)
         self.no_handouts = handouts_unavailable() if config.site.handouts else ""
         self.handouts = config.site.handouts and not self.no_handouts
@@ -119,7 +109,7 @@ class Build:
             keys = {code: locale_key(self.config, base, code) for code in self.order if code in self.selected}
             self.decide(keys)
             self.pin()
-            switchers = self.switchers()
+            switchers = language_switchers(self.order, self.entries)
             jobs, reused = self.plan(keys, switchers)
             return self.publish(jobs, reused)
         finally:
@@ -183,15 +173,6 @@ class Build:
                 }
                 self.pinned[code] = {page: material for page, material in found.items() if material is not None}
 
-    def switchers(self) -> dict[str, tuple[str, ...]]:
-        """Per page, the locales that publish it, in configuration order: what its language switcher names."""
-        found: dict[str, list[str]] = defaultdict(list)
-        for code in self.order:
-            entry = self.entries.get(code)
-            for page in entry.assessment.verdict.published_pages if entry else ():
-                found[page].append(code)
-        return {page: tuple(codes) for page, codes in found.items()}
-
     # step 2: what to render
 
     def plan(self, keys: dict[str, str], switchers: dict[str, tuple[str, ...]]) -> tuple[list[RenderJob], Reused]:
@@ -226,10 +207,8 @@ class Build:
     def page_key(self, code: str, page: str, switcher: tuple[str, ...]) -> str:
         """A page's key (:class:`~carepages.builder.keys.PageKeys`): its files, what the verdict says of it, its links.
 
-        Each edition adds its clinic's profile to it (:func:`~carepages.builder.editions.edition_key`).
-
-        A pinned page's names its revision (it is rendered from that, not the catalogs),
-        not how old the pin is: a new commit alone re-renders nothing.
+        A pinned page's names its revision, not how old the pin is: a new commit alone re-renders
+        nothing. Each edition adds its clinic's profile (:func:`~carepages.builder.editions.edition_key`).
         """
         verdict = self.entries[code].assessment.verdict
         withheld = [p.page for p in verdict.withheld_pages]
@@ -245,8 +224,7 @@ class Build:
     def chunks(self, pages: list[PageTask]) -> Iterable[list[PageTask]]:
         """Pages in tasks of a size that keeps every worker busy to the end."""
         total_pages = len(self.run_ctx.sources.pages) * max(len(self.selected), 1) * len(self.editions)
-        size = max(1, -(-total_pages // (TASKS_PER_WORKER * self.jobs))) if self.jobs > 1 else len(pages)
-        return (pages[start : start + size] for start in range(0, len(pages), max(size, 1)))
+        return chunked(pages, total_pages, self.jobs)
 
     def job(self, code: str, edition: Edition, pages: list[PageTask]) -> RenderJob:
         assessment: Assessment = self.entries[code].assessment
@@ -268,7 +246,7 @@ class Build:
             self.progress.note("nothing changed")
             write_cache(self.config, self.entries)
             return self.summary(changed=False)
-        staging = make_folder(self.dist, "staging")
+        staging = dist_folder.make_folder(self.dist, "staging")
         try:
             stale = self.reuse(staging, reused)
             if stale:  # a previous file changed since the build that made it: render those pages again
@@ -280,7 +258,7 @@ class Build:
             self.bundle(staging)
             for rel, data in self.manifests(documents).items():
                 dist_folder.write_output(staging / rel, data)
-            swap_in(staging, self.dist)
+            dist_folder.swap_in(staging, self.dist)
         except OSError as exc:  # a full disk, a folder that cannot be written: one error, no staging left
             shutil.rmtree(staging, ignore_errors=True)
             raise write_error(exc, self.config.relative) from exc
@@ -290,18 +268,20 @@ class Build:
         write_cache(self.config, self.entries)
         return self.summary(changed=True)
 
-    def reuse(self, staging: Path, reused: Reused) -> Stale:
+    def reuse(self, staging: Path, reused: Reused) -> Reused:
         """Link the reusable pages from the previous dist/; return the ones whose files changed."""
-        stale: Stale = {}
+        stale: Reused = {}
         for code, pages in reused.items():
             for edition, page in pages:
                 files = self.entries[code].pages[slot(edition, page)].files
-                if not files or not all(reuse(self.dist / rel, staging / rel, info) for rel, info in files.items()):
+                if not files or not all(
+                    dist_folder.reuse(self.dist / rel, staging / rel, info) for rel, info in files.items()
+                ):
                     stale.setdefault(code, []).append((edition, page))
         return stale
 
-    def stale_jobs(self, stale: Stale) -> list[RenderJob]:
-        switchers = self.switchers()
+    def stale_jobs(self, stale: Reused) -> list[RenderJob]:
+        switchers = language_switchers(self.order, self.entries)
         totals = self.totals()
         keys = {code: self.entries[code].key for code in stale}
         drafts = [
@@ -332,6 +312,9 @@ class Build:
             self.rendered[done.locale] += 1
         entry.bundle = {}  # its pages changed: the bundle is made again
 
+    def files(self) -> dict[str, FileInfo]:
+        return published_files(self.editions, (entry for _, entry in self.published()))
+
     def published(self) -> Iterator[tuple[str, LocaleEntry]]:
         """Each locale with a published page, in configuration order, with its entry."""
         for code in self.order:
@@ -347,7 +330,9 @@ class Build:
             pages = entry.assessment.verdict.published_pages
             entry.pages = {slot(e, page): entry.pages[slot(e, page)] for e in self.editions for page in pages}
             mine = {rel for rel in wanted if rel.endswith(f"/{code}.zip")}
-            if mine == set(entry.bundle) and all(reuse(self.dist / r, staging / r, i) for r, i in entry.bundle.items()):
+            if mine == set(entry.bundle) and all(
+                dist_folder.reuse(self.dist / r, staging / r, i) for r, i in entry.bundle.items()
+            ):
                 continue
             entry.bundle = {}
             for edition in self.editions:
@@ -356,16 +341,6 @@ class Build:
         for future in as_completed(futures):
             code, (rel, info) = future.result()
             self.entries[code].bundle[rel] = info
-
-    def files(self) -> dict[str, FileInfo]:
-        """Every page and bundle of the new dist/ (paths in dist/), with size and sha256."""
-        files: dict[str, FileInfo] = {}
-        for _, entry in self.published():
-            for edition in self.editions:
-                for page in entry.assessment.verdict.published_pages:
-                    files.update(entry.pages[slot(edition, page)].files)
-            files.update(entry.bundle)
-        return files
 
     def documents(self) -> dict[str, bytes]:
         """The landing pages of every edition and the staff's report (paths in dist/)."""
@@ -382,29 +357,21 @@ class Build:
     def manifests(self, documents: dict[str, bytes]) -> dict[str, bytes]:
         """Each edition's ``manifest.json``, listing the edition's files by their paths inside its folder."""
         # REPORT.txt is the neutral edition's (in dist/ itself); beside clinics' editions it is in none.
-        every = {**self.files(), **{rel: file_info(data) for rel, data in documents.items()}}
-        manifests = {}
-        for edition in self.editions:
-            mine = {rel[len(edition.prefix) :]: info for rel, info in every.items() if rel.startswith(edition.prefix)}
-            extra = {"clinic": edition.id or None, "base_url": edition.base_url, "handouts": self.handouts}
-            data = manifest_json(self.config, self.order, self.entries, mine, extra)
-            manifests[f"{edition.prefix}{MANIFEST_NAME}"] = data
-        return manifests
+        every = {
+            **self.files(),
+            **{rel: dist_folder.file_info(data) for rel, data in documents.items()},
+        }
+        return edition_manifests(self.config, self.order, self.entries, self.editions, every, self.handouts)
 
     def unchanged(self) -> bool:
         """True when dist/ already holds exactly this build, file for file (then it is not touched)."""
         if any(entry.bundle == {} for _, entry in self.published()):
             return False
-        expected = {rel: file_info(data) for rel, data in self.documents().items()}
-        expected.update({rel: file_info(data) for rel, data in self.manifests(self.documents()).items()})
-        expected.update(self.files())
-        try:
-            present = {p.relative_to(self.dist).as_posix() for p in self.dist.rglob("*") if p.is_file()}
-        except OSError:
-            return False
-        if present != set(expected):
-            return False
-        return all(_info_of(self.dist / rel) == tuple(info) for rel, info in expected.items())
+        documents = self.documents()
+        expected = {
+            rel: dist_folder.file_info(data) for rel, data in {**documents, **self.manifests(documents)}.items()
+        }
+        return dist_folder.holds_exactly(self.dist, {**expected, **self.files()})
 
     def summary(self, changed: bool) -> BuildSummary:
         outcomes = []
@@ -425,29 +392,9 @@ class Build:
         )
 
     def errors(self) -> int:
-        """Error findings behind this build's verdicts (the project's and the selected locales'), as check counts them.
-
-        A stale error whose pages all reach readers pinned counts as a warning there (:func:`carepages.verdict.settle`).
-        """
+        """Error findings behind this build's verdicts (the project's, the selected locales'), as check counts them."""
         findings = [*self.run_ctx.project_findings]
-        verdicts = {}
-        for code in self.selected:
-            entry = self.entries.get(code)
-            findings += entry.assessment.findings if entry else []
-            if entry:
-                verdicts[code] = entry.assessment.verdict
-        return sum(1 for finding in settle(findings, verdicts) if finding.severity == Severity.ERROR)
-
-
-#: A page to render: its name, the locales its switcher names, its message count.
-PageTask = tuple[str, tuple[str, ...], int]
-#: Per locale, the (edition, page) pairs reused from the previous dist/ (or found changed there).
-Reused = dict[str, list[tuple[Edition, str]]]
-Stale = Reused
-
-
-def _info_of(path: Path) -> FileInfo | None:
-    try:
-        return file_info(path.read_bytes())
-    except OSError:
-        return None
+        entries = {code: self.entries[code] for code in self.selected if code in self.entries}
+        for entry in entries.values():
+            findings += entry.assessment.findings
+        return error_count(findings, {code: entry.assessment.verdict for code, entry in entries.items()})

@@ -25,9 +25,9 @@ from carepages.catalog_paths import pot_path
 from carepages.catalogs import RESERVED_DOMAINS, UI_DOMAIN, msgids
 from carepages.checks.context import LoadedCatalog, LocaleContext, RunContext
 from carepages.checks.model import Code, Issue
-from carepages.config import same_locale
 from carepages.errors import Severity
 from carepages.extract import build_template
+from carepages.locales import same_locale
 from carepages.stats import Counts
 from carepages.ui import ui_template
 

@@ -94,6 +94,15 @@ def load_weasyprint() -> ModuleType:
     return _load_weasyprint()
 
 
+def handouts_unavailable() -> str:
+    """Why this machine cannot print PDF handouts (one line naming what to install), or '' when it can."""
+    try:
+        load_weasyprint()
+    except PdfUnavailable as exc:
+        return str(exc)
+    return ""
+
+
 @functools.cache
 def _load_weasyprint() -> ModuleType:
     banner = io.StringIO()

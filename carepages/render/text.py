@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin
 
 from carepages.htmltree import Node, parse
-from carepages.render.wrap import HTML_SPACE, display_width, wrap, wrap_lines
+from carepages.render.wrap import HTML_SPACE, display_width, hang, wrap, wrap_lines
 
 #: How a link's number is written, in the text and before its address in the references.
 LINK_MARK = "<{}>"
@@ -223,13 +223,6 @@ def _disclaimer(node: Node, ctx: Context, renderer: BlockRenderer) -> str:
     return "\n".join([rule, *label, body, rule])
 
 
-def _hang(body: str, first: str, rest: str) -> str:
-    """Prefix the first line of ``body`` with ``first`` and the others with ``rest`` (blank lines stay blank)."""
-    lines = body.split("\n") if body else [""]
-    prefixed = [(first if index == 0 else rest) + line for index, line in enumerate(lines)]
-    return "\n".join(line.rstrip(" ") for line in prefixed)
-
-
 def _heading(node: Node, ctx: Context) -> str:
     """The heading's text, underlined to its display width."""
     lines = wrap_lines(_inline_children(node, ctx), ctx.width)
@@ -260,7 +253,7 @@ def _list(node: Node, ctx: Context) -> str:
     rendered = []
     for item, marker in zip(items, _list_markers(node, len(items)), strict=True):
         body = _item(item, ctx.narrow(display_width(marker)), separator)
-        rendered.append(_hang(body, marker, " " * display_width(marker)))
+        rendered.append(hang(body, marker, " " * display_width(marker)))
     return separator.join(rendered)
 
 
@@ -278,7 +271,7 @@ def _item(item: Node, ctx: Context, separator: str) -> str:
 def _blockquote(node: Node, ctx: Context) -> str:
     """Every line of the quotation prefixed with "> " (">" alone on blank lines)."""
     body = render_children(node, ctx.narrow(2))
-    return _hang(body, "> ", "> ") if body else ""
+    return hang(body, "> ", "> ") if body else ""
 
 
 def _div(node: Node, ctx: Context) -> str:
@@ -289,7 +282,7 @@ def _div(node: Node, ctx: Context) -> str:
     content = Node(node.tag, node.attrs, [child for child in node.children if all(child is not t for t in titles)])
     body = render_children(content, ctx.narrow(len(_ADMONITION_INDENT)))
     title = [line for child in titles for line in wrap_lines(_inline_children(child, ctx), ctx.width)]
-    indented = _hang(body, _ADMONITION_INDENT, _ADMONITION_INDENT) if body else ""
+    indented = hang(body, _ADMONITION_INDENT, _ADMONITION_INDENT) if body else ""
     return "\n".join(part for part in [*title, indented] if part)
 
 

@@ -132,3 +132,10 @@ def _wrapped(text: str, width: int, initial_indent: str, subsequent_indent: str)
 
 
 # --------------------------------------------------------------------------- parsing
+
+
+def hang(body: str, first: str, rest: str) -> str:
+    """Prefix the first line of ``body`` with ``first`` and the others with ``rest`` (blank lines stay blank)."""
+    lines = body.split("\n") if body else [""]
+    prefixed = [(first if index == 0 else rest) + line for index, line in enumerate(lines)]
+    return "\n".join(line.rstrip(" ") for line in prefixed)
