@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 
 from carepages.errors import CarepagesError, ConfigError
+from carepages.fsutil import read_input
+from carepages.limits import CATALOG_FILE, RECORD_FILE
 from carepages.segments import FIELD, FIELD_NAMES
 
 #: Paper sizes of the handouts (CSS ``@page size`` keywords in :mod:`carepages.render.pdf`).
@@ -177,8 +179,9 @@ class _Profile:
 
     def __init__(self, root: Path, path: Path, locales: tuple[str, ...]) -> None:
         self.path = path
+        self.root = root
         self.rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-        self.text = path.read_text(encoding="utf-8", errors="replace")
+        self.text = read_input(path, self.rel, root, RECORD_FILE, ConfigError).decode("utf-8", errors="replace")
         self.locales = locales
         try:
             self.data = tomllib.loads(self.text)
@@ -282,7 +285,7 @@ class _Profile:
         if not isinstance(name, str) or "/" in name or "\\" in name or kind is None:
             raise self.bad("logo", f"must be a .png, .svg or .jpg file beside the profile, not {name!r}")
         try:
-            data = path.read_bytes()
+            data = read_input(path, f"{self.rel}: logo {name!r}", self.root, CATALOG_FILE, ConfigError)
         except OSError as exc:
             raise self.bad("logo", f"cannot read {name!r}: {exc.strerror}") from exc
         if len(data) > LOGO_MAX_BYTES:

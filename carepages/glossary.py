@@ -32,6 +32,8 @@ from babel import Locale
 
 from carepages.config import Config
 from carepages.errors import CarepagesError
+from carepages.fsutil import read_input
+from carepages.limits import CATALOG_FILE
 from carepages.words import is_cjk, tokens, visible_text
 
 GLOSSARY_FILE = "glossary.toml"
@@ -72,10 +74,10 @@ def load_glossary(config: Config, locale: str) -> Glossary | None:
     path = glossary_path(config, locale)
     rel = config.relative(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_input(path, rel, config.root, CATALOG_FILE, CarepagesError).decode("utf-8-sig")
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise CarepagesError(f"cannot read: {exc}", path=rel, hint="save the glossary as UTF-8 text") from exc
     return parse_glossary(text, rel)
 

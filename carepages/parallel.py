@@ -76,11 +76,9 @@ def default_jobs() -> int:
 def _busy_elsewhere(loadavg: Path = Path("/proc/loadavg")) -> int | None:
     """Processes runnable right now besides this one (Linux's /proc/loadavg), else the rounded
     one-minute load average; None where the platform has neither."""
-    try:
+    with contextlib.suppress(OSError, IndexError, ValueError):
         running = loadavg.read_text(encoding="ascii").split()[3]
         return max(0, int(running.split("/")[0]) - 1)
-    except (OSError, IndexError, ValueError):
-        pass
     try:
         return round(os.getloadavg()[0])
     except (AttributeError, OSError):

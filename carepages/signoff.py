@@ -29,7 +29,8 @@ from babel.messages.catalog import Message
 
 from carepages.config import Config
 from carepages.errors import CarepagesError
-from carepages.fsutil import write_if_changed
+from carepages.fsutil import read_input, write_if_changed
+from carepages.limits import CATALOG_FILE
 
 LEDGER_FILE = "signoff.tsv"
 COLUMNS = ("page", "msgid", "msgstr", "reviewer", "date", "note")
@@ -114,10 +115,10 @@ def load_ledger(config: Config, locale: str) -> Ledger:
     path = ledger_path(config, locale)
     rel = config.relative(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_input(path, rel, config.root, CATALOG_FILE, CarepagesError).decode("utf-8-sig")
     except FileNotFoundError:
         return Ledger(rel)
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise CarepagesError(f"cannot read: {exc}", path=rel, hint="restore the file from version control") from exc
     return parse_ledger(text, rel)
 

@@ -9,6 +9,7 @@ and nothing is written: the project, its catalogs and the previous dist/ stay as
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -228,3 +229,27 @@ def test_a_locale_folder_linking_outside_the_project(
     check = run(capsys, "check", "-l", "de")
     assert check.status == 1 and "is a link to a file outside the locale folder" in check.out
     assert snapshot(outside) == before
+
+
+@pytest.mark.parametrize("name", ["glossary.toml", "signoff.tsv"])
+@pytest.mark.parametrize("kind", ["link outside", "fifo"])
+def test_a_locale_record_that_links_outside_or_would_block_is_refused_unread(
+    clinic: Path, tmp_path: Path, name: str, kind: str
+) -> None:
+    """The glossary and the sign-off ledger are read like every other input (fsutil.read_input)."""
+    from carepages.errors import CarepagesError
+    from carepages.glossary import load_glossary
+    from carepages.signoff import load_ledger
+
+    path = clinic / "locale" / "de" / name
+    path.unlink(missing_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)  # reading it would block for ever
+    else:
+        secret = tmp_path / "secret"
+        secret.write_text("", encoding="utf-8")  # a valid, empty file: only where it is is wrong
+        path.symlink_to(secret)
+    load = load_glossary if name == "glossary.toml" else load_ledger
+    with pytest.raises(CarepagesError) as caught:
+        load(load_config(clinic), "de")
+    assert caught.value.path == Path(f"locale/de/{name}")
