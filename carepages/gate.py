@@ -34,6 +34,7 @@ from carepages.errors import EXIT_FAILED, EXIT_OK, CarepagesError
 from carepages.markdown_ext import PageParser
 from carepages.parallel import STATE, LazyRunner, default_jobs, guarded
 from carepages.pinning import Pinning, resolve_pins
+from carepages.readback import Readings
 from carepages.verdict import settle
 
 
@@ -98,13 +99,16 @@ def collect(
     run = load_run(config)
     assessed = assess_pinned(run, selected, jobs or default_jobs())
     findings: list[Finding] = list(run.project_findings)
+    readings = Readings(config.root)  # the pages the build (or the last check) read back, by content
     for locale in selected:
         assessment, verdict = assessed.assessments[locale], assessed.pinning.verdicts[locale]
         findings += assessment.findings
         pinned = assessed.pinning.expected(locale)
-        findings += output_findings(OutputContext(run, locale, verdict, assessment.expected, pinned), skip)
+        output = OutputContext(run, locale, verdict, assessment.expected, pinned, readings)
+        findings += output_findings(output, skip)
     verdicts = tuple(assessed.pinning.verdicts[locale] for locale in selected)
-    findings += dist_findings(DistContext(run, verdicts), skip)
+    findings += dist_findings(DistContext(run, verdicts, readings), skip)
+    readings.save()
     settled = settle(findings, assessed.pinning.verdicts)
     settled.sort(key=lambda finding: finding.sort_key)
     return Report((TEMPLATES, *selected, DIST), tuple(settled), ALL_CHECKS, strict, verdicts)

@@ -29,7 +29,7 @@ import os
 import re
 import stat
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -110,10 +110,17 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def check_folder(folder: Path, stylesheet: str | None, manifest: Manifest | None = None) -> list[Found]:
+#: What breaks the ``visible`` rules in a page's bytes (a memo of :func:`page_problems`, see :mod:`carepages.readback`).
+PageReader = Callable[[bytes], Sequence[tuple[int, str]]]
+
+
+def check_folder(
+    folder: Path, stylesheet: str | None, manifest: Manifest | None = None, read_page: PageReader | None = None
+) -> list[Found]:
     """Every problem of a dist/ folder: against its manifest, and in its pages (``stylesheet``: the shipped CSS).
 
-    ``manifest`` defaults to the folder's own ``manifest.json``.
+    ``manifest`` defaults to the folder's own ``manifest.json``; ``read_page`` stands in for
+    :func:`page_problems` with that stylesheet (``check`` passes its memo of the pages read back).
     """
     if manifest is None:
         try:
@@ -127,7 +134,7 @@ def check_folder(folder: Path, stylesheet: str | None, manifest: Manifest | None
         if rel.endswith(".zip") and path.is_file() and not path.is_symlink():
             found += check_bundle(path, rel, manifest)
         if rel.endswith(".html") and path.is_file() and not path.is_symlink():
-            found += check_page(path, rel, stylesheet)
+            found += check_page(path, rel, stylesheet, read_page)
     return found
 
 
@@ -213,19 +220,22 @@ def _read_member(bundle: zipfile.ZipFile, name: str, size: int) -> bytes:
 # -- what a page shows -----------------------------------------------------------------------------
 
 
-def check_page(path: Path, rel: str, stylesheet: str | None) -> list[Found]:
+def check_page(path: Path, rel: str, stylesheet: str | None, read_page: PageReader | None = None) -> list[Found]:
     """The ``visible`` rules for one built HTML page (``stylesheet`` None: not compared)."""
     if path.stat().st_size > MAX_PAGE_BYTES:
         return [Found("visible", rel, 0, "is too large to be a built page")]
-    return [
-        Found("visible", rel, line, message)
-        for line, message in page_problems(path.read_text("utf-8", "replace"), stylesheet)
-    ]
+    data = path.read_bytes()
+    found = read_page(data) if read_page else page_problems(data.decode("utf-8", "replace"), stylesheet)
+    return [Found("visible", rel, line, message) for line, message in found]
 
 
 def page_problems(document: str, stylesheet: str | None) -> list[tuple[int, str]]:
     """What in a built page could run something, restyle it, or hide a disclaimer or the notice."""
-    root = parse(document)
+    return problems_in(parse(document), stylesheet)
+
+
+def problems_in(root: Node, stylesheet: str | None) -> list[tuple[int, str]]:
+    """:func:`page_problems` of a parsed page (one parse serves every reader: :mod:`carepages.readback`)."""
     problems = _style_problems(root, stylesheet)
     for node in root.iter():
         problems += _element_problems(node)

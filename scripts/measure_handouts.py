@@ -17,8 +17,8 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-from carepages.checks.built import disclaimers_shown
 from carepages.pdftext import extract_text, find_in_order
+from carepages.readback import disclaimers_shown
 from carepages.render.pdf import PAPER_SIZES, Handout, load_weasyprint, render_pdf
 
 BLOCKS = frozenset({"h1", "h2", "h3", "h4", "p", "li", "td", "th"})

@@ -29,12 +29,12 @@ from helpers import give_interface_safety_strings
 
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
-from carepages.checks.dist import STYLESHEET
 from carepages.checks.report import Report
 from carepages.config import Config, load_config
 from carepages.extract import Sources, extract_sources, run_extract
 from carepages.gate import collect
 from carepages.markdown_ext import MARKDOWN_EXTENSIONS
+from carepages.readback import STYLESHEET
 from carepages.segments import to_markdown
 from carepages.update import run_update
 

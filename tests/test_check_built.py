@@ -19,8 +19,9 @@ from helpers import give_interface_safety_strings, pseudo, run
 
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
-from carepages.checks.built import contains_in_order, disclaimers_shown
+from carepages.checks.built import contains_in_order
 from carepages.config import load_config
+from carepages.readback import disclaimers_shown
 
 
 @pytest.fixture(scope="module")

@@ -26,11 +26,11 @@ from filelock import FileLock
 from carepages.builder import dist as dist_module
 from carepages.builder import run_build
 from carepages.builder.dist import exchange, lock_path
-from carepages.checks.dist import STYLESHEET
 from carepages.cli import main
 from carepages.config import load_config
 from carepages.errors import CarepagesError
 from carepages.integrity import check_folder
+from carepages.readback import STYLESHEET
 
 REPOSITORY = Path(__file__).parent.parent
 KILLS = 20

@@ -29,13 +29,13 @@ from linkcheck import broken_links
 from test_render_pdf import _embedded_fonts, require_weasyprint
 
 from carepages.builder import run_build
-from carepages.checks.built import disclaimers_shown
 from carepages.clinics import Clinic
 from carepages.config import Config, load_config
 from carepages.errors import Severity
 from carepages.gate import collect
 from carepages.parallel import available_cores
 from carepages.pdftext import extract_text, find_in_order
+from carepages.readback import disclaimers_shown
 from carepages.render.pdf import Handout, render_pdf
 
 ROOT = Path(__file__).parents[1]

@@ -22,9 +22,9 @@ import pytest
 from helpers import require_program
 
 from carepages.builder import run_build
-from carepages.checks.built import disclaimers_shown
 from carepages.config import load_config
 from carepages.pdftext import LOST, Glyph, comparable, extract_text, find_in_order, logical_order, repair_text_layer
+from carepages.readback import disclaimers_shown
 from carepages.render import pdf as pdf_module
 from carepages.render.pdf import Handout, PdfError, PdfUnavailable, handout_html, qr_svg, render_pdf
 

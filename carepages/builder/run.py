@@ -39,7 +39,7 @@ from carepages.builder.editions import (
 from carepages.builder.keys import PageKeys, digest, locale_key, source_key
 from carepages.builder.outputs import BundleJob, edition_manifests, index_order, source_titles
 from carepages.builder.report import REPORT_NAME, report_text
-from carepages.builder.summary import BuildSummary, LocaleOutcome, Progress
+from carepages.builder.summary import BuildSummary, Progress, locale_outcomes
 from carepages.builder.worker import Rendered, RenderJob, assess_task, bundle_task, init_worker, render_task
 from carepages.clinics import Edition, missing_values
 from carepages.config import Config
@@ -47,6 +47,7 @@ from carepages.errors import CarepagesError, raise_all, write_error
 from carepages.layout import bundle_members
 from carepages.parallel import Runner, chunked, default_jobs
 from carepages.pinning import PinnedPage, resolve_pins
+from carepages.readback import Readings
 from carepages.render.pdf import handouts_unavailable
 from carepages.verdict import error_count
 
@@ -101,6 +102,7 @@ class Build:
         self._runner: Runner | None = None
         self.pinned: dict[str, dict[str, PinnedPage]] = {}  # per locale, what each pinned page is rendered from
         self.page_keys = PageKeys(config)
+        self.readings = Readings(config.root)  # the rendered pages read back, for the check
 
     def run(self) -> BuildSummary:
         try:
@@ -266,6 +268,8 @@ class Build:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         write_cache(self.config, self.entries)
+        self.readings.read_made(documents)  # for the check: the pages read back, of the files in dist/ alone
+        self.readings.save({sha for _, sha in self.files().values()})
         return self.summary(changed=True)
 
     def reuse(self, staging: Path, reused: Reused) -> Reused:
@@ -306,6 +310,7 @@ class Build:
             self.record(done)
 
     def record(self, done: Rendered) -> None:
+        self.readings.add(done.readings)
         entry = self.entries[done.locale]
         for where, (title, files) in done.pages.items():
             entry.pages[where] = PageEntry(entry.pages[where].key, title, files)
@@ -374,16 +379,11 @@ class Build:
         return dist_folder.holds_exactly(self.dist, {**expected, **self.files()})
 
     def summary(self, changed: bool) -> BuildSummary:
-        outcomes = []
-        for code in self.order:
-            entry = self.entries.get(code)
-            verdict = entry.assessment.verdict if entry else None
-            rendered = self.rendered[code]
-            published = len(verdict.published_pages) * len(self.editions) if verdict else 0
-            outcomes.append(LocaleOutcome(verdict, code, rendered, published - rendered, code in self.selected))
+        verdicts = {code: entry.assessment.verdict for code, entry in self.entries.items()}
+        outcomes = locale_outcomes(self.order, verdicts, self.rendered, len(self.editions), self.selected)
         return BuildSummary(
             self.config.relative(self.dist),
-            tuple(outcomes),
+            outcomes,
             self.strict,
             changed,
             self.errors(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from carepages.verdict import LocaleVerdict
@@ -30,6 +31,18 @@ class LocaleOutcome:
     rendered: int = 0
     reused: int = 0
     selected: bool = True  # False: left alone because of -l
+
+
+def locale_outcomes(
+    order: list[str], verdicts: dict[str, LocaleVerdict], rendered: Mapping[str, int], editions: int, selected: set[str]
+) -> tuple[LocaleOutcome, ...]:
+    """Each locale's outcome, in configuration order: its pages published in each edition, rendered or reused."""
+    outcomes = []
+    for code in order:
+        verdict = verdicts.get(code)
+        published = len(verdict.published_pages) * editions if verdict else 0
+        outcomes.append(LocaleOutcome(verdict, code, rendered[code], published - rendered[code], code in selected))
+    return tuple(outcomes)
 
 
 @dataclass(frozen=True)

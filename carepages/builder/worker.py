@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -28,6 +29,7 @@ from carepages.markdown_ext import PageParser
 from carepages.page_links import relink
 from carepages.parallel import STATE, guarded
 from carepages.pinning.material import PinnedPage
+from carepages.readback import reading_of
 from carepages.render import page as page_renderer
 from carepages.render.body import Draft
 from carepages.render.html import alternates
@@ -56,10 +58,15 @@ class RenderJob:
 
 @dataclass(frozen=True)
 class Rendered:
-    """What a render job wrote: per page (its slot in the cache) its title and files."""
+    """What a render job wrote: per page (its slot in the cache) its title and files; the files read back.
+
+    ``readings`` are the pages (and handouts) read back as the check reads them
+    (:func:`carepages.readback.reading_of`), made here while the bytes are in memory.
+    """
 
     locale: str
     pages: dict[str, tuple[str, dict[str, FileInfo]]]
+    readings: dict[str, Any] = field(default_factory=dict)
 
 
 def init_worker(run: RunContext, work: Path) -> None:
@@ -87,6 +94,7 @@ def render_task(job: RenderJob) -> Rendered:
     withheld = {page.page for page in job.verdict.withheld_pages}
     source = run.config.source_language
     out: dict[str, tuple[str, dict[str, FileInfo]]] = {}
+    readings: dict[str, Any] = {}
     for name, published_in, total in job.pages:
         pinned = job.pinned.get(name)
         frame = frames.current() if pinned is None else frames.of(pinned)
@@ -112,8 +120,11 @@ def render_task(job: RenderJob) -> Rendered:
             rel = f"{edition.prefix}{job.locale}/{name}.{suffix}"
             dist_folder.write_output(job.staging / rel, data)
             files[rel] = file_info(data)
+            reading = reading_of(rel, data)
+            if reading is not None:
+                readings[reading[0]] = reading[1]
         out[slot(edition, name)] = (made.title, files)
-    return Rendered(job.locale, out)
+    return Rendered(job.locale, out, readings)
 
 
 def _relinked(draft: Draft, withheld: set[str], source_language: str) -> Draft:

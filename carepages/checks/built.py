@@ -30,32 +30,9 @@ from carepages.checks.context import OutputContext
 from carepages.checks.model import Issue
 from carepages.clinics import Edition, fill
 from carepages.extract import PageMessages
-from carepages.htmltree import Node, parse
 from carepages.layout import MANIFEST_NAME, page_suffixes
-from carepages.pdftext import extract_text, find_in_order
+from carepages.pdftext import find_in_order
 from carepages.segments import FIELD, squeeze
-
-
-def disclaimers_shown(document: str) -> dict[str, tuple[int, str]]:
-    """Per disclaimer id: the line of its first element and the text of all its elements.
-
-    ``data-disclaimers="a b"`` (the shared section) marks several at once; an element
-    inside another element of the same disclaimer is not counted twice.
-    """
-    found: dict[str, tuple[int, list[str]]] = {}
-
-    def visit(node: Node, inside: frozenset[str]) -> None:
-        ids = [node.attrs["data-disclaimer"]] if "data-disclaimer" in node.attrs else []
-        ids += node.attrs.get("data-disclaimers", "").split()
-        new = [disclaimer for disclaimer in ids if disclaimer not in inside]
-        for disclaimer in new:
-            found.setdefault(disclaimer, (node.line, []))[1].append(node.text())
-        for child in node.children:
-            if isinstance(child, Node):
-                visit(child, inside | frozenset(new))
-
-    visit(parse(document), frozenset())
-    return {disclaimer: (line, "".join(texts)) for disclaimer, (line, texts) in found.items()}
 
 
 def contains_in_order(haystack: str, chunks: list[str] | tuple[str, ...], *, squeezed: bool = False) -> bool:
@@ -73,10 +50,10 @@ def contains_in_order(haystack: str, chunks: list[str] | tuple[str, ...], *, squ
     return True
 
 
-def page_files(ctx: OutputContext, edition: Edition, page: PageMessages) -> list[Path]:
+def page_files(ctx: OutputContext, edition: Edition, page: PageMessages, handouts: bool) -> list[Path]:
     """The page's files in one edition: HTML, plain text, and the PDF when the edition has handouts."""
     folder = ctx.config.dist_dir / edition.prefix / ctx.locale
-    return [folder / f"{page.domain}.{suffix}" for suffix in page_suffixes(handouts_made(ctx, edition))]
+    return [folder / f"{page.domain}.{suffix}" for suffix in page_suffixes(handouts)]
 
 
 def handouts_made(ctx: OutputContext, edition: Edition) -> bool:
@@ -96,11 +73,12 @@ def check_built(ctx: OutputContext) -> Iterator[Issue]:
 
 def _check_edition(ctx: OutputContext, edition: Edition) -> Iterator[Issue]:
     verdict = ctx.verdict
+    handouts = handouts_made(ctx, edition)  # once per edition: the manifest lists every page
     for page in ctx.run.sources.pages:
         published = verdict.publishes(page.domain)
         folder = ctx.config.dist_dir / edition.prefix / ctx.locale
         present = [folder / f"{page.domain}.{suffix}" for suffix in page_suffixes(True)]
-        for path in page_files(ctx, edition, page) if published else present:
+        for path in page_files(ctx, edition, page, handouts) if published else present:
             rel = ctx.config.relative(path)
             if published and not path.is_file():
                 yield Issue(rel, 0, "the built page is missing: run carepages build", domain=page.domain)
@@ -118,8 +96,9 @@ def _check_edition(ctx: OutputContext, edition: Edition) -> Iterator[Issue]:
 def check_built_disclaimers(ctx: OutputContext) -> Iterator[Issue]:
     for edition in ctx.config.editions():
         values = _field_values(ctx, edition)
+        handouts = handouts_made(ctx, edition)
         for page in ctx.run.sources.pages:
-            files = page_files(ctx, edition, page)
+            files = page_files(ctx, edition, page, handouts)
             if not ctx.verdict.publishes(page.domain) or not all(path.is_file() for path in files):
                 continue  # the "built" check reports it
             built = BuiltPage(ctx, page, files, values)
@@ -142,9 +121,10 @@ class BuiltPage:
         self.page = page
         self.files = files
         self.values = values
-        self.shown = disclaimers_shown(files[0].read_text(encoding="utf-8", errors="replace"))
+        # Read back through the memo: a page the build read back (same bytes) is not parsed again.
+        self.shown = ctx.readings.page(files[0].read_bytes()).shown
         self.text = squeeze(files[1].read_text(encoding="utf-8", errors="replace"))
-        self.pdf = _pdf_text(files[2]) if len(files) > 2 else None
+        self.pdf = ctx.readings.handout(files[2].read_bytes()) if len(files) > 2 else None
 
     def expected(self, disclaimer: str) -> list[list[str]]:
         """What the disclaimer's messages show, with the clinic's values in place of its fields."""
@@ -177,11 +157,3 @@ class BuiltPage:
         if self.pdf is not None and any(not find_in_order(self.pdf, chunks) for chunks in expected):
             message = f"disclaimer {disclaimer!r} is missing from the PDF handout's text: {self.FIX}"
             yield Issue(rel[2], 0, message, domain=domain)
-
-
-def _pdf_text(path: Path) -> str:
-    """A handout's text in reading order; a PDF that cannot be read shows nothing (so every check fails)."""
-    try:
-        return extract_text(path.read_bytes())
-    except Exception:  # pdfminer raises many kinds of errors for a damaged file
-        return ""

@@ -29,6 +29,7 @@ from carepages.errors import CarepagesError, CatalogError, Severity
 from carepages.extract import PageMessages, Sources
 from carepages.glossary import glossary_path, load_glossary
 from carepages.limits import translation_problem
+from carepages.readback import Readings
 from carepages.render.body import Rendered
 from carepages.review import REVIEWED, Review, line_of, load_review, review_path
 from carepages.reviewstate import MessageReview, review_messages
@@ -314,6 +315,8 @@ class OutputContext:
     verdict: LocaleVerdict
     expected: ExpectedDisclaimers
     pinned: dict[str, ExpectedDisclaimers] = field(default_factory=dict)
+    #: The built files read back, by content (shared by every locale and by the dist checks).
+    readings: Readings = field(default_factory=Readings)
 
     @property
     def config(self) -> Config:

@@ -15,18 +15,16 @@ rewritten to match) fails the gate:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from carepages.checks.context import RunContext
 from carepages.checks.model import Issue
 from carepages.integrity import MANIFEST_NAME, Found, ManifestError, check_folder, read_manifest
-from carepages.ui import TEMPLATES_DIR
+from carepages.readback import STYLESHEET, Readings
 from carepages.verdict import LocaleVerdict
 
 REBUILD = "run carepages build (never edit dist/ by hand)"
-#: The stylesheet every page carries inline, as carepages ships it.
-STYLESHEET = TEMPLATES_DIR / "style.css"
 
 
 @dataclass
@@ -35,6 +33,7 @@ class DistContext:
 
     run: RunContext
     verdicts: tuple[LocaleVerdict, ...]
+    readings: Readings = field(default_factory=Readings)
 
     @cached_property
     def found(self) -> list[Found]:
@@ -44,13 +43,19 @@ class DistContext:
             return [Found("manifest", "", 0, "dist/ does not exist")]
         stylesheet = STYLESHEET.read_text(encoding="utf-8")
         found = []
+        read_page = self.read_page
         for edition in self.run.config.editions():
             folder = dist / edition.prefix
             if not folder.is_dir():
                 found.append(Found("manifest", edition.prefix, 0, "the edition's folder does not exist"))
                 continue
-            found += [replace(f, path=edition.prefix + f.path) for f in check_folder(folder, stylesheet)]
+            checked = check_folder(folder, stylesheet, None, read_page)
+            found += [replace(f, path=edition.prefix + f.path) for f in checked]
         return found
+
+    def read_page(self, data: bytes) -> tuple[tuple[int, str], ...]:
+        """A page's ``visible`` problems, from the pages read back (the build read most of them already)."""
+        return self.readings.page(data).problems
 
     def issues(self, kind: str) -> Iterator[Issue]:
         dist = self.run.config.dist_dir

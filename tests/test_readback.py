@@ -1,0 +1,134 @@
+"""Built pages read back once per content: the check reuses the build's readings, never a stale one.
+
+The build reads back every page it writes (:mod:`carepages.readback`) and keeps the
+reading under the page's sha256; ``check`` looks each file of dist/ up by its hash.
+These tests show the check right after a build parses no page, that a page edited
+after the build is read anew (and caught), that the memo gives what reading gives,
+and that it keeps no reading of a file the build no longer has.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carepages import readback
+from carepages.builder import run_build
+from carepages.checks.report import Report
+from carepages.config import load_config
+from carepages.errors import Severity
+from carepages.gate import collect
+from carepages.integrity import page_problems
+from carepages.memo import cache_path
+
+FIXTURE = Path(__file__).parent / "data" / "build" / "project"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    target = tmp_path / "clinic"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+@pytest.fixture
+def pages_read(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Every page parsed by :func:`carepages.readback.read_page` from now on (in this process)."""
+    calls: list[bytes] = []
+    original = readback.read_page
+
+    def counting(data: bytes) -> readback.PageReading:
+        calls.append(data)
+        return original(data)
+
+    monkeypatch.setattr(readback, "read_page", counting)
+    return calls
+
+
+def summary(report: Report) -> list[dict[str, object]]:
+    return [finding.as_dict() for finding in report.findings]
+
+
+def test_check_right_after_a_build_reads_no_page_and_finds_what_a_fresh_check_finds(
+    root: Path, pages_read: list[bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_build(load_config(root), jobs=1)
+    built = len(pages_read)
+    assert built == len(list((root / "dist").rglob("*.html")))  # every page and index, read in the build
+    after_build = collect(load_config(root))
+    assert len(pages_read) == built  # the check parsed none of them again
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path / "another-cache"))
+    fresh = collect(load_config(root))
+    assert len(pages_read) > built  # without the build's readings, every page is parsed
+    assert summary(after_build) == summary(fresh)
+    assert after_build.verdicts == fresh.verdicts
+
+
+def test_a_page_edited_after_the_build_is_read_anew_and_caught(root: Path, pages_read: list[bytes]) -> None:
+    run_build(load_config(root), jobs=1)
+    page = root / "dist" / "de" / "guide.html"
+    text = page.read_text(encoding="utf-8")
+    shown = readback.disclaimers_shown(text)
+    assert shown, "the fixture's page carries disclaimers"
+    said = sorted(shown.values())[0][1]
+    words = re.findall(r"\w{5,}", said)[0]
+    page.write_text(text.replace(words, "Unbedenklich", 1), encoding="utf-8")
+    before = len(pages_read)
+    report = collect(load_config(root))
+    assert pages_read[before:] == [page.read_bytes()]  # the edited page, and no other, is parsed again
+    codes = {(f.code, f.problem.path) for f in report.findings if f.severity == Severity.ERROR}
+    assert ("built-disclaimer", "dist/de/guide.html") in codes
+    assert ("manifest", "dist/de/guide.html") in codes
+
+
+def test_the_memo_keeps_only_the_readings_of_the_files_the_build_made(root: Path) -> None:
+    config = load_config(root)
+    run_build(config, jobs=1)
+    source = root / "source" / "guide.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("\n\n", "\n\nA new sentence.\n\n", 1), "utf-8")
+    run_build(load_config(root), jobs=1)
+    kept = json.loads(cache_path(root, "readings").read_text(encoding="utf-8"))["data"]
+    manifest = json.loads((root / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    shas = {entry["sha256"] for name, entry in manifest["files"].items() if name.endswith(".html")}
+    assert {key.partition(":")[2] for key in kept} <= shas
+    assert len(kept) == len(shas)
+
+
+_TAGS = st.sampled_from(["p", "div", "section", "details", "span", "style", "script", "template", "b"])
+_ATTRS = st.sampled_from(
+    ['data-disclaimer="a"', 'data-disclaimers="a b"', "hidden", 'class="admonition notice"', 'onclick="x()"', ""]
+)
+
+
+@st.composite
+def documents(draw: st.DrawFn, depth: int = 0) -> str:
+    """Small HTML documents with disclaimers, hiding elements and attributes, unclosed tags and all."""
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        tag, attr = draw(_TAGS), draw(_ATTRS)
+        inner = draw(documents(depth + 1)) if depth < 3 else draw(st.text(max_size=12))
+        closed = draw(st.booleans())
+        parts.append(f"<{tag} {attr}>{inner}" + (f"</{tag}>" if closed else "") + draw(st.text(max_size=8)))
+    return "\n".join(parts)
+
+
+@settings(max_examples=150, deadline=None)
+@given(documents())
+def test_a_reading_from_the_memo_is_what_reading_the_page_gives(document: str) -> None:
+    data = document.encode("utf-8")
+    expected_shown = readback.disclaimers_shown(document)
+    expected_problems = tuple(page_problems(document, readback.shipped_stylesheet()))
+    memo = readback.Readings()
+    for _ in range(2):  # made, then looked up
+        reading = memo.page(data)
+        assert reading.shown == expected_shown
+        assert reading.problems == expected_problems
+    key, value = readback.reading_of("x.html", data) or ("", {})
+    assert readback.PageReading.from_json(value) == reading
+    assert key.startswith("html:")
