@@ -23,10 +23,20 @@ from carepages.checks.context import (
     expected_disclaimers,
     load_templates,
 )
-from carepages.checks.model import Finding
+from carepages.checks.model import Finding, Repeated
 from carepages.checks.registry import WAIVABLE, locale_findings, project_findings
 from carepages.config import Config
 from carepages.extract import PageMessages, extract_sources
+from carepages.incremental import (
+    UnitKeys,
+    merge_counts,
+    merge_expected,
+    merge_findings,
+    merge_reviews,
+    pages_to_read,
+    rows_to_keep,
+    unit_keys,
+)
 from carepages.markdown_ext import PageParser
 from carepages.render.body import Draft, Rendered, render_body
 from carepages.render.html import language
@@ -47,6 +57,12 @@ class Assessment:
     findings: list[Finding] = field(default_factory=list)
     expected: ExpectedDisclaimers = field(default_factory=dict)
     ui_mo: bytes = b""
+    #: The keys of what each page's part was made from (:mod:`carepages.incremental`): the next one keeps the rest.
+    units: UnitKeys | None = None
+    #: Per page, the consistency check's rows of its repeated texts: what a kept page is judged across pages by.
+    rows: dict[str, list[Repeated]] = field(default_factory=dict)
+    #: The pages whose drafts this assessment wrote (every page, unless it kept some from the last one).
+    drafted: frozenset[str] = frozenset()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, for the build's cache (the check reuses an assessment whose inputs did not change)."""
@@ -55,6 +71,8 @@ class Assessment:
             "findings": [finding.as_dict() for finding in self.findings],
             "expected": {d: {k: [list(c) for c in v] for k, v in ids.items()} for d, ids in self.expected.items()},
             "ui_mo": base64.b64encode(self.ui_mo).decode("ascii"),
+            "units": self.units.as_dict() if self.units else None,
+            "rows": {domain: [row.as_list() for row in rows] for domain, rows in self.rows.items()},
         }
 
     @classmethod
@@ -62,7 +80,9 @@ class Assessment:
         expected = {d: {k: [tuple(c) for c in v] for k, v in ids.items()} for d, ids in data["expected"].items()}
         findings = [Finding.from_dict(finding) for finding in data["findings"]]
         ui_mo = base64.b64decode(data.get("ui_mo", ""))
-        return cls(locale, LocaleVerdict.from_dict(locale, data["verdict"]), findings, expected, ui_mo)
+        units = UnitKeys.from_dict(data.get("units"))
+        rows = {domain: [Repeated.from_list(domain, row) for row in kept] for domain, kept in data["rows"].items()}
+        return cls(locale, LocaleVerdict.from_dict(locale, data["verdict"]), findings, expected, ui_mo, units, rows)
 
 
 def load_run(config: Config, parser: PageParser | None = None, *, own_interface: bool = False) -> RunContext:
@@ -75,40 +95,72 @@ def load_run(config: Config, parser: PageParser | None = None, *, own_interface:
     """
     templates, failures = load_templates(config)
     interface = templates.get(UI_DOMAIN) if own_interface else None
-    run = RunContext(config, extract_sources(config, parser), templates, failures, interface=interface)
+    sources = extract_sources(config, parser, memo=not own_interface)  # a revision's pages are not kept
+    run = RunContext(config, sources, templates, failures, interface=interface)
     run.project_findings = project_findings(run)
     return run
 
 
-def source_renderings(run: RunContext, parser: PageParser) -> dict[str, dict[str, Rendered]]:
-    """What every source message renders as on its page: what each translation is compared with."""
-    if not run.source_renderings:
-        for messages in run.sources.all():
+def source_renderings(
+    run: RunContext, parser: PageParser, skip: frozenset[str] = frozenset()
+) -> dict[str, dict[str, Rendered]]:
+    """What each source message renders as on its page (what its translations are compared with), but ``skip``'s.
+
+    Each page is rendered once per process, when a locale first needs it.
+    """
+    for messages in run.sources.all():
+        if messages.domain not in run.source_renderings and messages.domain not in skip:
             run.source_renderings[messages.domain] = render_body(parser, messages.page, None).messages
     return run.source_renderings
 
 
-def assess_locale(run: RunContext, locale: str, parser: PageParser, drafts: Path | None = None) -> Assessment:
-    """Read, render, check and decide one locale; with ``drafts``, keep each page's rendering there."""
+def assess_locale(
+    run: RunContext,
+    locale: str,
+    parser: PageParser,
+    drafts: Path | None = None,
+    last: Assessment | None = None,
+    redo: frozenset[str] = frozenset(),
+) -> Assessment:
+    """Read, render, check and decide one locale; with ``drafts``, keep each page's rendering there.
+
+    With ``last`` (the locale's previous assessment), the pages whose inputs did not
+    change since are not rendered or checked again (but those in ``redo``): their part
+    of ``last`` stands (:mod:`carepages.incremental`), and no draft of theirs is written.
+    """
     pages = [messages.domain for messages in run.sources.pages]
+    units = unit_keys(run, locale)
+    kept = units.unchanged(last.units) - redo if last is not None else frozenset()
     if locale == run.config.source_language:
         if drafts is not None:
             for messages in run.sources.all():
-                _render(run, messages, Lookup(None), parser, drafts, None)
-        return Assessment(locale, source_verdict(locale, pages))
-    source_renderings(run, parser)
-    ctx = LocaleContext(run, locale, WAIVABLE)
-    table = TranslationTable.from_catalogs(locale, {domain: loaded.catalog for domain, loaded in ctx.catalogs.items()})
+                if messages.domain not in kept:
+                    _render(run, messages, Lookup(None), parser, drafts, None)
+        return Assessment(locale, source_verdict(locale, pages), units=units, drafted=frozenset(pages) - kept)
+    source_renderings(run, parser, kept)
+    ctx = LocaleContext(run, locale, WAIVABLE, kept)
+    if last is not None and kept:
+        ctx.read(pages_to_read(ctx, last.findings, last.rows), last.rows)
+    catalogs = {domain: loaded.catalog for domain, loaded in ctx.catalogs.items() if domain not in kept}
+    table = TranslationTable.from_catalogs(locale, catalogs)
     fallback = _fallback_marks(run.config.source_language, locale)
     for messages in run.sources.all():
-        if messages.domain in ctx.catalogs:
+        if messages.domain in catalogs:
             lookup = Lookup(table.domains.get(messages.domain, {}))
             ctx.renderings[messages.domain] = _render(run, messages, lookup, parser, drafts, fallback)
             ctx.refused[messages.domain] = lookup.refused
     findings = locale_findings(ctx)
     reviews = page_reviews(ctx.message_reviews[0], pages, SHARED_DOMAINS)
-    verdict = decide_locale(locale, pages, [*run.project_findings, *findings], ctx.counts, reviews)
-    return Assessment(locale, verdict, findings, expected_disclaimers(ctx), table.ui_mo)
+    expected = expected_disclaimers(ctx)
+    counts = ctx.counts
+    if kept and last is not None:
+        findings = merge_findings(findings, last.findings, kept)
+        reviews = merge_reviews(reviews, {page.page: page.review for page in last.verdict.pages}, kept)
+        expected = merge_expected(expected, last.expected, kept)
+        counts = merge_counts(counts, {page.page: page.counts for page in last.verdict.pages}, ctx.unread)
+    verdict = decide_locale(locale, pages, [*run.project_findings, *findings], counts, reviews)
+    drafted = frozenset(pages) - kept
+    return Assessment(locale, verdict, findings, expected, table.ui_mo, units, rows_to_keep(ctx), drafted)
 
 
 def _render(

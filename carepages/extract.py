@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from babel.messages.catalog import Catalog
 
@@ -22,6 +23,7 @@ from carepages.config import Config
 from carepages.errors import CarepagesError, Problem, SourceError, raise_all
 from carepages.fsutil import WriteSummary, write_if_changed
 from carepages.markdown_ext import PageParser
+from carepages.memo import cache_path, code_digest, digest, read_json, write_json
 from carepages.pages import Page, load_disclaimers_page, load_page, page_paths
 from carepages.segments import Segment
 from carepages.ui import ui_template
@@ -70,19 +72,54 @@ class Sources:
         return used
 
 
-def page_segments(parser: PageParser, page: Page) -> tuple[Page, list[Segment], list[str]]:
+def page_segments(
+    parser: PageParser, page: Page, memo: ParseMemo | None = None
+) -> tuple[Page, list[Segment], list[str]]:
     """Parse one page; return it (titled), its segments (front matter first) and its disclaimer ids.
 
     A page without a front-matter title takes its first heading's: the title is then
     that heading's msgid (``meta.title_from_heading``) and no message of its own.
     """
-    source_lines = page.source.split("\n")
-    _, conversion = parser.convert(page.body, page.rel, page.body_line, source_lines)
-    raise_all([*conversion.errors, *_odd_fields(page, conversion.segments)])
+    found, disclaimers, errors = (memo or ParseMemo()).parse(parser, page)
+    raise_all([*errors, *_odd_fields(page, found)])
     # Alt texts are found after inline parsing; the stable sort puts them back in document order.
-    body = sorted(conversion.segments, key=lambda segment: segment.line)
+    body = sorted(found, key=lambda segment: segment.line)
     page = _titled(page, body)
-    return page, _front_segments(page) + body, conversion.disclaimers
+    return page, _front_segments(page) + body, disclaimers
+
+
+class ParseMemo:
+    """What parsing a page's body found, by its text: every command parses every page, and most are unchanged.
+
+    Kept in the user's cache folder under the tool's code (``carepages.memo``), by a hash
+    of the page's path, first body line and text; without a project root, for one run.
+    A page whose parse has errors is never kept: its errors are reported every time.
+    """
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.path = cache_path(config.root, "parsed") if config is not None else None
+        self.kept = read_json(self.path, code_digest()) if self.path else {}
+        self.used: dict[str, Any] = {}
+
+    def parse(self, parser: PageParser, page: Page) -> tuple[list[Segment], list[str], list[CarepagesError]]:
+        key = digest(page.rel, str(page.body_line), page.source)
+        try:
+            found, disclaimers = self.kept[key]
+            segments = [
+                Segment(msgid, kind, line, disclaimer, tuple(notes)) for msgid, kind, line, disclaimer, notes in found
+            ]
+        except (KeyError, TypeError, ValueError):
+            _, conversion = parser.convert(page.body, page.rel, page.body_line, page.source.split("\n"))
+            if conversion.errors:
+                return conversion.segments, conversion.disclaimers, list(conversion.errors)
+            segments, disclaimers = conversion.segments, conversion.disclaimers
+            found = [[s.msgid, s.kind, s.line, s.disclaimer, list(s.notes)] for s in segments]
+        self.used[key] = [found, list(disclaimers)]
+        return segments, list(disclaimers), []
+
+    def save(self) -> None:
+        if self.path is not None and self.used != self.kept:
+            write_json(self.path, code_digest(), self.used)
 
 
 def _titled(page: Page, body: list[Segment]) -> Page:
@@ -132,9 +169,13 @@ def _odd_fields(page: Page, found: list[Segment]) -> list[SourceError]:
     return errors
 
 
-def extract_sources(config: Config, parser: PageParser | None = None) -> Sources:
-    """Parse every page and the shared disclaimers, collecting all problems before failing."""
+def extract_sources(config: Config, parser: PageParser | None = None, *, memo: bool = False) -> Sources:
+    """Parse every page and the shared disclaimers, collecting all problems before failing.
+
+    ``memo`` keeps what each page's parse found for the next run (:class:`ParseMemo`).
+    """
     parser = parser or PageParser()
+    parsed = ParseMemo(config if memo else None)
     errors: list[CarepagesError] = []
     shared = _shared_disclaimers(config, parser, errors)
     pages: list[PageMessages] = []
@@ -145,13 +186,14 @@ def extract_sources(config: Config, parser: PageParser | None = None) -> Sources
         paths = []
     for path in paths:
         try:
-            page, found, own = page_segments(parser, load_page(config, path))
+            page, found, own = page_segments(parser, load_page(config, path), parsed)
         except CarepagesError as exc:
             errors.append(exc)
             continue
         errors.extend(_reused_shared_ids(page, found, own, shared.disclaimers))
         pages.append(PageMessages(page, tuple(found), (*shared.disclaimers, *own)))
     raise_all(errors)
+    parsed.save()
     warnings = tuple(sorted(warning for messages in pages for warning in messages.page.warnings))
     return Sources(tuple(pages), shared, warnings)
 

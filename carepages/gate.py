@@ -24,6 +24,7 @@ from typing import TextIO
 from carepages.assess import Assessment, assess_locale, load_run
 from carepages.builder.cache import LocaleEntry, pin_store, read_cache, write_cache
 from carepages.builder.keys import locale_key, source_key
+from carepages.builder.worker import AssessJob
 from carepages.checks.context import OutputContext, RunContext
 from carepages.checks.dist import DistContext
 from carepages.checks.model import DIST, TEMPLATES, Finding
@@ -150,7 +151,8 @@ def assess(run: RunContext, selected: list[str], runner: LazyRunner) -> dict[str
     }
     todo = [locale for locale in selected if locale not in found]
     if todo:
-        for assessment in runner(len(todo)).run(assess_task, todo):
+        jobs = [(locale, cached[locale].assessment if locale in cached else None, frozenset[str]()) for locale in todo]
+        for assessment in runner(len(todo)).run(assess_task, jobs):
             found[assessment.locale] = assessment
         for locale in todo:
             previous = cached.get(locale)
@@ -166,5 +168,6 @@ def init_worker(run: RunContext) -> None:
 
 
 @guarded
-def assess_task(locale: str) -> Assessment:
-    return assess_locale(STATE["run"], locale, STATE["parser"])
+def assess_task(job: AssessJob) -> Assessment:
+    locale, last, _ = job  # the last assessment: its unchanged pages' part stands (carepages.incremental)
+    return assess_locale(STATE["run"], locale, STATE["parser"], last=last)

@@ -18,12 +18,15 @@ import json
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import carepages
 from carepages.errors import CarepagesError
 from carepages.fsutil import read_input, write_if_changed
 from carepages.limits import CATALOG_FILE
+
+if TYPE_CHECKING:
+    from carepages.config import Config
 
 #: Libraries whose version can change an output (a new Babel may merge or write a catalog differently).
 LIBRARIES = (
@@ -68,6 +71,15 @@ def file_digest(path: Path, root: Path) -> str:
     except CarepagesError as exc:
         return f"refused: {exc.message}"
     return hashlib.sha256(data).hexdigest()
+
+
+def settings_digest(config: Config) -> str:
+    """Every setting of ``[tool.carepages]`` as read (thresholds, review and stale policies, paths, widths).
+
+    All of them, not a chosen few: a setting that is left out of a key is one whose
+    change the cache would not see.
+    """
+    return digest(repr(config))
 
 
 @cache

@@ -23,6 +23,7 @@ SLOW_MODULES = frozenset(
         "test_crash_safety.py",
         "test_hardening_catalogs.py",
         "test_incremental.py",
+        "test_incremental_assessment.py",
         "test_pinning.py",
     }
 )

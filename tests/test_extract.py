@@ -84,3 +84,31 @@ def test_locations_setting_drops_line_numbers(project: Path, capsys: pytest.Capt
     pot = (project / "locale" / "templates" / "sample.pot").read_text(encoding="utf-8")
     assert "#: source/sample.md\n" in pot
     assert "source/sample.md:" not in pot
+
+
+def test_a_kept_parse_gives_what_parsing_gives_and_an_edited_page_is_parsed_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every command parses every page (:class:`carepages.extract.ParseMemo` keeps what it found by the page's text)."""
+    from carepages import extract
+    from carepages.config import load_config
+
+    config = load_config(project)
+    fresh = extract.extract_sources(config)
+    assert extract.extract_sources(config, memo=True) == fresh  # parsed, and kept
+    parsed: list[str] = []
+    original = extract.PageParser.convert
+
+    def counting(self: object, body: str, rel: str, *args: object, **kwargs: object) -> object:
+        parsed.append(rel)
+        return original(self, body, rel, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(extract.PageParser, "convert", counting)
+    assert extract.extract_sources(config, memo=True) == fresh  # from what was kept
+    assert [rel for rel in parsed if rel != "source/_disclaimers.md"] == []
+    page = next(p for p in fresh.pages)
+    page.page.path.write_text(page.page.source.replace("\n\n", "\n\nA sentence added.\n\n", 1), encoding="utf-8")
+    again = extract.extract_sources(load_config(project), memo=True)
+    assert [rel for rel in parsed if rel != "source/_disclaimers.md"] == [page.page.rel]
+    assert again == extract.extract_sources(load_config(project))
+    assert "A sentence added." in {segment.msgid for messages in again.pages for segment in messages.segments}

@@ -19,11 +19,11 @@ from pathlib import Path
 from carepages.catalog_paths import domain_file, find_catalogs, find_templates, locale_files, po_path
 from carepages.catalogs import DISCLAIMERS_DOMAIN, UI_DOMAIN
 from carepages.config import Config
-from carepages.memo import code_digest, digest, file_digest
+from carepages.memo import code_digest, digest, file_digest, settings_digest
 from carepages.verdict import PageVerdict
 
 #: Bump when the cache's layout or meaning changes: an old cache is then ignored.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 def files_digest(paths: Iterable[Path], root: Path) -> str:
@@ -38,15 +38,6 @@ def files_digest(paths: Iterable[Path], root: Path) -> str:
 
 def _name(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
-
-
-def settings_digest(config: Config) -> str:
-    """Every setting of ``[tool.carepages]`` as read (thresholds, review and stale policies, paths, widths).
-
-    All of them, not a chosen few: a setting that is left out of a key is one whose
-    change the cache would not see.
-    """
-    return digest(repr(config))
 
 
 def source_key(config: Config) -> str:

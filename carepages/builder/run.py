@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import Future, as_completed
 from dataclasses import replace
 from pathlib import Path
@@ -31,16 +31,22 @@ from carepages.builder.editions import (
     PageTask,
     Reused,
     edition_key,
-    landing_documents,
     language_switchers,
-    published_files,
     slot,
 )
 from carepages.builder.keys import PageKeys, digest, locale_key, source_key
-from carepages.builder.outputs import BundleJob, edition_manifests, index_order, source_titles
-from carepages.builder.report import REPORT_NAME, report_text
+from carepages.builder.outputs import BundleJob
+from carepages.builder.published import Published
 from carepages.builder.summary import BuildSummary, Progress, locale_outcomes
-from carepages.builder.worker import Rendered, RenderJob, assess_task, bundle_task, init_worker, render_task
+from carepages.builder.worker import (
+    AssessJob,
+    Rendered,
+    RenderJob,
+    assess_task,
+    bundle_task,
+    init_worker,
+    render_task,
+)
 from carepages.clinics import Edition, missing_values
 from carepages.config import Config
 from carepages.errors import CarepagesError, raise_all, write_error
@@ -93,7 +99,7 @@ class Build:
         self.progress = progress
         self.previous = read_cache(config)
         self.entries: dict[str, LocaleEntry] = {}
-        self.drafted: set[str] = set()  # locales whose drafts this build made (in the work folder)
+        self.drafted: dict[str, frozenset[str]] = {}  # per locale, the pages whose drafts this build made
         self.rendered: Counter[str] = Counter()
         self.work = dist_folder.make_folder(self.dist, "work")
         self.run_ctx = load_run(config)
@@ -103,6 +109,8 @@ class Build:
         self.pinned: dict[str, dict[str, PinnedPage]] = {}  # per locale, what each pinned page is rendered from
         self.page_keys = PageKeys(config)
         self.readings = Readings(config.root)  # the rendered pages read back, for the check
+        sources = self.run_ctx.sources
+        self.site = Published(config, self.order, editions, self.entries, sources, self.handouts, self.no_handouts)
 
     def run(self) -> BuildSummary:
         try:
@@ -136,20 +144,28 @@ class Build:
                 self.entries[code] = entry  # -l: left as the last build made it
             elif entry.key == keys[code]:
                 self.entries[code] = LocaleEntry(keys[code], entry.assessment, dict(entry.pages), dict(entry.bundle))
-        self.assess([code for code in self.order if code in self.selected and code not in self.entries], keys)
+        todo = [code for code in self.order if code in self.selected and code not in self.entries]
+        self.assess(
+            [(code, e.assessment if (e := self.previous.get(code)) else None, frozenset()) for code in todo], keys
+        )
 
-    def assess(self, codes: list[str], keys: dict[str, str]) -> None:
-        if not codes:
+    def redraft(self, missing: dict[str, set[str]], keys: dict[str, str]) -> None:
+        """Render the drafts of ``missing`` pages: assessed again, the rest of their locale kept as it is."""
+        self.assess([(code, self.entries[code].assessment, frozenset(pages)) for code, pages in missing.items()], keys)
+
+    def assess(self, jobs: list[AssessJob], keys: dict[str, str]) -> None:
+        """Assess in the workers, each locale keeping what its last assessment says of its unchanged pages."""
+        if not jobs:
             return
-        self.progress.note(f"assessing {len(codes)} locale(s)")
-        for assessment in self.runner().run(assess_task, codes):
+        self.progress.note(f"assessing {len(jobs)} locale(s)")
+        for assessment in self.runner().run(assess_task, jobs):
             code = assessment.locale
             if code in self.entries:  # assessed again for its drafts: the verdict stays as pinned
                 assessment = replace(assessment, verdict=self.entries[code].assessment.verdict)
             previous = self.entries.get(code) or self.previous.get(code)
             pages = dict(previous.pages) if previous else {}
             self.entries[code] = LocaleEntry(keys[code], assessment, pages, dict(previous.bundle) if previous else {})
-            self.drafted.add(code)
+            self.drafted[code] = self.drafted.get(code, frozenset()) | assessment.drafted
             verdict = assessment.verdict
             self.progress.note(f"{code}: {len(verdict.published_pages)} of {len(verdict.pages)} page(s) publishable")
 
@@ -197,8 +213,11 @@ class Build:
                     else:
                         wanted.setdefault((number, code), []).append((page, switchers[page], totals[page]))
                         entry.pages[where] = PageEntry(key, "")
-        drafts = [code for (_, code), pages in wanted.items() if self.needs_drafts(code, pages)]
-        self.assess(list(dict.fromkeys(drafts)), keys)
+        missing: dict[str, set[str]] = {}
+        for (_, code), pages in wanted.items():
+            if undrafted := self.undrafted(code, pages):
+                missing.setdefault(code, set()).update(undrafted)
+        self.redraft(missing, keys)
         jobs = [
             self.job(code, self.editions[number], chunk)
             for (number, code), pages in wanted.items()
@@ -216,9 +235,10 @@ class Build:
         withheld = [p.page for p in verdict.withheld_pages]
         return self.page_keys.page(code, verdict.page(page), withheld, switcher)
 
-    def needs_drafts(self, code: str, pages: list[PageTask]) -> bool:
-        """Whether rendering ``pages`` needs the locale's current drafts (pinned pages bring their own)."""
-        return code not in self.drafted and any(name not in self.pinned.get(code, {}) for name, _, _ in pages)
+    def undrafted(self, code: str, pages: list[PageTask]) -> set[str]:
+        """The ``pages`` whose current drafts rendering needs, not made yet (pinned pages bring their own)."""
+        drafted, pinned = self.drafted.get(code, frozenset()), self.pinned.get(code, {})
+        return {name for name, _, _ in pages if name not in pinned and name not in drafted}
 
     def totals(self) -> dict[str, int]:
         return {m.domain: len({s.msgid for s in m.segments}) for m in self.run_ctx.sources.pages}
@@ -244,7 +264,7 @@ class Build:
     # step 3: write and swap
 
     def publish(self, jobs: list[RenderJob], reused: Reused) -> BuildSummary:
-        if not jobs and self.unchanged():
+        if not jobs and self.site.unchanged():
             self.progress.note("nothing changed")
             write_cache(self.config, self.entries)
             return self.summary(changed=False)
@@ -254,11 +274,11 @@ class Build:
             if stale:  # a previous file changed since the build that made it: render those pages again
                 jobs = [*jobs, *self.stale_jobs(stale)]
             self.render(jobs, staging)
-            documents = self.documents()
+            documents = self.site.documents()
             for rel, data in documents.items():
                 dist_folder.write_output(staging / rel, data)
             self.bundle(staging)
-            for rel, data in self.manifests(documents).items():
+            for rel, data in self.site.manifests(documents).items():
                 dist_folder.write_output(staging / rel, data)
             dist_folder.swap_in(staging, self.dist)
         except OSError as exc:  # a full disk, a folder that cannot be written: one error, no staging left
@@ -269,7 +289,7 @@ class Build:
             raise
         write_cache(self.config, self.entries)
         self.readings.read_made(documents)  # for the check: the pages read back, of the files in dist/ alone
-        self.readings.save({sha for _, sha in self.files().values()})
+        self.readings.save({sha for _, sha in self.site.files().values()})
         return self.summary(changed=True)
 
     def reuse(self, staging: Path, reused: Reused) -> Reused:
@@ -288,12 +308,9 @@ class Build:
         switchers = language_switchers(self.order, self.entries)
         totals = self.totals()
         keys = {code: self.entries[code].key for code in stale}
-        drafts = [
-            code
-            for code, pages in stale.items()
-            if self.needs_drafts(code, [(page, switchers[page], totals[page]) for _, page in pages])
-        ]
-        self.assess(drafts, keys)
+        missing = {code: self.undrafted(code, [(page, switchers[page], totals[page]) for _, page in pages])
+                   for code, pages in stale.items()}  # fmt: skip
+        self.redraft({code: pages for code, pages in missing.items() if pages}, keys)
         jobs = []
         for code, pages in stale.items():
             for edition in self.editions:
@@ -317,21 +334,11 @@ class Build:
             self.rendered[done.locale] += 1
         entry.bundle = {}  # its pages changed: the bundle is made again
 
-    def files(self) -> dict[str, FileInfo]:
-        return published_files(self.editions, (entry for _, entry in self.published()))
-
-    def published(self) -> Iterator[tuple[str, LocaleEntry]]:
-        """Each locale with a published page, in configuration order, with its entry."""
-        for code in self.order:
-            entry = self.entries.get(code)
-            if entry is not None and entry.assessment.verdict.published:
-                yield code, entry
-
     def bundle(self, staging: Path) -> None:
         """Each published locale's zips: the previous ones when none of its pages changed, else made anew."""
         futures: list[Future[tuple[str, tuple[str, FileInfo]]]] = []
-        wanted = {f"{e.prefix}downloads/{code}.zip" for e in self.editions for code, _ in self.published()}
-        for code, entry in self.published():
+        wanted = {f"{e.prefix}downloads/{code}.zip" for e in self.editions for code, _ in self.site.published()}
+        for code, entry in self.site.published():
             pages = entry.assessment.verdict.published_pages
             entry.pages = {slot(e, page): entry.pages[slot(e, page)] for e in self.editions for page in pages}
             mine = {rel for rel in wanted if rel.endswith(f"/{code}.zip")}
@@ -346,37 +353,6 @@ class Build:
         for future in as_completed(futures):
             code, (rel, info) = future.result()
             self.entries[code].bundle[rel] = info
-
-    def documents(self) -> dict[str, bytes]:
-        """The landing pages of every edition and the staff's report (paths in dist/)."""
-        documents: dict[str, bytes] = {}
-        sources = self.run_ctx.sources
-        place = index_order(sources)
-        for edition in self.editions:
-            documents.update(landing_documents(self.config, edition, self.order, self.entries, self.handouts, place))
-        titles = source_titles(self.config, sources, self.entries)
-        report = report_text(self.config, self.editions, self.order, self.entries, titles, self.no_handouts)
-        documents[REPORT_NAME] = report
-        return documents
-
-    def manifests(self, documents: dict[str, bytes]) -> dict[str, bytes]:
-        """Each edition's ``manifest.json``, listing the edition's files by their paths inside its folder."""
-        # REPORT.txt is the neutral edition's (in dist/ itself); beside clinics' editions it is in none.
-        every = {
-            **self.files(),
-            **{rel: dist_folder.file_info(data) for rel, data in documents.items()},
-        }
-        return edition_manifests(self.config, self.order, self.entries, self.editions, every, self.handouts)
-
-    def unchanged(self) -> bool:
-        """True when dist/ already holds exactly this build, file for file (then it is not touched)."""
-        if any(entry.bundle == {} for _, entry in self.published()):
-            return False
-        documents = self.documents()
-        expected = {
-            rel: dist_folder.file_info(data) for rel, data in {**documents, **self.manifests(documents)}.items()
-        }
-        return dist_folder.holds_exactly(self.dist, {**expected, **self.files()})
 
     def summary(self, changed: bool) -> BuildSummary:
         verdicts = {code: entry.assessment.verdict for code, entry in self.entries.items()}

@@ -78,11 +78,16 @@ def drafts_folder(work: Path, locale: str) -> Path:
     return work / "drafts" / locale
 
 
+#: A locale to assess, its last assessment (whose unchanged pages' part is kept), and pages to assess anew anyway.
+AssessJob = tuple[str, Assessment | None, frozenset[str]]
+
+
 @guarded
-def assess_task(locale: str) -> Assessment:
-    """Assess one locale, keeping each page's draft in the work folder."""
+def assess_task(job: AssessJob) -> Assessment:
+    """Assess one locale (keeping what ``last`` says of its unchanged pages), each page's draft in the work folder."""
+    locale, last, redo = job
     work: Path = STATE["work"]
-    return assess_locale(STATE["run"], locale, STATE["parser"], drafts_folder(work, locale))
+    return assess_locale(STATE["run"], locale, STATE["parser"], drafts_folder(work, locale), last, redo)
 
 
 @guarded

@@ -171,7 +171,7 @@ def check_language_header(ctx: LocaleContext) -> Iterator[Issue]:
 def check_outdated(ctx: LocaleContext) -> Iterator[Issue]:
     """Compare each catalog's msgids with its template's."""
     fix = f"run carepages update -l {ctx.locale}"
-    if not ctx.catalogs and not ctx.failures:
+    if not ctx.catalogs and not ctx.failures and not ctx.unread:
         yield Issue(
             ctx.config.relative(ctx.folder),
             0,

@@ -12,6 +12,7 @@ simply do not see it, so one broken file gives one clear error, not a cascade.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from babel.messages.catalog import Catalog
 
 from carepages.catalog_paths import find_catalogs, find_templates, po_path, pot_path
 from carepages.catalogs import UI_DOMAIN, read_catalog, read_catalog_text
-from carepages.checks.model import Code, Entry, Finding, Issue
+from carepages.checks.model import Code, Entry, Finding, Issue, Repeated
 from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, Severity
 from carepages.extract import PageMessages, Sources
@@ -135,10 +136,23 @@ def describe(exc: CarepagesError) -> str:
 class LocaleContext:
     """One locale: its catalogs (parsed once), its review, what its translations render as."""
 
-    def __init__(self, run: RunContext, locale: str, waivable: frozenset[str] = frozenset(Code)) -> None:
+    def __init__(
+        self,
+        run: RunContext,
+        locale: str,
+        waivable: frozenset[str] = frozenset(Code),
+        kept: frozenset[str] = frozenset(),
+    ) -> None:
         self.run = run
         self.config = run.config
         self.locale = locale
+        #: Pages whose messages this assessment does not judge: the last one's findings stand for them
+        #: (:mod:`carepages.incremental`). Their catalogs are not read (``unread``) unless the checks that
+        #: look across pages need them (:meth:`read`); the consistency check's rows of them are kept instead.
+        self.kept = kept
+        self.paths = find_catalogs(self.config, locale)
+        self.unread = kept & self.paths.keys()
+        self.kept_rows: dict[str, list[Repeated]] = {}
         self.catalogs: dict[str, LoadedCatalog] = {}
         #: Catalogs (and the review file) that could not be read, as (check code, issue).
         self.failures: list[tuple[Code, Issue]] = []
@@ -184,8 +198,16 @@ class LocaleContext:
             issue = Issue(self.config.relative(path), line, message, severity=Severity.WARNING)
             self.failures.append((Code.REVIEW, issue))
 
-    def _load(self) -> None:
-        for domain, path in find_catalogs(self.config, self.locale).items():
+    def read(self, domains: frozenset[str], rows: dict[str, list[Repeated]]) -> None:
+        """Read the catalogs of these kept pages after all; keep ``rows`` for the kept pages still unread."""
+        self.unread = self.unread - domains
+        self._load(domains)
+        self.kept_rows = {domain: rows.get(domain, []) for domain in sorted(self.unread)}
+
+    def _load(self, only: frozenset[str] | None = None) -> None:
+        for domain, path in self.paths.items():
+            if (domain not in only) if only is not None else (domain in self.unread):
+                continue
             rel = self.config.relative(path)
             if not path.resolve().is_relative_to(self.config.locale_dir.resolve()):
                 message = "is a link to a file outside the locale folder: replace the link by the catalog"
@@ -215,7 +237,7 @@ class LocaleContext:
         return any(issue.path == rel for _, issue in self.failures)
 
     @cached_property
-    def entries(self) -> list[Entry]:
+    def every_entry(self) -> list[Entry]:
         """Every active message of every readable catalog, by domain, in file order."""
         return [
             Entry(domain, loaded.rel, message)
@@ -224,6 +246,11 @@ class LocaleContext:
             if message.id
         ]
 
+    @cached_property
+    def entries(self) -> list[Entry]:
+        """The messages this assessment looks at: every one but the kept pages' (see ``kept``)."""
+        return [entry for entry in self.every_entry if entry.domain not in self.kept] if self.kept else self.every_entry
+
     def translated_entries(self) -> list[Entry]:
         """The messages the build may show: the ones whose content is worth comparing."""
         return self._translated
@@ -231,7 +258,20 @@ class LocaleContext:
     @cached_property
     def _translated(self) -> list[Entry]:
         """Translated entries within the limits: the others are the ``limits`` check's, and never rendered."""
-        return [entry for entry in self.entries if entry.translated and not self.oversized(entry)]
+        return [entry for entry in self.entries if self._shown(entry)]
+
+    def repeated(self) -> list[Repeated]:
+        """The consistency check's rows of every page, kept ones included, in catalog order (the check's order)."""
+        rows = list(itertools.chain.from_iterable(self.kept_rows.values()))
+        index: Counter[str] = Counter()
+        for entry in self.every_entry:
+            index[entry.domain] += 1
+            if entry.domain != UI_DOMAIN and not entry.plural:  # never compared across pages
+                rows.append(Repeated.of(entry, index[entry.domain], self._shown(entry)))
+        return sorted(rows, key=lambda row: (row.domain, row.index))
+
+    def _shown(self, entry: Entry) -> bool:
+        return entry.translated and not self.oversized(entry)
 
     def oversized(self, entry: Entry) -> str | None:
         """Why a translation is over the limits of :mod:`carepages.limits`, or None."""

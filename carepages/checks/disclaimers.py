@@ -23,7 +23,7 @@ from carepages.waivers import text_sha256
 
 
 def check_disclaimers(ctx: LocaleContext) -> Iterator[Issue]:
-    if not ctx.catalogs and not ctx.failures:
+    if not ctx.catalogs and not ctx.failures and not ctx.unread:
         return  # a locale without catalogs is not translated yet (the outdated check says so once)
     for domain, disclaimer, carriers in required(ctx):
         for segment in ctx.run.disclaimer_segments(domain, disclaimer):

@@ -127,6 +127,42 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Repeated:
+    """A message whose source text is on more than one page: what the ``consistency`` check compares.
+
+    ``text`` is the translation with its whitespace normalised, or None when the page does
+    not show it (untranslated, fuzzy, over the limits). ``index`` is its place among its
+    catalog's messages (the check's order). A page kept from the last assessment is not
+    read again (see :mod:`carepages.incremental`): its rows are kept instead, with the
+    reason a finding on each would be accepted (``allowed``); a row read now has its ``entry``.
+    """
+
+    domain: str
+    index: int
+    msgid: str
+    text: str | None
+    path: str
+    line: int
+    allowed: str | None = None
+    entry: Entry | None = None
+
+    @classmethod
+    def of(cls, entry: Entry, index: int, shown: bool) -> Repeated:
+        """An entry's row: its translation's text with whitespace normalised (line wrapping is no difference)."""
+        text = " ".join(entry.strings[0].split()) if shown else None
+        return cls(entry.domain, index, entry.msgid, text, entry.path, entry.line, entry=entry)
+
+    def as_list(self) -> list[object]:
+        return [self.index, self.msgid, self.text, self.path, self.line, self.allowed]
+
+    @classmethod
+    def from_list(cls, domain: str, data: list[object]) -> Repeated:
+        index, msgid, text, path, line, allowed = data
+        return cls(domain, int(str(index)), str(msgid), None if text is None else str(text), str(path),
+                   int(str(line)), None if allowed is None else str(allowed))  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Issue:
     """What a check found, before severity and allowances are applied.
 
@@ -148,6 +184,9 @@ class Issue:
     allowable: bool = True
     #: Whether the issue means the translation is behind the source (default: the check's ``stale``).
     stale: bool | None = None
+    #: The reason it is accepted, found already: a message of a page kept from the last assessment,
+    #: which is not read again (see :mod:`carepages.incremental`).
+    allowed: str | None = None
 
     @property
     def about(self) -> str | None:

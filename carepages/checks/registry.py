@@ -207,7 +207,7 @@ def run_checks(
         if check.code in skip:
             continue
         for issue in check.func(ctx):
-            reason = None
+            reason = issue.allowed
             if waive is not None and check.allowable and issue.allowable and issue.entry is not None:
                 reason = waive(check, issue.entry)
             found.append(make_finding(scope, check, issue, reason))

@@ -18,10 +18,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 
-from carepages.catalogs import UI_DOMAIN
 from carepages.checks.catalog import excerpt
 from carepages.checks.context import LocaleContext
-from carepages.checks.model import Code, Entry, Issue
+from carepages.checks.model import Code, Issue, Repeated
 from carepages.errors import Severity
 from carepages.glossary import Matcher, Term
 from carepages.langident import language_of
@@ -71,29 +70,30 @@ def _choices(targets: tuple[str, ...]) -> str:
 
 
 def check_consistency(ctx: LocaleContext) -> Iterator[Issue]:
-    """Every translation of a repeated source text that differs from its most common translation."""
-    by_msgid: dict[str, list[Entry]] = defaultdict(list)
-    for entry in ctx.translated_entries():
-        if entry.domain != UI_DOMAIN and not entry.plural:
-            by_msgid[entry.msgid].append(entry)
-    for entries in by_msgid.values():
-        texts = [_normal(entry.strings[0]) for entry in entries]
+    """Every translation of a repeated source text that differs from its most common translation.
+
+    It compares rows (:meth:`LocaleContext.repeated`), not entries: the messages of a page
+    kept from the last assessment are not read again, their rows are kept instead.
+    """
+    by_msgid: dict[str, list[Repeated]] = defaultdict(list)
+    for row in ctx.repeated():
+        if row.text is not None:
+            by_msgid[row.msgid].append(row)
+    for rows in by_msgid.values():
+        texts = [row.text or "" for row in rows]
         if len(set(texts)) < 2:
             continue
         usual = max(texts, key=lambda text: (texts.count(text), -texts.index(text)))
-        model = entries[texts.index(usual)]
-        for entry, text in zip(entries, texts, strict=True):
+        model = rows[texts.index(usual)]
+        for row, text in zip(rows, texts, strict=True):
             if text != usual:
                 yield Issue(
-                    entry.path,
-                    entry.line,
+                    row.path,
+                    row.line,
                     f"the same source text is translated as {excerpt(usual)} on page {model.domain!r} "
                     f"({model.path}:{model.line}), here as {excerpt(text)}: use one translation for both, or add "
                     "'# allow: consistency -- reason' if the pages need different words",
-                    entry,
+                    row.entry,
+                    domain=row.domain,
+                    allowed=row.allowed,
                 )
-
-
-def _normal(text: str) -> str:
-    """A translation with its whitespace normalised: line wrapping is not a different translation."""
-    return " ".join(text.split())

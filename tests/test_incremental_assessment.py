@@ -1,0 +1,259 @@
+"""An assessment that keeps the unchanged pages of the last one decides what a full assessment decides.
+
+:mod:`carepages.incremental` lets a locale's assessment render and check only the
+pages whose inputs changed. These tests show that it does skip the others (an edit to
+one catalog renders one page of one locale), and, over random sequences of the edits
+translators and authors make (a changed number, a text repeated on two pages translated
+differently, a fuzzy flag, an emptied translation, a translator's allowance, an edited
+source page, a sentence of another page added to a page, an edited shared disclaimer),
+that a build and check which keep their work publish the same bytes, report the same
+findings and reach the same verdicts as a build and check from scratch.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import give_interface_safety_strings, pseudo
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from carepages import assess
+from carepages.builder import run_build
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog, render_catalog
+from carepages.checks import context
+from carepages.config import load_config
+from carepages.extract import run_extract
+from carepages.gate import collect
+from carepages.update import run_update
+
+pytestmark = pytest.mark.usefixtures("pseudo_translations")
+
+PAGES = ("alpha", "beta", "gamma")
+LOCALES = ("de", "ar")
+REPEATED = "Ask your doctor what the treatment costs in total."
+
+
+def page_text(name: str) -> str:
+    own = f"<!-- disclaimer: {name}-note -->\nThe {name} page cannot promise any result.\n\n" if name != "beta" else ""
+    return (
+        textwrap.dedent(f"""\
+        # The {name} page
+
+        The {name} treatment is still being studied in 3 trials, see [the register](https://example.org/{name}).
+
+        ## What to ask
+
+        {REPEATED}
+
+        - Is it approved here?
+        - How long does recovery take after {len(name)} weeks?
+
+        """)
+        + own
+    )
+
+
+def make_project(root: Path) -> None:
+    (root / "source").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "incremental"\n\n[tool.carepages]\nlocales = ["de", "ar"]\nhandouts = false\n',
+        encoding="utf-8",
+    )
+    disclaimers = "<!-- disclaimer: not-advice -->\nThese pages are not medical advice.\n"
+    (root / "source" / "_disclaimers.md").write_text(disclaimers, encoding="utf-8")
+    for name in PAGES:
+        (root / "source" / f"{name}.md").write_text(page_text(name), encoding="utf-8")
+    config = load_config(root)
+    run_extract(config)
+    run_update(config)
+    for locale in LOCALES:
+        for path in sorted((config.locale_path(locale) / "LC_MESSAGES").glob("*.po")):
+            if path.stem == "ui":
+                continue
+            catalog = read_catalog(path, config.relative(path), locale)
+            for message in catalog:
+                if message.id and isinstance(message.id, str):
+                    message.string = pseudo(locale, message.id)
+            path.write_bytes(render_catalog(catalog, config.locations))
+    give_interface_safety_strings(root)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("incremental") / "project"
+    make_project(root)
+    return root
+
+
+# -- the edits ----------------------------------------------------------------------------------
+
+
+def change_message(
+    root: Path, locale: str, domain: str, pick: Callable[[str], bool], change: Callable[..., None]
+) -> None:
+    config = load_config(root)
+    path = po_path(config, locale, domain)
+    catalog = read_catalog(path, config.relative(path), locale)
+    for message in catalog:
+        if message.id and isinstance(message.id, str) and pick(message.id):
+            change(message)
+            break
+    path.write_bytes(render_catalog(catalog, config.locations))
+
+
+def _set(**values: object) -> Callable[..., None]:
+    def apply(message: object) -> None:
+        for name, value in values.items():
+            if name == "fuzzy":
+                flags = message.flags  # type: ignore[attr-defined]
+                (flags.add if value else flags.discard)("fuzzy")
+                message.previous_id = [] if not value else message.previous_id  # type: ignore[attr-defined]
+            else:
+                setattr(message, name, value)
+
+    return apply
+
+
+def edit(kind: str, locale: str, page: str) -> Callable[[Path], None]:
+    """One edit a translator or an author makes, to one page in one locale."""
+
+    def apply(root: Path) -> None:
+        if kind == "number":
+            change_message(root, locale, page, lambda m: "3 trials" in m, _set(string=f"[{locale}] 4 trials"))
+        elif kind == "repeated":  # the same source text, another translation on this page: consistency
+            change_message(root, locale, page, lambda m: m == REPEATED, _set(string=f"[{locale}] Frag nach {page}."))
+        elif kind == "fuzzy":
+            change_message(root, locale, page, lambda m: m.startswith("Is it"), _set(fuzzy=True))
+        elif kind == "empty":
+            change_message(root, locale, page, lambda m: m.startswith("How long"), _set(string=""))
+        elif kind == "allow":
+            reason = ["allow: consistency -- the page needs its own words"]
+            change_message(root, locale, page, lambda m: m == REPEATED, _set(user_comments=reason))
+        elif kind == "disclaimer":
+            change_message(root, locale, "disclaimers", lambda m: True, _set(string=f"[{locale}] 5 Hinweise."))
+        elif kind == "borrow":  # a sentence of the next page, translated otherwise: newly repeated across pages
+            other = PAGES[(PAGES.index(page) + 1) % len(PAGES)]
+            sentence = f"The {other} treatment is still being studied in 3 trials"
+            path = root / "source" / f"{page}.md"
+            text = path.read_text(encoding="utf-8")
+            borrowed = next(line for line in page_text(other).splitlines() if line.startswith(sentence))
+            if borrowed not in text:
+                path.write_text(text + f"\n{borrowed}\n", encoding="utf-8")
+                config = load_config(root)
+                run_extract(config)
+                run_update(config)
+            change_message(
+                root, locale, page, lambda m: m == borrowed, _set(string=f"[{locale}] 3 trials, {page}", fuzzy=False)
+            )
+        elif kind == "source":
+            path = root / "source" / f"{page}.md"
+            path.write_text(path.read_text(encoding="utf-8") + f"\nA paragraph added in {locale}.\n", "utf-8")
+            config = load_config(root)
+            run_extract(config)
+            run_update(config)
+
+    return apply
+
+
+KINDS = ("number", "repeated", "fuzzy", "empty", "allow", "disclaimer", "borrow", "source")
+edits = st.lists(st.tuples(st.sampled_from(KINDS), st.sampled_from(LOCALES), st.sampled_from(PAGES)), max_size=4)
+
+
+def outcome(root: Path) -> tuple[dict[str, bytes], list[str], object]:
+    config = load_config(root)
+    run_build(config, jobs=1)
+    report = collect(config, jobs=1)
+    dist = root / "dist"
+    files = {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
+    return files, [finding.format() for finding in report.findings], report.verdicts
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=edits)
+def test_kept_work_decides_what_fresh_work_decides(
+    steps: list[tuple[str, str, str]], template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / f"run-{len(list(tmp_path.iterdir()))}"
+    kept, fresh = base / "kept", base / "fresh"
+    shutil.copytree(template, kept)
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(base / "cache-kept"))
+    outcome(kept)  # the work to keep
+    for number, (kind, locale, page) in enumerate(steps):
+        edit(kind, locale, page)(kept)
+        monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(base / "cache-kept"))
+        with_kept = outcome(kept)
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.copytree(kept, fresh)
+        shutil.rmtree(fresh / "dist")
+        monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(base / f"cache-fresh-{number}"))
+        assert outcome(fresh) == with_kept, (number, kind, locale, page)
+
+
+def test_an_edit_to_one_catalog_renders_that_page_of_that_locale_alone(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(template, root)
+    run_build(load_config(root), jobs=1)
+    rendered: list[str] = []
+    original = assess.render_body
+
+    def counting(parser: object, page: object, handler: object, **options: object) -> object:
+        rendered.append(page.rel)  # type: ignore[attr-defined]
+        return original(parser, page, handler, **options)  # type: ignore[arg-type]
+
+    read: list[str] = []
+    original_read = context.read_catalog_text
+
+    def reading(path: Path, rel: str, *args: object, **options: object) -> object:
+        read.append(rel)
+        return original_read(path, rel, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(assess, "render_body", counting)
+    monkeypatch.setattr(context, "read_catalog_text", reading)
+    edit("fuzzy", "de", "beta")(root)  # a warning: the page stays published, so no other page changes
+    summary = run_build(load_config(root), jobs=1)
+    # The changed page and the shared disclaimers (every page shows them), rendered in de; beta's source
+    # page once (to compare with); nothing of alpha, gamma or ar.
+    assert sorted(rendered) == ["source/_disclaimers.md", "source/_disclaimers.md", "source/beta.md", "source/beta.md"]
+    assert summary.pages_rendered == 1
+    # Read: beta's catalog and those every page shows; not alpha's or gamma's, whose repeated texts
+    # (the heading, the question, the sentence on every page) are judged from their kept rows.
+    de = "locale/de/LC_MESSAGES/"
+    assert sorted(rel for rel in read if rel.startswith("locale/de/")) == [
+        de + "beta.po",
+        de + "disclaimers.po",
+        de + "ui.po",
+    ]
+    fuzzy = [f for f in collect(load_config(root)).findings if f.code == "fuzzy"]
+    assert [f.problem.path for f in fuzzy] == ["locale/de/LC_MESSAGES/beta.po"]
+
+
+def test_a_text_newly_repeated_on_a_kept_page_has_that_page_read_and_judged(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(template, root)
+    run_build(load_config(root), jobs=1)
+    read: list[str] = []
+    original_read = context.read_catalog_text
+
+    def reading(path: Path, rel: str, *args: object, **options: object) -> object:
+        read.append(rel)
+        return original_read(path, rel, *args, **options)  # type: ignore[arg-type]
+
+    edit("borrow", "de", "alpha")(root)  # alpha now has beta's sentence, translated otherwise
+    monkeypatch.setattr(context, "read_catalog_text", reading)
+    kept = collect(load_config(root), jobs=1)
+    assert "locale/de/LC_MESSAGES/beta.po" in read  # its row of that sentence was never kept: read
+    assert "locale/de/LC_MESSAGES/gamma.po" not in read
+    consistency = {f.problem.path for f in kept.findings if f.code == "consistency"}
+    assert consistency & {"locale/de/LC_MESSAGES/alpha.po", "locale/de/LC_MESSAGES/beta.po"}
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    assert [f.format() for f in collect(load_config(root), jobs=1).findings] == [f.format() for f in kept.findings]
