@@ -11,7 +11,6 @@ HTML tags and ``%(name)s`` placeholders are left out before counting.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 #: Han ideographs, kana and the CJK compatibility ranges: one word per character.
 _CJK = (
@@ -46,8 +45,31 @@ def count_words(text: str, letters_only: bool = False) -> int:
     """How many words ``text`` (Markdown allowed) has; ``letters_only`` leaves out numbers."""
     words = tokens(visible_text(text))
     if letters_only:
-        words = [word for word in words if any(unicodedata.category(ch).startswith("L") for ch in word)]
+        words = [word for word in words if _has_letter(word)]
     return len(words)
+
+
+def has_words(text: str, least: int) -> bool:
+    """Whether ``text`` (Markdown allowed) has at least ``least`` words with a letter (numbers not counted).
+
+    The same as ``count_words(text, letters_only=True) >= least``, but it stops at the
+    ``least``-th word: the ``language`` check asks this of every translation, and most
+    have their four words within the first few.
+    """
+    if least <= 0:
+        return True
+    found = 0
+    for match in _TOKEN.finditer(visible_text(text)):
+        if _has_letter(match.group(0)):
+            found += 1
+            if found >= least:
+                return True
+    return False
+
+
+def _has_letter(word: str) -> bool:
+    """Whether ``word`` has a letter (Unicode category L*, which is what ``str.isalpha`` tests)."""
+    return word.isalpha() or any(map(str.isalpha, word))
 
 
 def is_cjk(char: str) -> bool:

@@ -21,7 +21,7 @@ from carepages.checks.context import LocaleContext
 from carepages.checks.model import Entry, Issue
 from carepages.errors import Severity
 from carepages.langident import identifier, known_languages, language_name, language_of
-from carepages.words import count_words, visible_text
+from carepages.words import has_words, visible_text
 
 #: Fewer words than this say too little about their language to be judged.
 MIN_WORDS = 4
@@ -52,7 +52,7 @@ def _reader_text(ctx: LocaleContext, entry: Entry) -> str:
     """What a reader reads of the translation, when it is long enough to judge (else empty)."""
     rendered = ctx.rendered(entry)
     text = rendered[1].prose if rendered else " ".join(visible_text(string) for string in entry.strings)
-    return text if count_words(text, letters_only=True) >= MIN_WORDS else ""
+    return text if has_words(text, MIN_WORDS) else ""
 
 
 def _issue(ctx: LocaleContext, entry: Entry, found: str, target: str) -> Issue:
