@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wcwidth import wcwidth
 
-from carepages import catalogs, segments
+from carepages import catalogs, segments, words
 from carepages.builder import run_build
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
@@ -248,9 +248,50 @@ def test_remembered_wrapping_is_the_wrapping_and_each_caller_gets_its_own_list(r
     assert wrap.wrap_lines(raw, width, "> ", "  ") == wrapped
 
 
+NARROW_CHARS = "abcdéßøñ-.,;:!?'\"()/ \u00a0\u202f\u2011\u0430\u03b1\u05d0\u0627\x07"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=NARROW_CHARS + WORD_CHARS + "\t\n\r", max_size=80)
+    | st.lists(st.text(alphabet="abcé-", min_size=1, max_size=14), max_size=20).map(" ".join),
+    st.integers(min_value=1, max_value=30),
+    st.sampled_from(["", "- ", "    ", "12. "]),
+    st.sampled_from(["", "  ", "    "]),
+)
+def test_wrapping_narrow_text_a_line_at_a_time_is_wrapping_it_piece_by_piece(
+    raw: str, width: int, first: str, rest: str
+) -> None:
+    assert wrap.wrap(raw, width, first, rest) == wrap._wrap_pieces(raw, width, first, rest)
+    if wrap._narrow(raw):
+        assert all(wrap.wcswidth(word) == len(word) for word in wrap.HTML_SPACE.split(raw))
+
+
+def test_a_character_is_narrow_only_when_wcwidth_measures_it_one_column_in_any_company() -> None:
+    narrow = [chr(code) for code in range(0x10000) if wrap._narrow(chr(code)) and chr(code) not in " \t\n\r\f\v"]
+    assert len(narrow) > 20_000
+    assert all(wrap.wcswidth(char * 2) == 2 and wrap.wcswidth("a" + char + "a") == 3 for char in narrow)
+    assert not wrap._narrow("中") and not wrap._narrow("e\u0301") and not wrap._narrow("\U0001f1e9\U0001f1ea")
+
+
 def test_a_control_character_counts_as_no_column() -> None:
     assert wrap.wrap("a\x07b cd", 3) == ["a\x07b", "cd"]
     assert unicodedata.category("\x07") == "Cc"
+
+
+# -- the language check: enough words, counted only as far as needed --------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS | st.text(alphabet=ALPHABET + "\u0301\u0663〇Ⅻ²'’", max_size=60), st.integers(0, 6))
+def test_enough_words_is_counting_the_words(raw: str, least: int) -> None:
+    assert words.has_words(raw, least) == (words.count_words(raw, letters_only=True) >= least)
+
+
+def test_a_letter_is_a_character_of_a_letter_category_in_all_of_unicode() -> None:
+    every = map(chr, range(0x110000))
+    assert [c for c in every if words._has_letter(c) != unicodedata.category(c).startswith("L")] == []
+    assert words.count_words("3 x 4 ml, 〇 and Ⅻ", letters_only=True) == 3  # numbers of every kind left out
 
 
 # -- the check: locales in worker processes give the same report as one process ----------------------------

@@ -100,6 +100,13 @@ def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str
     A piece that cannot fit even on a line of its own, such as a long URL, is put on a
     line of its own unbroken: a broken URL no longer works. Text without words gives [].
     """
+    if _narrow(text):  # most text: every word is a piece, as wide as it is long
+        return _wrap_narrow(text, width, initial_indent, subsequent_indent)
+    return _wrap_pieces(text, width, initial_indent, subsequent_indent)
+
+
+def _wrap_pieces(text: str, width: int, initial_indent: str, subsequent_indent: str) -> list[str]:
+    """:func:`wrap` the long way: piece by piece, each measured (any text)."""
     lines: list[str] = []
     line, used, empty = initial_indent, display_width(initial_indent), True
     for spaced, piece in _pieces(text):
@@ -113,6 +120,51 @@ def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str
         line, used, empty = line + " " * gap + piece, used + gap + size, False
     if not empty:
         lines.append(line)
+    return lines
+
+
+#: ASCII control characters other than HTML's spaces: they take no column (see :func:`display_width`).
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_SPACES = frozenset(" \t\n\r\f\v")
+_LAST_BMP = "\uffff"
+
+
+def _narrow(text: str) -> bool:
+    """Whether every character of ``text`` but its spaces takes exactly one column, alone and in any company.
+
+    Then a word is as wide as it is long and never breaks between characters, which is
+    what :func:`_wrap_pieces` would find out piece by piece. Characters beyond the Basic
+    Multilingual Plane (flags, emoji modifiers) are left to the long way: wcwidth
+    measures some of them together differently from one by one.
+    """
+    if text.isascii():
+        return _ASCII_CONTROL.search(text) is None
+    return max(text) <= _LAST_BMP and all(wcwidth(char) == 1 for char in set(text).difference(_SPACES))
+
+
+def _wrap_narrow(text: str, width: int, initial_indent: str, subsequent_indent: str) -> list[str]:
+    """:func:`wrap` of :func:`_narrow` text, a line at a time: each line ends at the last space that fits.
+
+    Lines are cut from the text with its spaces collapsed, so a line of ``n`` columns
+    is found by one search instead of by adding its words one by one.
+    """
+    text = " ".join(HTML_SPACE.split(text.strip(" \t\n\r\f\v")))
+    lines: list[str] = []
+    indent, room = initial_indent, width - display_width(initial_indent)
+    later = width - display_width(subsequent_indent)
+    start, end = 0, len(text)
+    while start < end:
+        if end - start <= room:  # the rest fits
+            lines.append(indent + text[start:])
+            break
+        cut = text.rfind(" ", start, start + room + 1) if room > 0 else -1  # (a negative end counts from the end)
+        if cut < 0:  # the next word does not fit even alone: it stands on its own line, unbroken
+            cut = text.find(" ", start)
+            if cut < 0:
+                lines.append(indent + text[start:])
+                break
+        lines.append(indent + text[start:cut])
+        indent, room, start = subsequent_indent, later, cut + 1
     return lines
 
 
