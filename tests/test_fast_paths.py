@@ -191,6 +191,18 @@ def test_a_file_accepted_whole_has_no_malformed_line(text: str) -> None:
         catalogs._check_each_line(text, "x.po")  # must not raise
 
 
+PAIR_LINES = ['msgstr[0] "a"', '#~ msgstr[0] "b"', '#~msgstr "c"', '#~ msgid "d"', 'msgstr[1] "e"', "x msgid "]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from([*WELL_FORMED_LINES, *ODD_LINES, *ODDER_LINES, *PAIR_LINES]), max_size=12).map("\n".join)
+)
+def test_counting_msgid_and_msgstr_lines_is_what_the_patterns_find(text: str) -> None:
+    assert catalogs._count_lines(text, catalogs._MSGID_STARTS) == len(catalogs._MSGID_LINE.findall(text))
+    assert catalogs._count_lines(text, catalogs._MSGSTR_STARTS) == len(catalogs._MSGSTR_LINE.findall(text))
+
+
 def test_every_well_formed_catalog_of_the_test_data_is_accepted_whole() -> None:
     accepted = 0
     for path in sorted(DATA.rglob("*.po*")):
