@@ -41,6 +41,8 @@ _URL_TAIL = ".,;:!?)]}'\"\u00bb\u201d\u2019"  # closing punctuation after a URL 
 _STASH = re.compile(f"{util.STX}[^{util.ETX}]*{util.ETX}")
 _TAG_NAME = re.compile(r"^<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)")
 _DECLARATION = re.compile(r"^<([!?][A-Za-z\[]*)")  # <![CDATA[ ... ]]>, <!DOCTYPE ...>, <?php ... ?>
+#: Blocks whose own tag the walk counts as a link or code: never summarised as plain text.
+_WALKED_BLOCKS = frozenset({"a", "img", "code", "pre"})
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,14 @@ def summarise_placement(placement: Placement, stash: list[str]) -> Rendered:
 
 def summarise(element: etree.Element, stash: list[str]) -> Rendered:
     """Reduce a block's inline content (not its nested blocks) to what the checks compare."""
+    text = element.text or ""
+    if len(element) == 0 and element.tag not in _WALKED_BLOCKS and util.STX not in text:
+        return plain_rendering(text)  # text alone (most blocks): what the walk would make of it
+    return _walked(element, stash)
+
+
+def _walked(element: etree.Element, stash: list[str]) -> Rendered:
+    """:func:`summarise` the long way: the block's inline elements walked one by one."""
     walker = _TextWalker(stash)
     walker.walk(element, in_link=False, in_code=False, top=True)
     links = [*walker.links, *_raw_urls(walker.raw), *bare_urls(walker.plain)]
