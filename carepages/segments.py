@@ -14,13 +14,14 @@ reader-facing front-matter field.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from carepages.limits import translation_problem
+from carepages import limits
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Message
@@ -181,6 +182,22 @@ def normalize(text: str) -> str:
 def without_controls(text: str) -> str:
     """``text`` without control characters (tab and newline kept)."""
     return CONTROL.sub("", text)
+
+
+#: A translation at most this long is within the limits whatever its source: no longer than the length
+#: allowance, and its scan cost (openers times length) at most its length squared, within the scan allowance.
+SURELY_WITHIN_LIMITS = min(limits.LENGTH_ALLOWANCE, math.isqrt(limits.SCAN_ALLOWANCE))
+
+
+def translation_problem(msgid: str, msgstr: str) -> str | None:
+    """:func:`carepages.limits.translation_problem`, not asked about the short translations that are always within.
+
+    Every translation is asked several times per run (build, checks, review state);
+    most are far shorter than :data:`SURELY_WITHIN_LIMITS`.
+    """
+    if len(msgstr) <= SURELY_WITHIN_LIMITS:
+        return None
+    return limits.translation_problem(msgid, msgstr)
 
 
 def message_text(message: Message | None) -> str | None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import TypeVar
 
 from babel.messages.catalog import Catalog
@@ -29,12 +30,11 @@ from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, Severity
 from carepages.extract import PageMessages, Sources
 from carepages.glossary import glossary_path, load_glossary
-from carepages.limits import translation_problem
 from carepages.readback import Readings
 from carepages.render.body import Rendered
 from carepages.review import REVIEWED, Review, line_of, load_review, review_path
 from carepages.reviewstate import MessageReview, review_messages
-from carepages.segments import ATTRIBUTE_KINDS, Segment
+from carepages.segments import ATTRIBUTE_KINDS, Segment, translation_problem
 from carepages.signoff import Ledger, SignOff, ledger_path, load_ledger
 from carepages.stats import Counts, count_catalog
 from carepages.ui import ui_disclaimers
@@ -42,6 +42,8 @@ from carepages.verdict import LocaleVerdict
 from carepages.waivers import Waivers, load_waivers, waivers_path
 
 T = TypeVar("T")
+#: The renderings of a domain nothing was rendered for (one shared empty mapping, not one per question).
+_NOTHING: Mapping[str, Rendered] = MappingProxyType({})
 
 
 @dataclass
@@ -294,9 +296,12 @@ class LocaleContext:
         """
         if entry.message.context is not None:
             return None
-        translated = self.renderings.get(entry.domain, {}).get(entry.msgid)
-        source = self.run.source_renderings.get(entry.domain, {}).get(entry.msgid)
-        return (source, translated) if source is not None and translated is not None else None
+        msgid = entry.msgid
+        translated = self.renderings.get(entry.domain, _NOTHING).get(msgid)
+        if translated is None:
+            return None
+        source = self.run.source_renderings.get(entry.domain, _NOTHING).get(msgid)
+        return (source, translated) if source is not None else None
 
     @cached_property
     def message_reviews(self) -> tuple[list[MessageReview], list[SignOff]]:
