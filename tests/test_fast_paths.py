@@ -20,13 +20,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wcwidth import wcwidth
 
-from carepages import catalogs, segments, words
+from carepages import catalogs, limits, segments, words
 from carepages.builder import run_build
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import load_config
 from carepages.gate import collect
 from carepages.markdown_ext import MARKDOWN_EXTENSIONS, PageParser
+from carepages.render import body as render_body
 from carepages.render import wrap
 from carepages.render.body import plain_rendering
 from carepages.segments import is_plain, is_translatable, squeeze, to_markdown
@@ -170,6 +171,55 @@ def test_translations_and_fallbacks_of_one_page_do_not_leak_between_conversions(
 def test_a_block_is_translatable_exactly_when_words_remain_without_markup(raw: str) -> None:
     stripped = segments._NOT_WORDS.sub(" ", raw)
     assert is_translatable(raw) == any(char.isalpha() for char in stripped)
+
+
+# -- the limits: a short translation is within them whatever its source -----------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a[<`", max_size=20), st.text(alphabet="ab[<`", max_size=segments.SURELY_WITHIN_LIMITS))
+def test_a_translation_short_enough_is_within_the_limits_whatever_its_source(msgid: str, msgstr: str) -> None:
+    assert limits.translation_problem(msgid, msgstr) is None
+    assert segments.translation_problem(msgid, msgstr) is None
+
+
+def test_the_shortcut_of_the_limits_is_as_long_as_it_can_be() -> None:
+    longest = segments.SURELY_WITHIN_LIMITS
+    assert limits.translation_problem("", "[" * longest) is None
+    assert segments.translation_problem("", "[" * (longest + 1)) == limits.translation_problem("", "[" * (longest + 1))
+    assert segments.translation_problem("", "[" * (longest + 1)) is not None
+
+
+# -- a block of text alone is summarised without walking it ------------------------------------------
+
+SUMMARY_PARSER = PageParser()
+
+
+def assert_summaries_are_the_walks(body: str) -> int:
+    """Every block of ``body`` summarised both ways; how many took the short way."""
+    _html, conversion = SUMMARY_PARSER.convert(body, "p.md", 1, [])
+    stash = [item for item in SUMMARY_PARSER.md.htmlStash.rawHtmlBlocks if isinstance(item, str)]
+    short = 0
+    for placement in conversion.placements:
+        if placement.attribute is None:
+            element = placement.element
+            assert render_body.summarise(element, stash) == render_body._walked(element, stash), body
+            short += len(element) == 0 and "\x02" not in (element.text or "")
+    return short
+
+
+def test_every_catalog_text_is_summarised_as_the_walk_summarises_it() -> None:
+    short = 0
+    for text in catalog_texts():
+        source = to_markdown(text)
+        short += assert_summaries_are_the_walks(f"{source}\n\n# {source}\n\n- {source}\n\n| a |\n|---|\n| {source} |\n")
+    assert short > 200  # the short way is taken, and compared
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_generated_text_is_summarised_as_the_walk_summarises_it(raw: str) -> None:
+    assert_summaries_are_the_walks(f"Start {raw}\n\n    code {raw}\n\n> {raw}\n")
 
 
 # -- catalogs: the whole-file check of quoted strings ---------------------------------------
