@@ -52,6 +52,7 @@ _INLINE = frozenset(
     | {"script", "style", "template"}  # silent: never a word of theirs, never a paragraph break
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_HTML_SPACES = " \t\n\r\f\v"  # what HTML_SPACE matches
 _UNDERLINES = {"h1": "=", "h2": "-"}
 _ADMONITION_INDENT = "    "
 _CODE_INDENT = "    "
@@ -185,7 +186,9 @@ def _is_inline(child: Node | str) -> bool:
 
 def _paragraph(run: list[Node | str], ctx: Context) -> str:
     """A run of inline content, wrapped; "" when it holds no words."""
-    text = "".join(_inline(child, ctx) for child in run)
+    if all(isinstance(child, str) and not child.strip(_HTML_SPACES) for child in run):
+        return ""  # nothing, or the line breaks between two blocks: no words to wrap
+    text = "".join([_inline(child, ctx) for child in run])
     return "\n".join(wrap_lines(text, ctx.width))
 
 

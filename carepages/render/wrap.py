@@ -139,7 +139,18 @@ def _narrow(text: str) -> bool:
     """
     if text.isascii():
         return _ASCII_CONTROL.search(text) is None
-    return max(text) <= _LAST_BMP and all(wcwidth(char) == 1 for char in set(text).difference(_SPACES))
+    chars = set(text).difference(_SPACES)
+    if chars <= _NARROW_SEEN:
+        return True
+    fresh = chars - _NARROW_SEEN
+    if max(fresh) > _LAST_BMP or any(wcwidth(char) != 1 for char in fresh):
+        return False
+    _NARROW_SEEN.update(fresh)
+    return True
+
+
+#: The characters :func:`_narrow` found one column wide so far (a text repeats the characters of the last).
+_NARROW_SEEN: set[str] = set()
 
 
 def _wrap_narrow(text: str, width: int, initial_indent: str, subsequent_indent: str) -> list[str]:
