@@ -55,6 +55,8 @@ def check_structure(ctx: LocaleContext) -> Iterator[Issue]:
     for entry in ctx.translated_entries():
         if entry.domain == UI_DOMAIN or ctx.rendered(entry) is None:
             continue
+        if _BLOCK_MARK.search(entry.strings[0]) is None:
+            continue  # no block syntax in the translation (most messages): none it could add
         extra = block_marks(entry.strings[0]) - block_marks(entry.msgid)
         if extra:
             marks = ", ".join(_MARK_NAMES.get(mark, f"'{mark}'") for mark in sorted(extra))
@@ -75,8 +77,9 @@ def markup_changes(source: Rendered, translation: Rendered) -> list[str]:
     (one defect, one finding).
     """
     changes = []
-    targets_differ = Counter(source.links) != Counter(translation.links)
-    for tag in INLINE_TAGS if source.inline != translation.inline else ():
+    counts_differ = source.inline != translation.inline
+    targets_differ = counts_differ and Counter(source.links) != Counter(translation.links)
+    for tag in INLINE_TAGS if counts_differ else ():
         if tag in ("a", "img") and targets_differ:
             continue
         if source.count(tag) != translation.count(tag):
