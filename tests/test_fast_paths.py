@@ -203,7 +203,9 @@ def assert_summaries_are_the_walks(body: str) -> int:
     for placement in conversion.placements:
         if placement.attribute is None:
             element = placement.element
-            assert render_body.summarise(element, stash) == render_body._walked(element, stash), body
+            summary = render_body.summarise(element, stash)
+            assert summary == render_body._walked(element, stash), body
+            assert all(type(chunk) is str for chunk in (summary.text, summary.prose, *summary.chunks))
             short += len(element) == 0 and "\x02" not in (element.text or "")
     return short
 

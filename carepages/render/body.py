@@ -156,7 +156,7 @@ def summarise_placement(placement: Placement, stash: list[str]) -> Rendered:
 
 def summarise(element: etree.Element, stash: list[str]) -> Rendered:
     """Reduce a block's inline content (not its nested blocks) to what the checks compare."""
-    text = element.text or ""
+    text = str(element.text or "")  # a str, not Python-Markdown's AtomicString: the walk's chunks are str
     if len(element) == 0 and element.tag not in _WALKED_BLOCKS and util.STX not in text:
         return plain_rendering(text)  # text alone (most blocks): what the walk would make of it
     return _walked(element, stash)
