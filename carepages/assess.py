@@ -41,6 +41,7 @@ from carepages.markdown_ext import PageParser
 from carepages.render.body import Draft, Rendered, render_body
 from carepages.render.html import language
 from carepages.reviewstate import page_reviews
+from carepages.stats import tally, tally_key
 from carepages.translate import Lookup, TranslationTable
 from carepages.verdict import LocaleVerdict, decide_locale, source_verdict
 
@@ -63,6 +64,8 @@ class Assessment:
     rows: dict[str, list[Repeated]] = field(default_factory=dict)
     #: The pages whose drafts this assessment wrote (every page, unless it kept some from the last one).
     drafted: frozenset[str] = frozenset()
+    #: The counts of each catalog it read, for ``carepages stats`` (:func:`carepages.stats.tally`).
+    tallies: dict[str, list[int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, for the build's cache (the check reuses an assessment whose inputs did not change)."""
@@ -160,7 +163,9 @@ def assess_locale(
         counts = merge_counts(counts, {page.page: page.counts for page in last.verdict.pages}, ctx.unread)
     verdict = decide_locale(locale, pages, [*run.project_findings, *findings], counts, reviews)
     drafted = frozenset(pages) - kept
-    return Assessment(locale, verdict, findings, expected, table.ui_mo, units, rows_to_keep(ctx), drafted)
+    tallies = {tally_key(loaded.path, run.config.root): tally(loaded.catalog) for loaded in ctx.catalogs.values()}
+    rows = rows_to_keep(ctx)
+    return Assessment(locale, verdict, findings, expected, table.ui_mo, units, rows, drafted, tallies)
 
 
 def _render(

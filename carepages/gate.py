@@ -36,7 +36,8 @@ from carepages.markdown_ext import PageParser
 from carepages.parallel import STATE, LazyRunner, default_jobs, guarded
 from carepages.pinning import Pinning, resolve_pins
 from carepages.readback import Readings
-from carepages.verdict import settle
+from carepages.stats import keep_counts
+from carepages.verdict import LocaleVerdict, settle
 
 
 def run_check(
@@ -133,9 +134,30 @@ def assess_pinned(run: RunContext, selected: list[str], jobs: int) -> Assessed:
 
 
 def served_pages(config: Config, locales: list[str]) -> dict[str, dict[str, dict[str, object]]]:
-    """How each page of each locale reaches readers (``carepages stats``): the verdict check and build act on."""
-    verdicts = assess_pinned(load_run(config), locales, default_jobs()).pinning.verdicts
+    """How each page of each locale reaches readers (``carepages stats``): the verdict check and build act on.
+
+    When the last build or check assessed every locale as it is now and no page is stale (so
+    nothing is pinned), the verdicts are read from its cache, without parsing the project.
+    """
+    verdicts = _kept_verdicts(config, locales)
+    if verdicts is None:
+        verdicts = assess_pinned(load_run(config), locales, default_jobs()).pinning.verdicts
     return {locale: verdict.served() for locale, verdict in verdicts.items()}
+
+
+def _kept_verdicts(config: Config, locales: list[str]) -> dict[str, LocaleVerdict] | None:
+    """The cached verdicts, when they are what :func:`assess_pinned` would give (see :func:`served_pages`)."""
+    base = source_key(config)
+    cached = read_cache(config)
+    kept = {}
+    for locale in locales:
+        entry = cached.get(locale)
+        if entry is None or entry.key != locale_key(config, base, locale):
+            return None
+        kept[locale] = entry.assessment.verdict.unpinned_verdict()
+    if config.stale == "pin" and any(verdict.stale_pages for verdict in kept.values()):
+        return None  # pinning searches the history: the project is parsed
+    return kept
 
 
 def assess(run: RunContext, selected: list[str], runner: LazyRunner) -> dict[str, Assessment]:
@@ -159,6 +181,8 @@ def assess(run: RunContext, selected: list[str], runner: LazyRunner) -> dict[str
             pages, bundle = (previous.pages, previous.bundle) if previous else ({}, {})
             cached[locale] = LocaleEntry(keys[locale], found[locale], pages, bundle)
         write_cache(config, cached)
+    tallies = {key: tally for locale in todo for key, tally in found[locale].tallies.items()}
+    keep_counts(config, tallies, run.templates)  # what stats would read: counted here
     return found
 
 

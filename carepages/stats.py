@@ -18,7 +18,7 @@ from typing import Any
 
 from babel.messages.catalog import Catalog
 
-from carepages.catalog_paths import po_path
+from carepages.catalog_paths import find_templates, po_path
 from carepages.catalogs import read_catalog
 from carepages.config import Config
 from carepages.errors import CarepagesError, raise_all
@@ -179,19 +179,46 @@ class CountMemo:
 
     def count(self, path: Path, read: Callable[[], Catalog]) -> tuple[Counts, Words]:
         """The counts of the file at ``path``, kept or made by reading it (``read`` reports what is wrong with it)."""
-        sha = file_digest(path, self.root)
-        key = f"{path.suffix}:{sha}"
+        key = tally_key(path, self.root)
+        sha = key.partition(":")[2]
         found = self.kept.get(key)
         if sha.startswith(("absent", "refused")) or not (isinstance(found, list) and len(found) == 6):
-            catalog = read()
-            counts, counted = count_catalog(catalog), count_catalog_words(catalog)
-            found = [counts.translated, counts.fuzzy, counts.untranslated, counted.total, counted.new, counted.fuzzy]
+            found = tally(read())
         self.used[key] = found
         return Counts(*found[:3]), Words(*found[3:])
 
     def save(self) -> None:
         if self.used != self.kept:
             write_json(self.path, self.version, self.used)
+
+    def add(self, tallies: Mapping[str, list[int]]) -> None:
+        """Counts made elsewhere (a build's or check's reading of the catalogs), by :func:`tally_key`."""
+        fresh = {key: found for key, found in tallies.items() if self.kept.get(key) != found}
+        if fresh:
+            write_json(self.path, self.version, {**self.kept, **fresh})
+
+
+def keep_counts(config: Config, tallies: Mapping[str, list[int]], templates: Mapping[str, Catalog]) -> None:
+    """Hand ``stats`` what a build or check read: each catalog's counts (``tallies``) and the templates'.
+
+    Then ``stats`` right after parses no file (the memo is by content: a file changed since
+    is read again).
+    """
+    memo = CountMemo(config)
+    paths = find_templates(config)
+    wanted = {tally_key(paths[domain], config.root): domain for domain in templates if domain in paths}
+    memo.add({**tallies, **{key: tally(templates[domain]) for key, domain in wanted.items() if key not in memo.kept}})
+
+
+def tally(catalog: Catalog) -> list[int]:
+    """A catalog's counts and words, as :class:`CountMemo` keeps them."""
+    counts, counted = count_catalog(catalog), count_catalog_words(catalog)
+    return [counts.translated, counts.fuzzy, counts.untranslated, counted.total, counted.new, counted.fuzzy]
+
+
+def tally_key(path: Path, root: Path) -> str:
+    """The memo's key of a file's counts: its suffix and the sha256 of its bytes (as ``stats`` hashes it)."""
+    return f"{path.suffix}:{file_digest(path, root)}"
 
 
 def format_table(stats: list[LocaleStats]) -> str:

@@ -5,7 +5,7 @@
     python scripts/benchmark.py --pages 1000 --locales 20 --repeat 3 --jobs 2
     python scripts/benchmark.py --sphinx-intl PATH     # time sphinx-intl's update on a copy, as a peer
     python scripts/benchmark.py --pin 10               # also: 10 % of the pages served pinned
-    python scripts/benchmark.py --keep --only 'full build' no-op check   # some steps; keep the corpus
+    python scripts/benchmark.py --keep --only 'full build' 'no-op build' # some steps; keep the corpus
     python scripts/benchmark.py --corpus KEPT --only 'full build'        # time a kept corpus again
 
 The corpus (written to a temporary folder) has pages of realistic length and mix
@@ -341,12 +341,21 @@ class Bench:
         self.runs += 1
         return self.base / f"cache-{self.runs}"
 
+    def wants(self, name: str) -> bool:
+        """Whether the step ``name`` is timed in this run (``--only``)."""
+        return not self.args.only or name == "floor" or name in self.args.only
+
+    def emptied_cache(self) -> Path:
+        """The commands' own cache folder, emptied: the run starts from nothing and leaves its work for the next."""
+        shutil.rmtree(self.cache, ignore_errors=True)
+        return self.cache
+
     def run(self, command: list[str], cache: Path | None = None) -> dict[str, float]:
         return measure(command, self.env(cache))
 
     def step(self, name: str, command: Callable[[], list[str]], before: Callable[[], object] | None = None) -> None:
         """Time ``command`` --repeat times (``before`` prepares each run and may name a cache); keep the medians."""
-        if self.args.only and name != "floor" and not any(word in name for word in self.args.only):
+        if not self.wants(name):
             return
         runs = []
         for _ in range(self.args.repeat):
@@ -376,8 +385,9 @@ def benchmark(args: argparse.Namespace) -> None:
         me = [sys.executable, __file__]
         bench.step("floor", lambda: [*me, "--floor", str(root)])
         bench.step("extract", lambda: bench.carepages("extract"))
-        bench.step("update, templates unchanged, no cache", lambda: bench.carepages("update"), bench.fresh_cache)
-        bench.run(bench.carepages("update"))
+        bench.step("update, templates unchanged, no cache", lambda: bench.carepages("update"), bench.emptied_cache)
+        if bench.wants("update, templates unchanged"):
+            bench.run(bench.carepages("update"))  # (nothing to do after the step: it kept its work)
         bench.step("update, templates unchanged", lambda: bench.carepages("update"))
         if args.sphinx_intl:
             peer = base / "peer-locale"
@@ -387,11 +397,11 @@ def benchmark(args: argparse.Namespace) -> None:
 
         def clean() -> Path:
             shutil.rmtree(root / "dist", ignore_errors=True)
-            return bench.fresh_cache()
+            return bench.emptied_cache()
 
         bench.step("full build", lambda: bench.carepages("build", *jobs), clean)
         bench.step("full build -j 1", lambda: bench.carepages("build", "-j", "1"), clean)
-        bench.run(bench.carepages("build", *jobs))
+        bench.run(bench.carepages("build", *jobs))  # a no-op after the steps (a full build without them)
         bench.step("no-op build", lambda: bench.carepages("build", *jobs))
         bench.step("check right after a build", lambda: bench.carepages("check"))
         bench.step("check alone (no cache)", lambda: bench.carepages("check"), bench.fresh_cache)
@@ -549,8 +559,8 @@ def main() -> int:
         help="time a copy of this corpus (made earlier by this script's generator) instead of writing one",
     )  # fmt: skip
     parser.add_argument(
-        "--only", nargs="+", metavar="WORD",
-        help="time only the steps whose name has one of these words (and the floor), e.g. --only 'full build' no-op",
+        "--only", nargs="+", metavar="STEP",
+        help="time only these steps (and the floor), by their names in the report, e.g. --only 'full build' 'stats'",
     )  # fmt: skip
     parser.add_argument(
         "--pin", type=float, default=0, metavar="PERCENT",

@@ -319,3 +319,28 @@ def test_what_is_busy_is_counted_now_not_as_a_lagging_average(monkeypatch: pytes
     assert parallel._busy_elsewhere(loadavg) == 0
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.4, 1.0, 1.0))
     assert parallel._busy_elsewhere(tmp_path / "absent") == 1
+
+
+def test_stats_after_a_build_reads_no_catalog_and_says_what_reading_says(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build hands each catalog's counts to stats' memo, and stats takes the verdicts from its cache."""
+    from carepages import gate, stats
+
+    config = load_config(root)
+    run_build(config, jobs=1)
+    read: list[Path] = []
+    original_read, original_load = stats._read, gate.load_run
+    monkeypatch.setattr(
+        stats, "_read", lambda config, path, locale: read.append(path) or original_read(config, path, locale)
+    )
+    loaded: list[bool] = []
+    monkeypatch.setattr(gate, "load_run", lambda *a, **k: loaded.append(True) or original_load(*a, **k))
+    locales = list(config.locales)
+    after_build = collect_stats(config, template_paths(config), locales, gate.served_pages(config, locales))
+    assert read == [] and loaded == []  # no catalog read, the project not parsed
+    fresh_cache(monkeypatch, tmp_path, "none")
+    assert collect_stats(config, template_paths(config), locales, gate.served_pages(config, locales)) == after_build
+    assert loaded  # nothing kept: the project parsed, every locale assessed (and its catalogs counted)
+    counts = [(s.locale, s.pages, s.words) for s in after_build]
+    assert counts == [(s.locale, s.pages, s.words) for s in collect_stats_long_way(config)]  # type: ignore[attr-defined]

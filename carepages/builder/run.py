@@ -55,6 +55,7 @@ from carepages.parallel import Runner, chunked, default_jobs
 from carepages.pinning import PinnedPage, resolve_pins
 from carepages.readback import Readings
 from carepages.render.pdf import handouts_unavailable
+from carepages.stats import keep_counts
 from carepages.verdict import error_count
 
 
@@ -109,6 +110,7 @@ class Build:
         self.pinned: dict[str, dict[str, PinnedPage]] = {}  # per locale, what each pinned page is rendered from
         self.page_keys = PageKeys(config)
         self.readings = Readings(config.root)  # the rendered pages read back, for the check
+        self.tallies: dict[str, list[int]] = {}  # each catalog read: its counts, for stats
         sources = self.run_ctx.sources
         self.site = Published(config, self.order, editions, self.entries, sources, self.handouts, self.no_handouts)
 
@@ -121,7 +123,9 @@ class Build:
             self.pin()
             switchers = language_switchers(self.order, self.entries)
             jobs, reused = self.plan(keys, switchers)
-            return self.publish(jobs, reused)
+            summary = self.publish(jobs, reused)
+            keep_counts(self.config, self.tallies, self.run_ctx.templates)  # stats need not read them again
+            return summary
         finally:
             if self._runner is not None:
                 self._runner.close()
@@ -166,6 +170,7 @@ class Build:
             pages = dict(previous.pages) if previous else {}
             self.entries[code] = LocaleEntry(keys[code], assessment, pages, dict(previous.bundle) if previous else {})
             self.drafted[code] = self.drafted.get(code, frozenset()) | assessment.drafted
+            self.tallies.update(assessment.tallies)
             verdict = assessment.verdict
             self.progress.note(f"{code}: {len(verdict.published_pages)} of {len(verdict.pages)} page(s) publishable")
 
