@@ -13,8 +13,9 @@ who edits dist/ after the build. For every attack:
 * ``dist``, ``zip`` -- after a good build, the edit makes ``check`` fail with the
   expected checks, ``carepages verify`` fail, and the next build puts dist/ right.
 
-Every attack finishes within :data:`LIMIT` seconds of this process's CPU time (the
-measure that does not depend on how busy the machine is); the times are printed.
+Each attack's CPU time is printed after the module (bounded work is asserted by
+what is refused and never rendered, not by a clock: no test asserts a time, the
+benchmark measures speed, see issue 17).
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ from carepages.verify import run_verify
 
 ATTACKS = Path(__file__).parent / "data" / "attacks"
 CASES = sorted(ATTACKS.glob("*.toml"))
-LIMIT = 5.0
 TIMES: dict[str, float] = {}
 
 
@@ -143,7 +143,6 @@ def test_a_translators_attack_is_refused_and_publishes_nothing(case: Path, clini
     report = collect(config, [locale], jobs=1)
     summary = run_build(config, jobs=1)
     TIMES[case.stem] = time.process_time() - started
-    assert TIMES[case.stem] < LIMIT
     errors = {f.code for f in report.findings if f.severity == "error" and f.problem.path == rel}
     assert set(attack["expect"]) <= errors, "\n".join(f.format() for f in report.findings)
     located = [f for f in report.findings if f.code in attack["expect"] and f.code not in {"waivers", "outdated"}]
@@ -176,7 +175,6 @@ def test_a_hostile_source_stops_every_command_quickly(
         assert result.err.startswith(attack["error"]), result.err
         assert len(result.err) < 400  # a long value is cut, never printed whole
     TIMES[case.stem] = time.process_time() - started
-    assert TIMES[case.stem] < LIMIT
 
 
 def page_text(attack: dict[str, Any]) -> str:
@@ -200,7 +198,6 @@ def test_dist_edited_after_the_build_fails_check_and_verify(
     started = time.process_time()
     report = collect(load_config(clinic), jobs=1)
     TIMES[case.stem] = time.process_time() - started
-    assert TIMES[case.stem] < LIMIT
     errors = {f.code for f in report.findings if f.severity == "error"}
     assert set(attack["expect"]) <= errors, "\n".join(f.format() for f in report.findings)
     assert report.failed
