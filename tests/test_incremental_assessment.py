@@ -195,6 +195,19 @@ def test_kept_work_decides_what_fresh_work_decides(
         assert outcome(fresh) == with_kept, (number, kind, locale, page)
 
 
+def catalogs_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every catalog an assessment reads from now on (in this process), by its path in the project."""
+    read: list[str] = []
+    original = context.read_catalog_text
+
+    def reading(path: Path, rel: str, *args: object, **options: object) -> object:
+        read.append(rel)
+        return original(path, rel, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(context, "read_catalog_text", reading)
+    return read
+
+
 def test_an_edit_to_one_catalog_renders_that_page_of_that_locale_alone(
     template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -208,15 +221,8 @@ def test_an_edit_to_one_catalog_renders_that_page_of_that_locale_alone(
         rendered.append(page.rel)  # type: ignore[attr-defined]
         return original(parser, page, handler, **options)  # type: ignore[arg-type]
 
-    read: list[str] = []
-    original_read = context.read_catalog_text
-
-    def reading(path: Path, rel: str, *args: object, **options: object) -> object:
-        read.append(rel)
-        return original_read(path, rel, *args, **options)  # type: ignore[arg-type]
-
     monkeypatch.setattr(assess, "render_body", counting)
-    monkeypatch.setattr(context, "read_catalog_text", reading)
+    read = catalogs_read(monkeypatch)
     edit("fuzzy", "de", "beta")(root)  # a warning: the page stays published, so no other page changes
     summary = run_build(load_config(root), jobs=1)
     # The changed page and the shared disclaimers (every page shows them), rendered in de; beta's source
@@ -241,15 +247,8 @@ def test_a_text_newly_repeated_on_a_kept_page_has_that_page_read_and_judged(
     root = tmp_path / "project"
     shutil.copytree(template, root)
     run_build(load_config(root), jobs=1)
-    read: list[str] = []
-    original_read = context.read_catalog_text
-
-    def reading(path: Path, rel: str, *args: object, **options: object) -> object:
-        read.append(rel)
-        return original_read(path, rel, *args, **options)  # type: ignore[arg-type]
-
     edit("borrow", "de", "alpha")(root)  # alpha now has beta's sentence, translated otherwise
-    monkeypatch.setattr(context, "read_catalog_text", reading)
+    read = catalogs_read(monkeypatch)
     kept = collect(load_config(root), jobs=1)
     assert "locale/de/LC_MESSAGES/beta.po" in read  # its row of that sentence was never kept: read
     assert "locale/de/LC_MESSAGES/gamma.po" not in read
