@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wcwidth import wcwidth
 
-from carepages import catalogs, limits, segments, words
+from carepages import catalogs, limits, po_syntax, segments, words
 from carepages.builder import run_build
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
@@ -239,8 +239,8 @@ PO_LINES = st.lists(st.sampled_from([*WELL_FORMED_LINES, *COMMENT_LINES, *ODD_LI
 @settings(max_examples=500, deadline=None)
 @given(PO_LINES)
 def test_a_file_accepted_whole_has_no_malformed_line(text: str) -> None:
-    if catalogs._WELL_FORMED.fullmatch(text):
-        catalogs._check_each_line(text, "x.po")  # must not raise
+    if po_syntax._WELL_FORMED.fullmatch(text):
+        po_syntax._check_each_line(text, "x.po")  # must not raise
 
 
 PAIR_LINES = ['msgstr[0] "a"', '#~ msgstr[0] "b"', '#~msgstr "c"', '#~ msgid "d"', 'msgstr[1] "e"', "x msgid "]
@@ -251,8 +251,8 @@ PAIR_LINES = ['msgstr[0] "a"', '#~ msgstr[0] "b"', '#~msgstr "c"', '#~ msgid "d"
     st.lists(st.sampled_from([*WELL_FORMED_LINES, *ODD_LINES, *ODDER_LINES, *PAIR_LINES]), max_size=12).map("\n".join)
 )
 def test_counting_msgid_and_msgstr_lines_is_what_the_patterns_find(text: str) -> None:
-    assert catalogs._count_lines(text, catalogs._MSGID_STARTS) == len(catalogs._MSGID_LINE.findall(text))
-    assert catalogs._count_lines(text, catalogs._MSGSTR_STARTS) == len(catalogs._MSGSTR_LINE.findall(text))
+    assert po_syntax._count_lines(text, po_syntax._MSGID_STARTS) == len(po_syntax._MSGID_LINE.findall(text))
+    assert po_syntax._count_lines(text, po_syntax._MSGSTR_STARTS) == len(po_syntax._MSGSTR_LINE.findall(text))
 
 
 def test_every_well_formed_catalog_of_the_test_data_is_accepted_whole() -> None:
@@ -261,10 +261,10 @@ def test_every_well_formed_catalog_of_the_test_data_is_accepted_whole() -> None:
         content = path.read_bytes().removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
         try:
             source = content.decode("utf-8")
-            catalogs._check_each_line(source, path.name)
+            po_syntax._check_each_line(source, path.name)
         except (UnicodeDecodeError, catalogs.CatalogError):
             continue
-        accepted += bool(catalogs._WELL_FORMED.fullmatch(source))
+        accepted += bool(po_syntax._WELL_FORMED.fullmatch(source))
     assert accepted > 10
 
 
