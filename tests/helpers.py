@@ -131,3 +131,16 @@ def pseudo(locale: str, msgid: str) -> str:
     filler = SCRIPT_LETTERS[script] * max(1, int(letters * DENSITY.get(script, DEFAULT_DENSITY)) + 1)
     tag = f"[{locale.replace('_', '-')}]"
     return f"{tag} {msgid}" if script == "Latn" else f"{tag} {filler} {msgid}"
+
+
+def fill_every_catalog(root: Path) -> None:
+    """A mechanical translation of every message (:func:`helpers.pseudo`), markup and numbers kept."""
+    config = load_config(root)
+    for path in sorted(config.locale_dir.glob("*/LC_MESSAGES/*.po")):
+        locale = path.parent.parent.name
+        catalog = read_catalog(path, config.relative(path), locale)
+        for message in catalog:
+            if message.id and isinstance(message.id, str):
+                message.string = pseudo(locale, message.id)
+        path.write_bytes(render_catalog(catalog, config.locations))
+    give_interface_safety_strings(root)

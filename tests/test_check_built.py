@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from check_helpers import check, codes, make_clinic, visible_text, write_dist
-from helpers import give_interface_safety_strings, pseudo, run
+from helpers import fill_every_catalog, run
 
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
@@ -160,20 +160,7 @@ def test_contains_in_order() -> None:
     assert contains_in_order("\u200fمرحبا  بكم", ["مرحبا بكم"])
 
 
-def fill_every_catalog(root: Path) -> None:
-    """A mechanical translation of every message (:func:`helpers.pseudo`), markup and numbers kept."""
-    config = load_config(root)
-    for path in sorted(config.locale_dir.glob("*/LC_MESSAGES/*.po")):
-        locale = path.parent.parent.name
-        catalog = read_catalog(path, config.relative(path), locale)
-        for message in catalog:
-            if message.id and isinstance(message.id, str):
-                message.string = pseudo(locale, message.id)
-        path.write_bytes(render_catalog(catalog, config.locations))
-    give_interface_safety_strings(root)
-
-
-@pytest.mark.usefixtures("pseudo_translations")  # fill_every_catalog writes "[de] " + the English text
+@pytest.mark.usefixtures("pseudo_translations")  # helpers.fill_every_catalog writes "[de] " + the English text
 def test_the_real_build_passes_the_check(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Integration: extract, update, translate, build with carepages build, then check the output."""
     assert run(capsys, "extract").status == 0

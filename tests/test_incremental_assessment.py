@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import give_interface_safety_strings, pseudo
+from helpers import fill_every_catalog
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -72,16 +72,7 @@ def make_project(root: Path) -> None:
     config = load_config(root)
     run_extract(config)
     run_update(config)
-    for locale in LOCALES:
-        for path in sorted((config.locale_path(locale) / "LC_MESSAGES").glob("*.po")):
-            if path.stem == "ui":
-                continue
-            catalog = read_catalog(path, config.relative(path), locale)
-            for message in catalog:
-                if message.id and isinstance(message.id, str):
-                    message.string = pseudo(locale, message.id)
-            path.write_bytes(render_catalog(catalog, config.locations))
-    give_interface_safety_strings(root)
+    fill_every_catalog(root)
 
 
 @pytest.fixture(scope="module")
@@ -208,12 +199,19 @@ def catalogs_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return read
 
 
-def test_an_edit_to_one_catalog_renders_that_page_of_that_locale_alone(
-    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def built(template: Path, tmp_path: Path) -> Path:
+    """A copy of the template project, built once (its cache holds the assessments to keep)."""
     root = tmp_path / "project"
     shutil.copytree(template, root)
     run_build(load_config(root), jobs=1)
+    return root
+
+
+def test_an_edit_to_one_catalog_renders_that_page_of_that_locale_alone(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = built
     rendered: list[str] = []
     original = assess.render_body
 
@@ -242,11 +240,9 @@ def test_an_edit_to_one_catalog_renders_that_page_of_that_locale_alone(
 
 
 def test_a_text_newly_repeated_on_a_kept_page_has_that_page_read_and_judged(
-    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "project"
-    shutil.copytree(template, root)
-    run_build(load_config(root), jobs=1)
+    root = built
     edit("borrow", "de", "alpha")(root)  # alpha now has beta's sentence, translated otherwise
     read = catalogs_read(monkeypatch)
     kept = collect(load_config(root), jobs=1)
