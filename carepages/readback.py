@@ -82,7 +82,11 @@ class PageReading:
 
 def read_page(data: bytes) -> PageReading:
     """Parse a built page once for both readers: the disclaimer checks and the ``visible`` rules."""
-    root = parse(data.decode("utf-8", "replace"))
+    return read_tree(parse(data.decode("utf-8", "replace")))
+
+
+def read_tree(root: Node) -> PageReading:
+    """:func:`read_page` of a page already parsed (the build parses each page it writes once)."""
     return PageReading(shown_in(root), tuple(problems_in(root, shipped_stylesheet())))
 
 
@@ -96,10 +100,14 @@ def read_handout(data: bytes) -> str:
         return ""
 
 
-def reading_of(name: str, data: bytes) -> tuple[str, Any] | None:
-    """The memo's entry for a built file (its key and JSON-ready reading); None for a file not read back."""
+def reading_of(name: str, data: bytes, tree: Node | None = None) -> tuple[str, Any] | None:
+    """The memo's entry for a built file (its key and JSON-ready reading); None for a file not read back.
+
+    ``tree``, for an HTML page, is ``data`` already parsed (``data`` is its document
+    encoded as UTF-8, so parsing the bytes again would make the same tree).
+    """
     if name.endswith(".html"):
-        return "html:" + _sha(data), read_page(data).as_json()
+        return "html:" + _sha(data), (read_page(data) if tree is None else read_tree(tree)).as_json()
     if name.endswith(".pdf"):
         return "pdf:" + _sha(data), read_handout(data)
     return None

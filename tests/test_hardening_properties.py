@@ -31,9 +31,11 @@ from carepages.config import load_config
 from carepages.errors import CarepagesError
 from carepages.extract import extract_sources, run_extract
 from carepages.gate import collect
+from carepages.htmltree import parse
 from carepages.markdown_ext import PageParser
 from carepages.render.html import sanitize
-from carepages.render.text import html_to_text
+from carepages.render.page import main_of
+from carepages.render.text import html_to_text, tree_to_text
 from carepages.render.wrap import display_width
 from carepages.ui import ui_disclaimers
 from carepages.update import run_update
@@ -161,6 +163,21 @@ def test_plain_text_lines_fit_the_width_except_unbreakable_tokens(page: str, wid
     for line in html_to_text(sanitize(html), width).split("\n"):
         if display_width(line) > width:
             assert " " not in _MARKERS.sub("", line), f"a breakable line wider than {width}: {line!r}"
+
+
+@settings(max_examples=60, deadline=None)
+@given(page=PAGES, width=st.integers(min_value=20, max_value=100))
+def test_plain_text_from_the_built_page_is_the_text_of_its_content(page: str, width: int) -> None:
+    """The build makes the plain text from the ``<main>`` of the page it wrote (one parse for the text and
+    the check's reading): it must be the text of the sanitised content alone, whatever the page holds."""
+    body = page.split("---\n", 2)[2]
+    html, _ = PARSER.convert(body, "sample.md", 4, [])
+    fragment = sanitize(html)
+    document = (
+        "<!DOCTYPE html>\n<html><head><title>t</title><style>main{}</style></head>\n<body>\n"
+        f'<nav><ul><li><a href="x.html">x</a></li></ul></nav>\n<main>\n{fragment}\n</main>\n</body>\n</html>\n'
+    )
+    assert tree_to_text(main_of(parse(document)), width) == html_to_text(fragment, width)
 
 
 # -- anything a translator or an author may type --------------------------------------------------------

@@ -24,6 +24,7 @@ from carepages.checks.report import Report
 from carepages.config import load_config
 from carepages.errors import Severity
 from carepages.gate import collect
+from carepages.htmltree import Node, parse
 from carepages.integrity import page_problems
 from carepages.memo import cache_path
 
@@ -38,16 +39,17 @@ def root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def pages_read(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
-    """Every page parsed by :func:`carepages.readback.read_page` from now on (in this process)."""
-    calls: list[bytes] = []
-    original = readback.read_page
+def pages_read(monkeypatch: pytest.MonkeyPatch) -> list[Node]:
+    """Every page read by :func:`carepages.readback.read_tree` from now on (in this process): the build's
+    pages, parsed once for their plain text and their reading, and every page the check reads."""
+    calls: list[Node] = []
+    original = readback.read_tree
 
-    def counting(data: bytes) -> readback.PageReading:
-        calls.append(data)
-        return original(data)
+    def counting(root: Node) -> readback.PageReading:
+        calls.append(root)
+        return original(root)
 
-    monkeypatch.setattr(readback, "read_page", counting)
+    monkeypatch.setattr(readback, "read_tree", counting)
     return calls
 
 
@@ -56,7 +58,7 @@ def summary(report: Report) -> list[dict[str, object]]:
 
 
 def test_check_right_after_a_build_reads_no_page_and_finds_what_a_fresh_check_finds(
-    root: Path, pages_read: list[bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    root: Path, pages_read: list[Node], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run_build(load_config(root), jobs=1)
     built = len(pages_read)
@@ -70,7 +72,7 @@ def test_check_right_after_a_build_reads_no_page_and_finds_what_a_fresh_check_fi
     assert after_build.verdicts == fresh.verdicts
 
 
-def test_a_page_edited_after_the_build_is_read_anew_and_caught(root: Path, pages_read: list[bytes]) -> None:
+def test_a_page_edited_after_the_build_is_read_anew_and_caught(root: Path, pages_read: list[Node]) -> None:
     run_build(load_config(root), jobs=1)
     page = root / "dist" / "de" / "guide.html"
     text = page.read_text(encoding="utf-8")
@@ -81,7 +83,9 @@ def test_a_page_edited_after_the_build_is_read_anew_and_caught(root: Path, pages
     page.write_text(text.replace(words, "Unbedenklich", 1), encoding="utf-8")
     before = len(pages_read)
     report = collect(load_config(root))
-    assert pages_read[before:] == [page.read_bytes()]  # the edited page, and no other, is parsed again
+    assert pages_read[before:] == [
+        parse(page.read_text(encoding="utf-8"))
+    ]  # the edited page, and no other, is parsed again
     codes = {(f.code, f.problem.path) for f in report.findings if f.severity == Severity.ERROR}
     assert ("built-disclaimer", "dist/de/guide.html") in codes
     assert ("manifest", "dist/de/guide.html") in codes

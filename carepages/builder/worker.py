@@ -125,7 +125,7 @@ def render_task(job: RenderJob) -> Rendered:
             rel = f"{edition.prefix}{job.locale}/{name}.{suffix}"
             dist_folder.write_output(job.staging / rel, data)
             files[rel] = file_info(data)
-            reading = reading_of(rel, data)
+            reading = reading_of(rel, data, made.tree if suffix == "html" else None)
             if reading is not None:
                 readings[reading[0]] = reading[1]
         out[slot(edition, name)] = (made.title, files)

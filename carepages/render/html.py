@@ -236,18 +236,11 @@ def source_language_name(source: str, locale: str) -> str:
     return Locale.parse(locale).languages.get(source) or language(source).name
 
 
-@dataclass(frozen=True)
-class RenderedPage:
-    """One page in both formats: the whole HTML document and the fragment for plain text."""
-
-    document: str
-    fragment: str
-
-
-def render_page(env: Environment, translations: UiTranslations, view: PageView, track: bool) -> RenderedPage:
-    """Render one page; an interface string that fell back to the source turns the notice on.
+def render_page(env: Environment, translations: UiTranslations, view: PageView, track: bool) -> str:
+    """One page's HTML document; an interface string that fell back to the source turns the notice on.
 
     ``track`` is false for the source language, whose interface strings are the msgids.
+    The plain text is made from this document's ``<main>`` (see :func:`carepages.render.page.render`).
     """
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     translations.fell_back = False
@@ -255,8 +248,7 @@ def render_page(env: Environment, translations: UiTranslations, view: PageView, 
     if track and translations.fell_back and not view.fallback:
         view = replace(view, fallback=True)
         document = env.get_template("page.html").render(view=view, csp=CSP)
-    fragment = env.get_template("content.html").render(view=view)
-    return RenderedPage(document, fragment)
+    return document
 
 
 def text_labels(env: Environment, translations: UiTranslations) -> dict[str, str]:

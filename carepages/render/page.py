@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from babel.lists import format_list
 from babel.numbers import format_percent
@@ -34,6 +34,7 @@ from markupsafe import Markup
 
 from carepages.clinics import Edition, fill
 from carepages.config import Config
+from carepages.htmltree import Node, parse
 from carepages.pages import Page
 from carepages.render.body import Draft
 from carepages.render.html import (
@@ -51,7 +52,7 @@ from carepages.render.html import (
     text_labels,
 )
 from carepages.render.pdf import Handout
-from carepages.render.text import html_to_text
+from carepages.render.text import tree_to_text
 from carepages.reviewstate import REVIEWED, PageReview
 from carepages.ui import UiTranslations
 
@@ -108,12 +109,17 @@ class Frame:
 
 @dataclass(frozen=True)
 class PageFiles:
-    """One page in its formats: the HTML document, the plain text, and what its handout prints besides."""
+    """One page in its formats: the HTML document, the plain text, and what its handout prints besides.
+
+    ``tree`` is the document parsed (:func:`carepages.htmltree.parse`): the plain text was
+    made from it, and the build reads the page back from it (:mod:`carepages.readback`).
+    """
 
     title: str
     document: str
     text: str
     handout: Handout
+    tree: Node = field(compare=False, repr=False)
 
 
 def render(
@@ -160,11 +166,21 @@ def render(
         pinned_on=long_date(pinned, frame.locale) if pinned else "",
         current=_current(frame, page.name) if pinned else None,
     )
-    rendered = render_page(frame.env, frame.translations, view, track=not frame.source)
+    document = render_page(frame.env, frame.translations, view, track=not frame.source)
     address = frame.edition.address(f"{frame.locale}/{page.name}.html")
-    text = html_to_text(rendered.fragment, frame.config.line_width, frame.labels, base_url=address or None)
+    tree = parse(document)
+    text = tree_to_text(main_of(tree), frame.config.line_width, frame.labels, base_url=address or None)
     handout = Handout(frame.edition.paper, address, frame.reviewed_line(page), frame.labels["online"])
-    return PageFiles(title, rendered.document, text, handout)
+    return PageFiles(title, document, text, handout, tree)
+
+
+def main_of(tree: Node) -> Node:
+    """The page's ``<main>``: its content (heading, notice, body, disclaimers, clinic, review dates),
+    which is what the plain text holds; the ``<head>`` and the language switcher stay out."""
+    found = next((node for node in tree.iter() if node.tag == "main"), None)
+    if found is None:  # the shipped page template always has one
+        raise AssertionError("the page template made a page without <main>")
+    return found
 
 
 def reviewer_names(review: PageReview, locale: str) -> str:

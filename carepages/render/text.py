@@ -392,8 +392,19 @@ def html_to_text(
     translated ones). ``base_url``, when given, makes relative link targets absolute in
     the references, so that they still work from a printout or an e-mail.
     """
+    return tree_to_text(parse(fragment), width, labels, base_url=base_url)
+
+
+def tree_to_text(
+    root: Node, width: int = 72, labels: Mapping[str, str] | None = None, *, base_url: str | None = None
+) -> str:
+    """:func:`html_to_text` of an element already parsed: what is below ``root``.
+
+    The build passes the ``<main>`` element of the page it just wrote, so the plain text is
+    made from the very tree the check reads back, and the page is parsed once, not twice.
+    """
     if width < 1:
         raise ValueError(f"width must be at least 1 column, not {width}")
     ctx = Context(width, {**DEFAULT_LABELS, **(labels or {})}, References(), base_url)
-    body = render_children(parse(fragment), ctx)
+    body = render_children(root, ctx)
     return _finish("\n\n".join(block for block in (body, _references(ctx)) if block))
