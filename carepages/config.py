@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
 
@@ -136,8 +137,16 @@ class Config:
         """``locale/<folder>``: where a locale's catalogs and ``review.toml`` are."""
         return self.locale_dir / self.locale_folder(locale)
 
+    @cached_property
+    def _root_prefix(self) -> str:
+        """The root as a string prefix of the paths below it (with its separator)."""
+        return os.path.join(str(self.root), "")
+
     def relative(self, path: Path) -> str:
         """``path`` relative to the project root, POSIX style, for messages and references."""
+        absolute = os.path.abspath(path)
+        if absolute.startswith(self._root_prefix):  # the usual case, without pathlib (asked for every file checked)
+            return absolute[len(self._root_prefix) :].replace(os.sep, "/")
         for candidate in _absolute_forms(path):
             if candidate.is_relative_to(self.root):
                 return candidate.relative_to(self.root).as_posix()

@@ -23,7 +23,7 @@ from typing import TextIO
 
 from carepages.assess import Assessment, assess_locale, load_run
 from carepages.builder.cache import LocaleEntry, pin_store, read_cache, write_cache
-from carepages.builder.keys import locale_key, source_key
+from carepages.builder.keys import FileHashes, locale_key, source_key
 from carepages.builder.worker import AssessJob
 from carepages.checks.context import OutputContext, RunContext
 from carepages.checks.dist import DistContext
@@ -147,12 +147,13 @@ def served_pages(config: Config, locales: list[str]) -> dict[str, dict[str, dict
 
 def _kept_verdicts(config: Config, locales: list[str]) -> dict[str, LocaleVerdict] | None:
     """The cached verdicts, when they are what :func:`assess_pinned` would give (see :func:`served_pages`)."""
-    base = source_key(config)
+    hashes: FileHashes = {}
+    base = source_key(config, hashes)
     cached = read_cache(config)
     kept = {}
     for locale in locales:
         entry = cached.get(locale)
-        if entry is None or entry.key != locale_key(config, base, locale):
+        if entry is None or entry.key != locale_key(config, base, locale, hashes):
             return None
         kept[locale] = entry.assessment.verdict.unpinned_verdict()
     if config.stale == "pin" and any(verdict.stale_pages for verdict in kept.values()):
@@ -163,8 +164,9 @@ def _kept_verdicts(config: Config, locales: list[str]) -> dict[str, LocaleVerdic
 def assess(run: RunContext, selected: list[str], runner: LazyRunner) -> dict[str, Assessment]:
     """Each locale's assessment: the last build's (or check's) when its inputs are unchanged, else made now."""
     config = run.config
-    base = source_key(config)
-    keys = {locale: locale_key(config, base, locale) for locale in selected}
+    hashes: FileHashes = {}
+    base = source_key(config, hashes)
+    keys = {locale: locale_key(config, base, locale, hashes) for locale in selected}
     cached = read_cache(config)
     found = {
         locale: cached[locale].assessment

@@ -31,6 +31,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from carepages.catalogs import RESERVED_DOMAINS
@@ -130,25 +131,37 @@ class LocaleVerdict:
         """Whether any page of the locale reaches readers (current or pinned)."""
         return bool(self.published_pages)
 
-    @property
+    # The lists below are worked out once per verdict (it is frozen): the build and the check ask
+    # them for every page, and a list made anew each time costs the square of the pages.
+
+    @cached_property
     def published_pages(self) -> tuple[str, ...]:
         """The pages readers get, in source order: current translations, and stale pages served pinned."""
         return tuple(page.page for page in self.pages if page.pin is not None or (page.published and not self.reasons))
 
-    @property
+    @cached_property
+    def _published(self) -> frozenset[str]:
+        return frozenset(self.published_pages)
+
+    @cached_property
+    def _by_name(self) -> dict[str, PageVerdict]:
+        return {page.page: page for page in self.pages}
+
+    @cached_property
     def pinned_pages(self) -> tuple[PageVerdict, ...]:
         return tuple(page for page in self.pages if page.pin is not None)
 
-    @property
+    @cached_property
     def stale_pages(self) -> tuple[PageVerdict, ...]:
         """The pages withheld only for being behind the source: the ones an earlier revision may serve."""
         return tuple(page for page in self.pages if page.stale)
 
     def page(self, name: str) -> PageVerdict:
-        return next(page for page in self.pages if page.page == name)
+        """The verdict of the page ``name`` (a KeyError names a page the verdict does not know)."""
+        return self._by_name[name]
 
     def publishes(self, name: str) -> bool:
-        return name in self.published_pages
+        return name in self._published
 
     @property
     def review_status(self) -> str:
@@ -158,11 +171,10 @@ class LocaleVerdict:
             return SOURCE if SOURCE in statuses or not statuses else REVIEWED
         return "partly reviewed" if REVIEWED in statuses else DRAFT
 
-    @property
+    @cached_property
     def withheld_pages(self) -> tuple[PageVerdict, ...]:
         """Every page readers do not get in this locale."""
-        served = set(self.published_pages)
-        return tuple(page for page in self.pages if page.page not in served)
+        return tuple(page for page in self.pages if page.page not in self._published)
 
     def why(self, page: PageVerdict) -> tuple[str, ...]:
         """Why readers do not get ``page``: the locale's reasons, the page's, and why no earlier version serves."""

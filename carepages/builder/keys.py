@@ -26,28 +26,42 @@ from carepages.verdict import PageVerdict
 CACHE_FORMAT = 5
 
 
-def files_digest(paths: Iterable[Path], root: Path) -> str:
+#: The files hashed in one run, by path: the locale keys and the page keys read each file once.
+FileHashes = dict[Path, str]
+
+
+def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = None) -> str:
     """One hash over the names and contents of ``paths`` (sorted), as the inputs of a key.
 
     Each file is hashed as :func:`carepages.memo.file_digest` reads it: one that its reader
     refuses unread (a link out of the project, a FIFO, a file over its size limit) counts
-    by what makes it refused, so a key never hangs on it or reads it.
+    by what makes it refused, so a key never hangs on it or reads it. ``hashes`` holds the
+    files this run hashed already (it is filled in); never keep one from one run to the next.
     """
-    return digest(*(part for path in sorted(set(paths)) for part in (_name(path, root), file_digest(path, root))))
+    hashes = {} if hashes is None else hashes
+    return digest(*(part for path in sorted(set(paths)) for part in (_name(path, root), hashed(path, root, hashes))))
+
+
+def hashed(path: Path, root: Path, hashes: FileHashes) -> str:
+    """:func:`carepages.memo.file_digest` of ``path``, once per run (``hashes``)."""
+    if path not in hashes:
+        hashes[path] = file_digest(path, root)
+    return hashes[path]
 
 
 def _name(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
-def source_key(config: Config) -> str:
+def source_key(config: Config, hashes: FileHashes | None = None) -> str:
     """What every locale depends on: the code, the settings that shape output, the sources, the templates."""
     inputs = [p for p in config.source_dir.rglob("*.md") if p.is_file()]
     inputs += [p for p in find_templates(config).values() if p.is_file()]
-    return digest(str(CACHE_FORMAT), code_digest(), settings_digest(config), files_digest(inputs, config.root))
+    files = files_digest(inputs, config.root, hashes)
+    return digest(str(CACHE_FORMAT), code_digest(), settings_digest(config), files)
 
 
-def locale_key(config: Config, base: str, locale: str) -> str:
+def locale_key(config: Config, base: str, locale: str, hashes: FileHashes | None = None) -> str:
     """A locale's key: the base plus its catalogs (nested ones too, in its folder on disk), review file,
     sign-off ledger and glossary. The source language has none.
     """
@@ -55,7 +69,7 @@ def locale_key(config: Config, base: str, locale: str) -> str:
         return digest(base, "source")
     files = [p for p in find_catalogs(config, locale).values() if p.is_file()]
     files += [path for path in locale_files(config, locale) if path.is_file()]
-    return digest(base, locale, files_digest(files, config.root))
+    return digest(base, locale, files_digest(files, config.root, hashes))
 
 
 def pins_key(config: Config) -> str:
@@ -82,12 +96,10 @@ class PageKeys:
         self.config = config
         self.base = digest(str(CACHE_FORMAT), code_digest(), settings_digest(config))
         self.templates = find_templates(config)
-        self._hashes: dict[Path, str] = {}
+        self.hashes: FileHashes = {}  # the run's: the locale keys hash through it too
 
     def file(self, path: Path) -> str:
-        if path not in self._hashes:
-            self._hashes[path] = file_digest(path, self.config.root)
-        return self._hashes[path]
+        return hashed(path, self.config.root, self.hashes)
 
     def inputs(self, locale: str, page: str) -> list[str]:
         """The hashes of the files the page is made from in ``locale`` (before its verdict)."""

@@ -117,8 +117,9 @@ class Build:
     def run(self) -> BuildSummary:
         try:
             raise_all(missing_values(self.config.site.clinics, self.order, self.run_ctx.sources.used_fields()))
-            base = source_key(self.config)
-            keys = {code: locale_key(self.config, base, code) for code in self.order if code in self.selected}
+            hashes = self.page_keys.hashes
+            base = source_key(self.config, hashes)
+            keys = {code: locale_key(self.config, base, code, hashes) for code in self.order if code in self.selected}
             self.decide(keys)
             self.pin()
             switchers = language_switchers(self.order, self.entries)

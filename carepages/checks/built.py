@@ -57,12 +57,19 @@ def page_files(ctx: OutputContext, edition: Edition, page: PageMessages, handout
 
 
 def handouts_made(ctx: OutputContext, edition: Edition) -> bool:
-    """Whether the build made PDF handouts for this edition, as its manifest records it."""
-    try:
-        manifest = json.loads((ctx.config.dist_dir / edition.prefix / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(manifest, dict) and manifest.get("handouts") is True
+    """Whether the build made PDF handouts for this edition, as its manifest records it.
+
+    Read once per check run (the run's memo), not once per locale: a manifest lists every file.
+    """
+    path = ctx.config.dist_dir / edition.prefix / MANIFEST_NAME
+    memo = ctx.run.handouts_made
+    if path not in memo:
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = None
+        memo[path] = isinstance(manifest, dict) and manifest.get("handouts") is True
+    return memo[path]
 
 
 def check_built(ctx: OutputContext) -> Iterator[Issue]:
@@ -120,6 +127,7 @@ class BuiltPage:
         self.ctx = ctx
         self.page = page
         self.files = files
+        self.rel = [ctx.config.relative(path) for path in files]
         self.values = values
         # Read back through the memo: a page the build read back (same bytes) is not parsed again.
         self.shown = ctx.readings.page(files[0].read_bytes()).shown
@@ -138,7 +146,7 @@ class BuiltPage:
 
     def check(self, disclaimer: str) -> Iterator[Issue]:
         """Check one disclaimer in each format of the page."""
-        rel = [self.ctx.config.relative(path) for path in self.files]
+        rel = self.rel
         domain = self.page.domain
         shown = self.shown.get(disclaimer)
         if shown is None:

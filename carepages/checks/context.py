@@ -72,6 +72,8 @@ class RunContext:
     #: The interface template to judge ``ui.pot`` against; None: the running tool's. An earlier
     #: revision is judged against its own (it records that revision's tool, see :mod:`carepages.pinning`).
     interface: Catalog | None = None
+    #: Per edition's manifest, whether the build made handouts (:func:`carepages.checks.built.handouts_made`).
+    handouts_made: dict[Path, bool] = field(default_factory=dict)
 
     @cached_property
     def source_domains(self) -> dict[str, PageMessages]:
