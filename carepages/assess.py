@@ -21,7 +21,6 @@ from carepages.checks.context import (
     LocaleContext,
     RunContext,
     expected_disclaimers,
-    load_templates,
 )
 from carepages.checks.model import Finding, Repeated
 from carepages.checks.registry import WAIVABLE, locale_findings, project_findings
@@ -38,6 +37,7 @@ from carepages.incremental import (
     unit_keys,
 )
 from carepages.markdown_ext import PageParser
+from carepages.memo import cache_path, read_json, write_json
 from carepages.render.body import Draft, Rendered, render_body
 from carepages.render.html import language
 from carepages.reviewstate import page_reviews
@@ -88,20 +88,38 @@ class Assessment:
         return cls(locale, LocaleVerdict.from_dict(locale, data["verdict"]), findings, expected, ui_mo, units, rows)
 
 
-def load_run(config: Config, parser: PageParser | None = None, *, own_interface: bool = False) -> RunContext:
-    """Parse the sources and templates once and run the project checks: what every locale shares.
+def load_run(
+    config: Config, parser: PageParser | None = None, *, own_interface: bool = False, project_key: str = ""
+) -> RunContext:
+    """Parse the sources once and run the project checks: what every locale shares.
 
     A broken source page stops here (a :class:`~carepages.errors.CarepagesError`):
-    nothing can be built or checked without the text itself. ``own_interface`` judges
+    nothing can be built or checked without the text itself. The templates are parsed
+    when first needed (:attr:`RunContext.templates`). ``project_key`` (the sources,
+    templates, settings and code: :func:`carepages.builder.keys.source_key`) keeps the
+    project checks' findings for the next run with the same key. ``own_interface`` judges
     ``ui.pot`` against itself, not against the running tool's templates: an earlier
     revision's interface template records the tool of that revision (pinning).
     """
-    templates, failures = load_templates(config)
-    interface = templates.get(UI_DOMAIN) if own_interface else None
     sources = extract_sources(config, parser, memo=not own_interface)  # a revision's pages are not kept
-    run = RunContext(config, sources, templates, failures, interface=interface)
-    run.project_findings = project_findings(run)
+    run = RunContext(config, sources)
+    if own_interface:
+        run.interface = run.templates.get(UI_DOMAIN)
+    run.project_findings = _project_findings(run, "" if own_interface else project_key)
     return run
+
+
+def _project_findings(run: RunContext, key: str) -> list[Finding]:
+    """The project checks' findings: kept from the last run with the same ``key``, else found now (and kept)."""
+    path = cache_path(run.config.root, "project")
+    if key:
+        kept = read_json(path, key).get("findings")
+        if isinstance(kept, list):
+            return [Finding.from_dict(finding) for finding in kept]
+    findings = project_findings(run)
+    if key:
+        write_json(path, key, {"findings": [finding.as_dict() for finding in findings]})
+    return findings
 
 
 def source_renderings(

@@ -98,8 +98,9 @@ def collect(
 ) -> Report:
     """Run every check (but the skipped output checks) and return the report (no printing)."""
     selected = config.select_locales(locales)
-    run = load_run(config)
-    assessed = assess_pinned(run, selected, jobs or default_jobs())
+    keys = Keys(config)
+    run = load_run(config, project_key=keys.base)
+    assessed = assess_pinned(run, selected, jobs or default_jobs(), keys)
     findings: list[Finding] = list(run.project_findings)
     readings = Readings(config.root)  # the pages the build (or the last check) read back, by content
     for locale in selected:
@@ -124,10 +125,22 @@ class Assessed:
     pinning: Pinning
 
 
-def assess_pinned(run: RunContext, selected: list[str], jobs: int) -> Assessed:
+class Keys:
+    """The keys of one run (:mod:`carepages.builder.keys`): the project's, and each locale's when asked for."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.hashes: FileHashes = {}
+        self.base = source_key(config, self.hashes)
+
+    def locale(self, locale: str) -> str:
+        return locale_key(self.config, self.base, locale, self.hashes)
+
+
+def assess_pinned(run: RunContext, selected: list[str], jobs: int, keys: Keys | None = None) -> Assessed:
     """The assessments (see :func:`assess`) and the pinned verdicts: what check, stats and diff report."""
     with LazyRunner(jobs, init_worker, (run,)) as runner:
-        assessments = assess(run, selected, runner)
+        assessments = assess(run, selected, runner, keys or Keys(run.config))
         verdicts = {locale: assessments[locale].verdict for locale in selected}
         pinning = resolve_pins(run, verdicts, pin_store(run.config), runner)
     return Assessed(assessments, pinning)
@@ -139,21 +152,21 @@ def served_pages(config: Config, locales: list[str]) -> dict[str, dict[str, dict
     When the last build or check assessed every locale as it is now and no page is stale (so
     nothing is pinned), the verdicts are read from its cache, without parsing the project.
     """
-    verdicts = _kept_verdicts(config, locales)
+    keys = Keys(config)
+    verdicts = _kept_verdicts(config, locales, keys)
     if verdicts is None:
-        verdicts = assess_pinned(load_run(config), locales, default_jobs()).pinning.verdicts
+        run = load_run(config, project_key=keys.base)
+        verdicts = assess_pinned(run, locales, default_jobs(), keys).pinning.verdicts
     return {locale: verdict.served() for locale, verdict in verdicts.items()}
 
 
-def _kept_verdicts(config: Config, locales: list[str]) -> dict[str, LocaleVerdict] | None:
+def _kept_verdicts(config: Config, locales: list[str], keys: Keys) -> dict[str, LocaleVerdict] | None:
     """The cached verdicts, when they are what :func:`assess_pinned` would give (see :func:`served_pages`)."""
-    hashes: FileHashes = {}
-    base = source_key(config, hashes)
     cached = read_cache(config)
     kept = {}
     for locale in locales:
         entry = cached.get(locale)
-        if entry is None or entry.key != locale_key(config, base, locale, hashes):
+        if entry is None or entry.key != keys.locale(locale):
             return None
         kept[locale] = entry.assessment.verdict.unpinned_verdict()
     if config.stale == "pin" and any(verdict.stale_pages for verdict in kept.values()):
@@ -161,12 +174,10 @@ def _kept_verdicts(config: Config, locales: list[str]) -> dict[str, LocaleVerdic
     return kept
 
 
-def assess(run: RunContext, selected: list[str], runner: LazyRunner) -> dict[str, Assessment]:
+def assess(run: RunContext, selected: list[str], runner: LazyRunner, run_keys: Keys) -> dict[str, Assessment]:
     """Each locale's assessment: the last build's (or check's) when its inputs are unchanged, else made now."""
     config = run.config
-    hashes: FileHashes = {}
-    base = source_key(config, hashes)
-    keys = {locale: locale_key(config, base, locale, hashes) for locale in selected}
+    keys = {locale: run_keys.locale(locale) for locale in selected}
     cached = read_cache(config)
     found = {
         locale: cached[locale].assessment
@@ -184,7 +195,7 @@ def assess(run: RunContext, selected: list[str], runner: LazyRunner) -> dict[str
             cached[locale] = LocaleEntry(keys[locale], found[locale], pages, bundle)
         write_cache(config, cached)
     tallies = {key: tally for locale in todo for key, tally in found[locale].tallies.items()}
-    keep_counts(config, tallies, run.templates)  # what stats would read: counted here
+    keep_counts(config, tallies, lambda: run.templates)  # what stats would read: counted here
     return found
 
 

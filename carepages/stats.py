@@ -198,16 +198,20 @@ class CountMemo:
             write_json(self.path, self.version, {**self.kept, **fresh})
 
 
-def keep_counts(config: Config, tallies: Mapping[str, list[int]], templates: Mapping[str, Catalog]) -> None:
+def keep_counts(
+    config: Config, tallies: Mapping[str, list[int]], templates: Callable[[], Mapping[str, Catalog]]
+) -> None:
     """Hand ``stats`` what a build or check read: each catalog's counts (``tallies``) and the templates'.
 
     Then ``stats`` right after parses no file (the memo is by content: a file changed since
-    is read again).
+    is read again). ``templates`` gives the parsed templates; it is called only when the memo
+    lacks the counts of one of them (a run that parsed none need not parse them for this).
     """
     memo = CountMemo(config)
-    paths = find_templates(config)
-    wanted = {tally_key(paths[domain], config.root): domain for domain in templates if domain in paths}
-    memo.add({**tallies, **{key: tally(templates[domain]) for key, domain in wanted.items() if key not in memo.kept}})
+    wanted = {tally_key(path, config.root): domain for domain, path in find_templates(config).items()}
+    missing = {key: domain for key, domain in wanted.items() if key not in memo.kept}
+    parsed = templates() if missing else {}
+    memo.add({**tallies, **{key: tally(parsed[domain]) for key, domain in missing.items() if domain in parsed}})
 
 
 def tally(catalog: Catalog) -> list[int]:

@@ -192,6 +192,7 @@ STEPS: list[Callable[[Path], object]] = [
     lambda root: None,
     lambda root: edit_message(load_config(root), "de", "guide", 0, " (bearbeitet)"),
     lambda root: edit_message(load_config(root), "ar", "disclaimers", 0, " 7"),  # a number: withholds ar's pages
+    edit_source,  # the templates are now out of date with the source: a project finding (kept by key)
     lambda root: (edit_source(root), refresh(root)),
     lambda root: append(locale_file(root, "de", "signoff.tsv"), "# a note\n"),
     lambda root: append(root / "pyproject.toml", "publish_threshold = 100\n"),
@@ -214,6 +215,23 @@ def test_a_build_and_check_that_reuse_their_work_make_what_fresh_ones_make(
             report = collect(config, jobs=1)
             results.append((snapshot(root / "dist"), [f.format() for f in report.findings], report.verdicts))
         assert results[0] == results[1], f"step {number}"
+
+
+def test_a_no_op_build_and_a_check_after_a_build_parse_no_template(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project checks' findings are kept by the key of the sources, templates, settings and code."""
+    from carepages.checks import context
+
+    config = load_config(root)
+    run_build(config, jobs=1)
+    parsed: list[bool] = []
+    original = context.load_templates
+    monkeypatch.setattr(context, "load_templates", lambda config: parsed.append(True) or original(config))
+    assert not run_build(config, jobs=1).changed
+    report = collect(config, jobs=1)
+    assert parsed == [] and not report.failed
+    (root / "locale" / "templates" / "guide.pot").write_text("", encoding="utf-8")  # a template broken after the build
+    assert "template" in {f.code for f in collect(load_config(root), jobs=1).findings}
+    assert parsed == [True]
 
 
 def test_a_check_after_a_build_still_sees_a_tampered_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

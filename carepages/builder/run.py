@@ -103,12 +103,13 @@ class Build:
         self.drafted: dict[str, frozenset[str]] = {}  # per locale, the pages whose drafts this build made
         self.rendered: Counter[str] = Counter()
         self.work = dist_folder.make_folder(self.dist, "work")
-        self.run_ctx = load_run(config)
+        self.page_keys = PageKeys(config)
+        self.base = source_key(config, self.page_keys.hashes)  # what every locale's key and the project checks share
+        self.run_ctx = load_run(config, project_key=self.base)
         self.no_handouts = handouts_unavailable() if config.site.handouts else ""
         self.handouts = config.site.handouts and not self.no_handouts
         self._runner: Runner | None = None
         self.pinned: dict[str, dict[str, PinnedPage]] = {}  # per locale, what each pinned page is rendered from
-        self.page_keys = PageKeys(config)
         self.readings = Readings(config.root)  # the rendered pages read back, for the check
         self.tallies: dict[str, list[int]] = {}  # each catalog read: its counts, for stats
         sources = self.run_ctx.sources
@@ -117,15 +118,14 @@ class Build:
     def run(self) -> BuildSummary:
         try:
             raise_all(missing_values(self.config.site.clinics, self.order, self.run_ctx.sources.used_fields()))
-            hashes = self.page_keys.hashes
-            base = source_key(self.config, hashes)
+            hashes, base = self.page_keys.hashes, self.base
             keys = {code: locale_key(self.config, base, code, hashes) for code in self.order if code in self.selected}
             self.decide(keys)
             self.pin()
             switchers = language_switchers(self.order, self.entries)
             jobs, reused = self.plan(keys, switchers)
             summary = self.publish(jobs, reused)
-            keep_counts(self.config, self.tallies, self.run_ctx.templates)  # stats need not read them again
+            keep_counts(self.config, self.tallies, lambda: self.run_ctx.templates)  # stats need not read them again
             return summary
         finally:
             if self._runner is not None:

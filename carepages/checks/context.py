@@ -63,8 +63,6 @@ class RunContext:
 
     config: Config
     sources: Sources
-    templates: dict[str, Catalog] = field(default_factory=dict)
-    template_failures: list[Issue] = field(default_factory=list)
     #: The project checks' findings (templates against sources): the verdict of every locale reads them.
     project_findings: list[Finding] = field(default_factory=list)
     #: Per domain, what each source message renders as on its page (see :mod:`carepages.assess`).
@@ -74,6 +72,22 @@ class RunContext:
     interface: Catalog | None = None
     #: Per edition's manifest, whether the build made handouts (:func:`carepages.checks.built.handouts_made`).
     handouts_made: dict[Path, bool] = field(default_factory=dict)
+
+    @cached_property
+    def _templates(self) -> tuple[dict[str, Catalog], list[Issue]]:
+        """The templates on disk, parsed when first asked for: a run whose every assessment and project
+        finding is kept from the last one (a no-op build, a check right after it) parses none."""
+        return load_templates(self.config)
+
+    @property
+    def templates(self) -> dict[str, Catalog]:
+        """The templates on disk that could be read, by domain."""
+        return self._templates[0]
+
+    @property
+    def template_failures(self) -> list[Issue]:
+        """An issue for each template on disk that cannot be read."""
+        return self._templates[1]
 
     @cached_property
     def source_domains(self) -> dict[str, PageMessages]:
