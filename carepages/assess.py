@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carepages.catalogs import DISCLAIMERS_DOMAIN, UI_DOMAIN
+from carepages.catalogs import SHARED_DOMAINS, UI_DOMAIN
 from carepages.checks.context import (
     ExpectedDisclaimers,
     LocaleContext,
@@ -44,9 +44,6 @@ from carepages.reviewstate import page_reviews
 from carepages.stats import tally, tally_key
 from carepages.translate import Lookup, TranslationTable
 from carepages.verdict import LocaleVerdict, decide_locale, source_verdict
-
-#: The catalogs every page shows: their translations count towards each page's review.
-SHARED_DOMAINS = (DISCLAIMERS_DOMAIN, UI_DOMAIN)
 
 
 @dataclass

@@ -45,6 +45,8 @@ DISCLAIMERS_DOMAIN = "disclaimers"
 #: The interface strings of the page templates (see :mod:`carepages.ui`).
 UI_DOMAIN = "ui"
 RESERVED_DOMAINS = frozenset({DISCLAIMERS_DOMAIN, UI_DOMAIN})
+#: The catalogs every page shows besides its own (its translations count towards each page's review).
+SHARED_DOMAINS = (DISCLAIMERS_DOMAIN, UI_DOMAIN)
 
 BOM = b"\xef\xbb\xbf"
 

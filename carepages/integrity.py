@@ -161,16 +161,17 @@ def _unlisted_files(folder: Path, manifest: Manifest) -> list[Found]:
     """Files (and links) in the folder that the manifest does not list: a planted page is a page online."""
     found = []
     allowed = {*manifest.files, MANIFEST_NAME, SIGNATURE_NAME}
+    top_length = len(os.path.join(str(folder), ""))
     for top, folders, files in os.walk(folder):
+        prefix = os.path.join(top, "")[top_length:].replace(os.sep, "/")  # strings: a dist/ holds many files
         for name in sorted(folders + files):
-            path = Path(top, name)
-            rel = path.relative_to(folder).as_posix()
-            mode = path.lstat().st_mode
+            rel = prefix + name
+            mode = os.lstat(os.path.join(top, name)).st_mode
             if stat.S_ISLNK(mode) and rel not in manifest.files:
                 found.append(Found("manifest", rel, 0, "is a link the build did not make"))
             elif not stat.S_ISDIR(mode) and rel not in allowed:
                 found.append(Found("manifest", rel, 0, "is not in the manifest (a file added after the build)"))
-        folders[:] = [name for name in folders if not Path(top, name).is_symlink()]
+        folders[:] = [name for name in folders if not os.path.islink(os.path.join(top, name))]
     return found
 
 

@@ -183,10 +183,25 @@ def reuse(source: Path, target: Path, expected: tuple[int, str]) -> bool:
 def holds_exactly(dist: Path, expected: dict[str, tuple[int, str]]) -> bool:
     """Whether ``dist`` holds exactly ``expected`` (paths in it): no file more or less, each of its size and sha256."""
     try:
-        present = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()}
+        present = _present(dist)
     except OSError:
         return False
     return present == set(expected) and all(_info_of(dist / rel) == tuple(info) for rel, info in expected.items())
+
+
+def _present(dist: Path) -> set[str]:
+    """Every file in ``dist`` (paths in it), and every link to a folder (the build makes none: never equal)."""
+    present: set[str] = set()
+    top_length = len(os.path.join(str(dist), ""))
+    for top, folders, files in os.walk(dist, onerror=_raise):
+        prefix = os.path.join(top, "")[top_length:].replace(os.sep, "/")
+        present.update(prefix + name for name in files)
+        present.update(prefix + name + "/" for name in folders if os.path.islink(os.path.join(top, name)))
+    return present
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def _info_of(path: Path) -> tuple[int, str] | None:

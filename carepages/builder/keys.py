@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 
 from carepages.catalog_paths import domain_file, find_catalogs, find_templates, locale_files, po_path
-from carepages.catalogs import DISCLAIMERS_DOMAIN, UI_DOMAIN
+from carepages.catalogs import SHARED_DOMAINS
 from carepages.config import Config
 from carepages.memo import code_digest, digest, file_digest, settings_digest
 from carepages.verdict import PageVerdict
@@ -97,6 +98,7 @@ class PageKeys:
         self.base = digest(str(CACHE_FORMAT), code_digest(), settings_digest(config))
         self.templates = find_templates(config)
         self.hashes: FileHashes = {}  # the run's: the locale keys hash through it too
+        self._locales: dict[str, tuple[list[str], list[str], list[str]]] = {}
 
     def file(self, path: Path) -> str:
         return hashed(path, self.config.root, self.hashes)
@@ -104,14 +106,29 @@ class PageKeys:
     def inputs(self, locale: str, page: str) -> list[str]:
         """The hashes of the files the page is made from in ``locale`` (before its verdict)."""
         config = self.config
-        sources = [config.source_dir / domain_file(page, ".md"), config.disclaimers_file]
-        parts = [self.base, locale, page, *map(self.file, sources)]
+        parts = [self.base, locale, page, self.file(config.source_dir / domain_file(page, ".md")), self.shared_source]
         if locale == config.source_language:
             return parts
-        domains = (page, DISCLAIMERS_DOMAIN, UI_DOMAIN)
-        files = [po_path(config, locale, domain) for domain in domains]
-        files += [self.templates.get(domain, config.templates_dir / "absent") for domain in domains]
-        return [*parts, *map(self.file, [*files, *locale_files(config, locale)])]
+        shared_po, shared_pot, own = self.locale_inputs(locale)
+        page_pot = self.templates.get(page, config.templates_dir / "absent")
+        return [*parts, self.file(po_path(config, locale, page)), *shared_po, self.file(page_pot), *shared_pot, *own]
+
+    @cached_property
+    def shared_source(self) -> str:
+        """The hash of the shared disclaimers' source, which every page shows."""
+        return self.file(self.config.disclaimers_file)
+
+    def locale_inputs(self, locale: str) -> tuple[list[str], list[str], list[str]]:
+        """What every page of ``locale`` shares, hashed once per run: the shared catalogs, their templates,
+        and the locale's own files (sign-off ledger, glossary, waivers, review file)."""
+        if locale not in self._locales:
+            config, file = self.config, self.file
+            shared_po = [file(po_path(config, locale, domain)) for domain in SHARED_DOMAINS]
+            shared_pot = [
+                file(self.templates.get(domain, config.templates_dir / "absent")) for domain in SHARED_DOMAINS
+            ]
+            self._locales[locale] = shared_po, shared_pot, [file(path) for path in locale_files(config, locale)]
+        return self._locales[locale]
 
     def page(self, locale: str, verdict: PageVerdict, withheld: Iterable[str], switcher: Iterable[str]) -> str:
         """The page's key, with what the locale's verdict says of it (:func:`verdict_part`)."""
