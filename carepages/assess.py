@@ -64,6 +64,10 @@ class Assessment:
     #: The counts of each catalog it read, for ``carepages stats`` (:func:`carepages.stats.tally`).
     tallies: dict[str, list[int]] = field(default_factory=dict)
 
+    def kept(self) -> tuple[object, ...]:
+        """What the build's cache keeps of it (:meth:`as_dict`), to compare two assessments without writing them."""
+        return self.verdict, self.findings, self.expected, self.ui_mo, self.units, self.rows
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, for the build's cache (the check reuses an assessment whose inputs did not change)."""
         return {

@@ -234,6 +234,24 @@ def test_a_no_op_build_and_a_check_after_a_build_parse_no_template(root: Path, m
     assert parsed == [True]
 
 
+def test_a_no_op_build_serialises_no_entry_and_an_edit_is_kept(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is written only when an entry changed, and then says what changed."""
+    from carepages.builder import cache
+
+    run_build(load_config(root), jobs=1)
+    written: list[str] = []
+    original = cache.LocaleEntry.as_dict
+    monkeypatch.setattr(cache.LocaleEntry, "as_dict", lambda self: written.append(self.key) or original(self))
+    run_build(load_config(root), jobs=1)
+    assert written == []
+    edit_message(load_config(root), "de", "guide", 0, " (bearbeitet)")
+    run_build(load_config(root), jobs=1)
+    assert written  # the cache was written again
+    assert read_cache(load_config(root))["de"].key == build_keys.locale_key(
+        load_config(root), build_keys.source_key(load_config(root)), "de"
+    )
+
+
 def test_a_check_after_a_build_still_sees_a_tampered_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "clinic"
     shutil.copytree(FIXTURE, root)

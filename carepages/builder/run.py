@@ -145,8 +145,8 @@ class Build:
             entry = self.previous.get(code)
             if entry is None:
                 continue
-            if code not in self.selected:
-                self.entries[code] = entry  # -l: left as the last build made it
+            if code not in self.selected:  # -l: left as the last build made it (a copy: the run may add to it)
+                self.entries[code] = LocaleEntry(entry.key, entry.assessment, dict(entry.pages), dict(entry.bundle))
             elif entry.key == keys[code]:
                 self.entries[code] = LocaleEntry(keys[code], entry.assessment, dict(entry.pages), dict(entry.bundle))
         todo = [code for code in self.order if code in self.selected and code not in self.entries]
@@ -272,7 +272,7 @@ class Build:
     def publish(self, jobs: list[RenderJob], reused: Reused) -> BuildSummary:
         if not jobs and self.site.unchanged():
             self.progress.note("nothing changed")
-            write_cache(self.config, self.entries)
+            write_cache(self.config, self.entries, self.previous)
             return self.summary(changed=False)
         staging = dist_folder.make_folder(self.dist, "staging")
         try:
@@ -293,7 +293,7 @@ class Build:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        write_cache(self.config, self.entries)
+        write_cache(self.config, self.entries, self.previous)
         self.readings.read_made(documents)  # for the check: the pages read back, of the files in dist/ alone
         self.readings.save({sha for _, sha in self.site.files().values()})
         return self.summary(changed=True)
