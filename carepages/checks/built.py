@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from carepages.checks.context import OutputContext
@@ -40,9 +41,13 @@ def contains_in_order(haystack: str, chunks: list[str] | tuple[str, ...], *, squ
 
     ``squeezed`` says the haystack already went through :func:`squeeze` (done once per page).
     """
-    text = haystack if squeezed else squeeze(haystack)
+    return _in_order(haystack if squeezed else squeeze(haystack), [squeeze(chunk) for chunk in chunks])
+
+
+def _in_order(text: str, chunks: list[str]) -> bool:
+    """:func:`contains_in_order` of a squeezed text and squeezed chunks."""
     position = 0
-    for chunk in map(squeeze, chunks):
+    for chunk in chunks:
         found = text.find(chunk, position)
         if found < 0:
             return False
@@ -104,11 +109,12 @@ def check_built_disclaimers(ctx: OutputContext) -> Iterator[Issue]:
     for edition in ctx.config.editions():
         values = _field_values(ctx, edition)
         handouts = handouts_made(ctx, edition)
+        chunks: dict[tuple[str, str], Chunks] = {}  # the edition's: every page shows the shared disclaimers
         for page in ctx.run.sources.pages:
             files = page_files(ctx, edition, page, handouts)
             if not ctx.verdict.publishes(page.domain) or not all(path.is_file() for path in files):
                 continue  # the "built" check reports it
-            built = BuiltPage(ctx, page, files, values)
+            built = BuiltPage(ctx, page, files, values, chunks)
             for disclaimer in page.disclaimers:
                 yield from built.check(disclaimer)
 
@@ -118,14 +124,34 @@ def _field_values(ctx: OutputContext, edition: Edition) -> dict[str, str] | None
     return edition.clinic.values(ctx.locale) if edition.clinic else None
 
 
+@dataclass(frozen=True)
+class Chunks:
+    """What one disclaimer must show, message by message: its chunks as filled in, and squeezed."""
+
+    filled: list[list[str]]
+    squeezed: list[list[str]]
+
+
 class BuiltPage:
-    """One built page in its formats, read once, against the disclaimers it must carry."""
+    """One built page in its formats, read once, against the disclaimers it must carry.
+
+    ``chunks`` is the edition's memo of what each disclaimer must show (by its domain and id):
+    the shared disclaimers are on every page, and are filled in and squeezed once.
+    """
 
     FIX = "check the page template and the renderer, then run carepages build"
 
-    def __init__(self, ctx: OutputContext, page: PageMessages, files: list[Path], values: dict[str, str] | None):
+    def __init__(
+        self,
+        ctx: OutputContext,
+        page: PageMessages,
+        files: list[Path],
+        values: dict[str, str] | None,
+        chunks: dict[tuple[str, str], Chunks] | None = None,
+    ):
         self.ctx = ctx
         self.page = page
+        self.chunks = {} if chunks is None else chunks
         self.files = files
         self.rel = [ctx.config.relative(path) for path in files]
         self.values = values
@@ -134,15 +160,23 @@ class BuiltPage:
         self.text = squeeze(files[1].read_text(encoding="utf-8", errors="replace"))
         self.pdf = ctx.readings.handout(files[2].read_bytes()) if len(files) > 2 else None
 
-    def expected(self, disclaimer: str) -> list[list[str]]:
+    def expected(self, disclaimer: str) -> Chunks:
         """What the disclaimer's messages show, with the clinic's values in place of its fields."""
         ctx = self.ctx
-        # A pinned page shows its revision's translations (ctx.expected_for knows which).
-        expected = ctx.expected_for(self.page.domain)
-        found = expected.get(ctx.run.disclaimer_domain(self.page, disclaimer), {}).get(disclaimer, [])
+        domain = ctx.run.disclaimer_domain(self.page, disclaimer)
+        pinned = self.page.domain in ctx.pinned  # it shows its revision's translations: not the memo's
+        if not pinned and (domain, disclaimer) in self.chunks:
+            return self.chunks[domain, disclaimer]
+        found = ctx.expected_for(self.page.domain).get(domain, {}).get(disclaimer, [])
         if self.values is None:
-            return [[FIELD.sub("", chunk) for chunk in chunks] for chunks in found]
-        return [[fill(chunk, self.values, html=False) for chunk in chunks] for chunks in found]
+            filled = [[FIELD.sub("", chunk) for chunk in chunks] for chunks in found]
+        else:
+            values = self.values
+            filled = [[fill(chunk, values, html=False) for chunk in chunks] for chunks in found]
+        made = Chunks(filled, [[squeeze(chunk) for chunk in chunks] for chunks in filled])
+        if not pinned:
+            self.chunks[domain, disclaimer] = made
+        return made
 
     def check(self, disclaimer: str) -> Iterator[Issue]:
         """Check one disclaimer in each format of the page."""
@@ -156,12 +190,12 @@ class BuiltPage:
         line, shown_text = shown
         expected = self.expected(disclaimer)
         squeezed = squeeze(shown_text)
-        if any(not contains_in_order(squeezed, chunks, squeezed=True) for chunks in expected):
+        if any(not _in_order(squeezed, chunks) for chunks in expected.squeezed):
             message = f"disclaimer {disclaimer!r} does not show its {self.ctx.locale} translation: {self.FIX}"
             yield Issue(rel[0], line, message, domain=domain)
-        if any(not contains_in_order(self.text, chunks, squeezed=True) for chunks in expected):
+        if any(not _in_order(self.text, chunks) for chunks in expected.squeezed):
             message = f"disclaimer {disclaimer!r} is missing from the plain-text page: {self.FIX}"
             yield Issue(rel[1], 0, message, domain=domain)
-        if self.pdf is not None and any(not find_in_order(self.pdf, chunks) for chunks in expected):
+        if self.pdf is not None and any(not find_in_order(self.pdf, chunks) for chunks in expected.filled):
             message = f"disclaimer {disclaimer!r} is missing from the PDF handout's text: {self.FIX}"
             yield Issue(rel[2], 0, message, domain=domain)
