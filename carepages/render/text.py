@@ -386,22 +386,19 @@ def _finish(text: str) -> str:
 def html_to_text(
     fragment: str, width: int = 72, labels: Mapping[str, str] | None = None, *, base_url: str | None = None
 ) -> str:
-    """Render a sanitised HTML fragment as plain text wrapped at ``width`` display columns.
-
-    ``labels`` overrides the English words in :data:`DEFAULT_LABELS` (the build passes
-    translated ones). ``base_url``, when given, makes relative link targets absolute in
-    the references, so that they still work from a printout or an e-mail.
-    """
+    """Render a sanitised HTML fragment as plain text (:func:`tree_to_text` of its tree)."""
     return tree_to_text(parse(fragment), width, labels, base_url=base_url)
 
 
 def tree_to_text(
     root: Node, width: int = 72, labels: Mapping[str, str] | None = None, *, base_url: str | None = None
 ) -> str:
-    """:func:`html_to_text` of an element already parsed: what is below ``root``.
+    """Render what is below ``root`` as plain text wrapped at ``width`` display columns.
 
-    The build passes the ``<main>`` element of the page it just wrote, so the plain text is
-    made from the very tree the check reads back, and the page is parsed once, not twice.
+    ``labels`` overrides the English words in :data:`DEFAULT_LABELS` (the build passes
+    translated ones). ``base_url``, when given, makes relative link targets absolute in
+    the references, so that they still work from a printout or an e-mail. The build passes
+    the ``<main>`` of the page it just wrote: the text comes from the tree the check reads.
     """
     if width < 1:
         raise ValueError(f"width must be at least 1 column, not {width}")
