@@ -9,6 +9,7 @@ are what a translator quotes for.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -91,6 +92,13 @@ class Words:
         return Words(self.total + other.total, self.new + other.new, self.fuzzy + other.fuzzy)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _source_words(msgid: str) -> int:
+    """:func:`carepages.words.count_words` of a msgid, once per process: every locale's catalog
+    (and the template) holds the same msgids, and a build counts each catalog it reads."""
+    return count_words(msgid)
+
+
 def count_catalog_words(catalog: Catalog) -> Words:
     """The source words of the active messages of ``catalog`` (a template's are all new)."""
     total = new = fuzzy = 0
@@ -98,7 +106,7 @@ def count_catalog_words(catalog: Catalog) -> Words:
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
-        words = sum(count_words(text) for text in ids)
+        words = sum(_source_words(text) for text in ids)
         strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
         total += words
         if message.fuzzy:
