@@ -29,6 +29,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -42,6 +43,8 @@ MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 #: A page may be at most this large to be read for the ``visible`` rules (a built page is a few dozen KB).
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
+#: What reading a damaged or hostile zip raises (a flipped bit in a member's data is a ``zlib.error``).
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError)
 
 #: Attributes that hide an element (or keep it from assistive technology), whatever their value.
 HIDING_ATTRIBUTES = ("hidden", "aria-hidden", "inert", "style")
@@ -187,10 +190,13 @@ def check_zip(path: Path, manifest: Manifest, stylesheet: str | None) -> list[Fo
     found += check_bundle(path, path.name, manifest)
     if len(found) > 1 and found[-1].message.startswith("the bundle: cannot be read"):
         return found
-    with zipfile.ZipFile(path) as bundle:
-        for name in sorted(n for n in bundle.namelist() if n.endswith(".html") and n in manifest.files):
-            text = _read_member(bundle, name, manifest.files[name][0]).decode("utf-8", "replace")
-            found += [Found("visible", f"{path.name}:{name}", ln, m) for ln, m in page_problems(text, stylesheet)]
+    try:
+        with zipfile.ZipFile(path) as bundle:
+            for name in sorted(n for n in bundle.namelist() if n.endswith(".html") and n in manifest.files):
+                text = _read_member(bundle, name, manifest.files[name][0]).decode("utf-8", "replace")
+                found += [Found("visible", f"{path.name}:{name}", ln, m) for ln, m in page_problems(text, stylesheet)]
+    except ZIP_ERRORS as exc:
+        found.append(Found("manifest", path.name, 0, f"the bundle: cannot be read as a zip ({type(exc).__name__})"))
     return found
 
 
@@ -207,7 +213,7 @@ def check_bundle(path: Path, rel: str, manifest: Manifest) -> list[Found]:
                 size, sha = wanted[name]
                 if members[name].file_size != size or sha256(_read_member(bundle, name, size)) != sha:
                     problems.append(f"{name} differs from the page the manifest lists")
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except ZIP_ERRORS as exc:
         problems = [f"cannot be read as a zip ({type(exc).__name__})"]
     return [Found("manifest", rel, 0, f"the bundle: {problem}") for problem in problems]
 

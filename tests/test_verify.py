@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,25 @@ def test_verify_without_a_manifest_is_a_usage_error(tmp_path: Path, capsys: pyte
     result = run(capsys, "verify", str(tmp_path / "empty"))
     assert result.status == 2
     assert "manifest.json: error: cannot read" in result.err
+
+
+@pytest.mark.parametrize("alone", [False, True], ids=["in-the-download", "bundle-alone"])
+def test_a_bundle_with_a_damaged_member_is_refused_not_a_crash(
+    download: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], alone: bool
+) -> None:
+    """A flipped bit inside a member's compressed data makes zlib raise its own error, which is not a zip error."""
+    bundle = download / "downloads" / "de.zip"
+    with zipfile.ZipFile(bundle) as opened:
+        member = opened.infolist()[0]
+        start = member.header_offset + 30 + len(member.filename.encode()) + len(member.extra)
+    data = bytearray(bundle.read_bytes())
+    for at in range(start + 2, start + 12):
+        data[at] ^= 0xFF
+    bundle.write_bytes(bytes(data))
+    if alone:
+        result = run(capsys, "verify", str(bundle), "--manifest", str(download / "manifest.json"))
+    else:
+        result = run(capsys, "verify", str(download))
+    assert result.status == 1, result.out + result.err
+    assert "Traceback" not in result.err
+    assert "de.zip: error: [manifest] the bundle: cannot be read as a zip" in result.out
