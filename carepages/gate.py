@@ -17,7 +17,7 @@ exactly when this command, without ``--strict``, fails.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -25,17 +25,16 @@ from carepages.assess import Assessment, assess_locale, load_run
 from carepages.builder.cache import LocaleEntry, pin_store, read_cache, write_cache
 from carepages.builder.keys import FileHashes, locale_key, source_key
 from carepages.builder.worker import AssessJob
-from carepages.checks.context import OutputContext, RunContext
-from carepages.checks.dist import DistContext
+from carepages.checks.context import RunContext
 from carepages.checks.model import DIST, TEMPLATES, Finding
-from carepages.checks.registry import ALL_CHECKS, DIST_CHECKS, OUTPUT_CHECKS, dist_findings, output_findings
+from carepages.checks.outputs import LocaleOutput, built_findings
+from carepages.checks.registry import ALL_CHECKS, DIST_CHECKS, OUTPUT_CHECKS
 from carepages.checks.report import FORMATS, Report, format_check_list, format_findings
 from carepages.config import Config
 from carepages.errors import EXIT_FAILED, EXIT_OK, CarepagesError
 from carepages.markdown_ext import PageParser
 from carepages.parallel import STATE, LazyRunner, default_jobs, guarded
 from carepages.pinning import Pinning, resolve_pins
-from carepages.readback import Readings
 from carepages.stats import keep_counts
 from carepages.verdict import LocaleVerdict, settle
 
@@ -102,16 +101,10 @@ def collect(
     run = load_run(config, project_key=keys.base)
     assessed = assess_pinned(run, selected, jobs or default_jobs(), keys)
     findings: list[Finding] = list(run.project_findings)
-    readings = Readings(config.root)  # the pages the build (or the last check) read back, by content
     for locale in selected:
-        assessment, verdict = assessed.assessments[locale], assessed.pinning.verdicts[locale]
-        findings += assessment.findings
-        pinned = assessed.pinning.expected(locale)
-        output = OutputContext(run, locale, verdict, assessment.expected, pinned, readings)
-        findings += output_findings(output, skip)
+        findings += assessed.assessments[locale].findings
+    findings += built_findings(run, keys.base, assessed.outputs(selected, keys.locale), skip=skip)
     verdicts = tuple(assessed.pinning.verdicts[locale] for locale in selected)
-    findings += dist_findings(DistContext(run, verdicts, readings), skip)
-    readings.save()
     settled = settle(findings, assessed.pinning.verdicts)
     settled.sort(key=lambda finding: finding.sort_key)
     return Report((TEMPLATES, *selected, DIST), tuple(settled), ALL_CHECKS, strict, verdicts)
@@ -123,6 +116,14 @@ class Assessed:
 
     assessments: dict[str, Assessment]
     pinning: Pinning
+
+    def outputs(self, locales: list[str], key: Callable[[str], str]) -> list[LocaleOutput]:
+        """What the output checks judge ``locales``' built pages by (``key``: each locale's key)."""
+        verdicts, assessments = self.pinning.verdicts, self.assessments
+        return [
+            LocaleOutput(code, key(code), verdicts[code], assessments[code].expected, self.pinning.expected(code))
+            for code in locales
+        ]
 
 
 class Keys:

@@ -103,6 +103,42 @@ def read_manifest(path: Path) -> Manifest:
     return Manifest(files, data)
 
 
+#: Every file of a folder by its path inside it, with its (size, sha256): what the folder holds, byte for byte.
+Snapshot = dict[str, tuple[int, str]]
+
+
+def snapshot(folder: Path) -> Snapshot | None:
+    """What ``folder`` holds, file by file; None when it holds anything the build never makes.
+
+    A link (to a file or a folder), a FIFO or another special file makes it None, as does
+    a folder that cannot be read: what such an entry shows can change while the folder's
+    listing does not, so nothing about the folder may be taken as known. Paths are handled
+    as strings: a dist/ holds tens of thousands of files.
+    """
+    found: Snapshot = {}
+    top_length = len(os.path.join(str(folder), ""))
+    try:
+        for top, folders, files in os.walk(folder, onerror=_raise):
+            prefix = os.path.join(top, "")[top_length:].replace(os.sep, "/")
+            for name in folders:
+                if os.path.islink(os.path.join(top, name)):
+                    return None
+            for name in files:
+                path = os.path.join(top, name)
+                if not stat.S_ISREG(os.lstat(path).st_mode):
+                    return None
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                found[prefix + name] = (len(data), sha256(data))
+    except OSError:
+        return None
+    return found
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
 def _safe_name(name: str) -> bool:
     """A plain relative POSIX path below the folder: no '..', no absolute path, no backslash or NUL."""
     parts = PurePosixPath(name).parts

@@ -38,6 +38,7 @@ from filelock import FileLock, Timeout
 from carepages.builder.summary import Progress
 from carepages.config import Config
 from carepages.errors import CarepagesError
+from carepages.integrity import Snapshot
 
 #: Seconds a build waits for another build of the same project before giving up.
 LOCK_TIMEOUT = 600.0
@@ -180,32 +181,9 @@ def reuse(source: Path, target: Path, expected: tuple[int, str]) -> bool:
     return True
 
 
-def holds_exactly(dist: Path, expected: dict[str, tuple[int, str]]) -> bool:
-    """Whether ``dist`` holds exactly ``expected`` (paths in it): no file more or less, each of its size and sha256."""
-    try:
-        present = _present(dist)
-    except OSError:
+def holds_exactly(held: Snapshot | None, expected: dict[str, tuple[int, str]]) -> bool:
+    """Whether a folder's :func:`~carepages.integrity.snapshot` is exactly ``expected`` (paths in it): no file
+    more or less, each of its size and sha256, and nothing but files (a link is never equal)."""
+    if held is None or held.keys() != expected.keys():
         return False
-    return present == set(expected) and all(_info_of(dist / rel) == tuple(info) for rel, info in expected.items())
-
-
-def _present(dist: Path) -> set[str]:
-    """Every file in ``dist`` (paths in it), and every link to a folder (the build makes none: never equal)."""
-    present: set[str] = set()
-    top_length = len(os.path.join(str(dist), ""))
-    for top, folders, files in os.walk(dist, onerror=_raise):
-        prefix = os.path.join(top, "")[top_length:].replace(os.sep, "/")
-        present.update(prefix + name for name in files)
-        present.update(prefix + name + "/" for name in folders if os.path.islink(os.path.join(top, name)))
-    return present
-
-
-def _raise(error: OSError) -> None:
-    raise error
-
-
-def _info_of(path: Path) -> tuple[int, str] | None:
-    try:
-        return file_info(path.read_bytes())
-    except OSError:
-        return None
+    return all(held[rel] == tuple(info) for rel, info in expected.items())

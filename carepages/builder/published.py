@@ -18,6 +18,7 @@ from carepages.builder.report import REPORT_NAME, report_text
 from carepages.clinics import Edition
 from carepages.config import Config
 from carepages.extract import Sources
+from carepages.integrity import Snapshot
 
 
 @dataclass
@@ -63,12 +64,12 @@ class Published:
         }
         return edition_manifests(self.config, self.order, self.entries, self.editions, every, self.handouts)
 
-    def unchanged(self) -> bool:
-        """True when dist/ already holds exactly this build, file for file (then it is not touched)."""
+    def unchanged(self, held: Snapshot | None) -> bool:
+        """True when dist/ (``held``: its snapshot) already holds exactly this build, file for file."""
         if any(entry.bundle == {} for _, entry in self.published()):
             return False
         documents = self.documents()
         expected = {
             rel: dist_folder.file_info(data) for rel, data in {**documents, **self.manifests(documents)}.items()
         }
-        return dist_folder.holds_exactly(self.config.dist_dir, {**expected, **self.files()})
+        return dist_folder.holds_exactly(held, {**expected, **self.files()})

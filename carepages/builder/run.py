@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import Future, as_completed
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 
 from carepages.assess import Assessment, load_run
@@ -47,9 +48,13 @@ from carepages.builder.worker import (
     init_worker,
     render_task,
 )
+from carepages.checks.context import ExpectedDisclaimers
+from carepages.checks.model import Finding
+from carepages.checks.outputs import LocaleOutput, built_findings
 from carepages.clinics import Edition, missing_values
 from carepages.config import Config
 from carepages.errors import CarepagesError, raise_all, write_error
+from carepages.integrity import Snapshot, snapshot
 from carepages.layout import bundle_members
 from carepages.parallel import Runner, chunked, default_jobs
 from carepages.pinning import PinnedPage, resolve_pins
@@ -110,10 +115,15 @@ class Build:
         self.handouts = config.site.handouts and not self.no_handouts
         self._runner: Runner | None = None
         self.pinned: dict[str, dict[str, PinnedPage]] = {}  # per locale, what each pinned page is rendered from
-        self.readings = Readings(config.root)  # the rendered pages read back, for the check
         self.tallies: dict[str, list[int]] = {}  # each catalog read: its counts, for stats
+        self.built: list[Finding] = []  # check's findings on the dist/ this build published
         sources = self.run_ctx.sources
         self.site = Published(config, self.order, editions, self.entries, sources, self.handouts, self.no_handouts)
+
+    @cached_property
+    def readings(self) -> Readings:
+        """The pages read back, by content (for the check): read when first needed (a no-op build may not)."""
+        return Readings(self.config.root)
 
     def run(self) -> BuildSummary:
         try:
@@ -270,9 +280,10 @@ class Build:
     # step 3: write and swap
 
     def publish(self, jobs: list[RenderJob], reused: Reused) -> BuildSummary:
-        if not jobs and self.site.unchanged():
+        if not jobs and self.site.unchanged(held := snapshot(self.dist)):
             self.progress.note("nothing changed")
             write_cache(self.config, self.entries, self.previous)
+            self.check_built(held)
             return self.summary(changed=False)
         staging = dist_folder.make_folder(self.dist, "staging")
         try:
@@ -296,7 +307,31 @@ class Build:
         write_cache(self.config, self.entries, self.previous)
         self.readings.read_made(documents)  # for the check: the pages read back, of the files in dist/ alone
         self.readings.save({sha for _, sha in self.site.files().values()})
+        self.check_built(None)
         return self.summary(changed=True)
+
+    def check_built(self, held: Snapshot | None) -> None:
+        """Run check's checks of dist/ on what this build published, and keep their findings for check.
+
+        Only after a build of every locale and edition (what ``check`` checks by default):
+        ``build --strict`` then fails on a page the renderer broke, and ``check`` right
+        after finds the findings kept (:mod:`carepages.checks.outputs`). ``held``: dist/'s
+        snapshot when the build has just taken it.
+        """
+        config = self.config
+        if self.selected != {config.source_language, *config.locales} or self.editions != config.editions():
+            return
+        self.progress.note("checking the built pages")
+        outputs = []
+        for code in config.locales:
+            assessment = self.entries[code].assessment
+            pinned = self.pinned_expected(code)
+            outputs.append(LocaleOutput(code, self.entries[code].key, assessment.verdict, assessment.expected, pinned))
+        self.built = built_findings(self.run_ctx, self.base, outputs, held=held, readings=lambda: self.readings)
+
+    def pinned_expected(self, code: str) -> dict[str, ExpectedDisclaimers]:
+        """What each pinned page of ``code`` must show (its revision's translations), as check's pinning has it."""
+        return {page: pinned.page.expected for page, pinned in self.pinned.get(code, {}).items()}
 
     def reuse(self, staging: Path, reused: Reused) -> Reused:
         """Link the reusable pages from the previous dist/; return the ones whose files changed."""
@@ -371,6 +406,7 @@ class Build:
             self.errors(),
             tuple(edition.id for edition in self.editions if edition.id),
             self.no_handouts,
+            error_count(self.built, verdicts),
         )
 
     def errors(self) -> int:

@@ -59,6 +59,8 @@ class BuildSummary:
     editions: tuple[str, ...] = ()
     #: Why no PDF handouts were made (WeasyPrint or its system libraries missing), or ''.
     no_handouts: str = ""
+    #: Error-level findings of check's checks of dist/ on what this build published (a page the renderer broke).
+    built_errors: int = 0
 
     @property
     def pages_rendered(self) -> int:
@@ -103,7 +105,7 @@ class BuildSummary:
     def failed(self) -> bool:
         """``--strict`` fails when ``carepages check`` (without ``--strict``) would (on any error), and when
         this machine could make no handouts: CI must publish everything, a laptop without Pango need not."""
-        return self.strict and (self.errors > 0 or bool(self.no_handouts))
+        return self.strict and (self.errors > 0 or self.built_errors > 0 or bool(self.no_handouts))
 
     def report_lines(self) -> list[str]:
         lines = [_outcome_line(outcome) for outcome in self.outcomes if outcome.verdict and outcome.verdict.published]
@@ -126,8 +128,13 @@ class BuildSummary:
                 f"build: {self.errors} error(s) in the translations withhold what they concern: "
                 "run carepages check to see them"
             )
+        if self.built_errors:
+            lines.append(
+                f"build: {self.built_errors} error(s) in the built pages themselves (a template or the renderer "
+                "dropped something the gate requires): run carepages check to see them"
+            )
         if self.failed:
-            why = "carepages check would fail" if self.errors else "no PDF handouts"
+            why = "carepages check would fail" if self.errors or self.built_errors else "no PDF handouts"
             lines.append(f"build: failed (--strict): {why}")
         return lines
 
