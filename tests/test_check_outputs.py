@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -237,3 +239,17 @@ def test_build_strict_fails_on_a_page_the_renderer_broke_as_check_does(
     assert report.failed
     assert {f.code for f in errors} == {"built-disclaimer"}
     assert len(errors) == result.built_errors
+
+
+def test_a_fifo_in_place_of_a_built_page_is_rebuilt_not_read(project: Path) -> None:
+    """Reading a FIFO blocks for ever: neither the no-op test of dist/ nor the reuse of a page may read one."""
+    page = project / "dist" / "de" / "guide.html"
+    page.unlink()
+    os.mkfifo(page)
+    done: list[bool] = []
+    worker = threading.Thread(target=lambda: done.append(run_build(load_config(project), jobs=1).changed), daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    assert done == [True]  # it finished, and replaced dist/
+    assert page.is_file() and not page.is_symlink()
+    assert collect(load_config(project)).failed is False

@@ -27,6 +27,7 @@ import functools
 import hashlib
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -168,6 +169,8 @@ def reuse(source: Path, target: Path, expected: tuple[int, str]) -> bool:
     the build renders it again, so dist/ never keeps bytes the build would not write.
     """
     try:
+        if not stat.S_ISREG(os.lstat(source).st_mode):  # a link, or a FIFO that would block the read
+            return False
         data = source.read_bytes()
     except OSError:
         return False
