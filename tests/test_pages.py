@@ -6,8 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from carepages import pages
 from carepages.catalog_paths import find_catalogs, find_templates, po_path, pot_path
 from carepages.config import load_config
 from carepages.errors import CarepagesError, ConfigError
@@ -207,3 +211,34 @@ def test_a_nested_page_link_leading_outside_is_refused(project: Path, tmp_path: 
     with pytest.raises(CarepagesError) as info:
         extract_sources(load_config(project))
     assert "source/knee/evil.md: error: page is a link to a file outside the source folder" in info.value.format()
+
+
+_KEYS = st.sampled_from(["title", "description", "order", "last_reviewed", "tags", "x y", "'quoted'", "a:b"])
+_VALUES = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20),
+    st.sampled_from(["[a, b]", "[unclosed", "{k: v}", "2026-01-31", "'single'", '"double \\n"', "- x", "&a x", "*a"]),
+    st.integers(-5, 10**6).map(str),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_KEYS, _VALUES, st.sampled_from(["", " ", "  ", "\t"])), max_size=5))
+def test_front_matter_reads_the_same_with_libyaml_and_pure_python(lines: list[tuple[str, str, str]]) -> None:
+    """The C loader is only a faster parse: same values, same key lines, and an error exactly when PyYAML's own
+    parser has one (whose message and line the reader gets)."""
+    block = "\n".join(f"{indent}{key}: {value}" for key, value, indent in lines)
+    outcomes = []
+    for loader in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        try:
+            node, data = pages._compose(block, "p.md", loader)
+        except (yaml.YAMLError, CarepagesError) as exc:
+            outcomes.append(("error", type(exc).__mro__[-3].__name__))
+        else:
+            where = [(n.value, n.start_mark.line) for n, _ in node.value] if isinstance(node, yaml.MappingNode) else []
+            outcomes.append(("read", repr(data), where))
+    assert outcomes[1][0] == outcomes[0][0]
+    if outcomes[0][0] == "read":
+        assert outcomes[1] == outcomes[0]
+    if outcomes[1][0] == "error":  # the error is then told from PyYAML's parser
+        with pytest.raises(CarepagesError):
+            pages._read_yaml(block, "p.md")
