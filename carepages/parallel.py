@@ -73,12 +73,25 @@ def default_jobs() -> int:
     return cores if busy is None else max(1, min(cores, cores - busy))
 
 
-def _busy_elsewhere(loadavg: Path = Path("/proc/loadavg")) -> int | None:
+def _busy_elsewhere(loadavg: Path = Path("/proc/loadavg"), readings: int = 5, pause: float = 0.02) -> int | None:
     """Processes runnable right now besides this one (Linux's /proc/loadavg), else the rounded
-    one-minute load average; None where the platform has neither."""
-    with contextlib.suppress(OSError, IndexError, ValueError):
-        running = loadavg.read_text(encoding="ascii").split()[3]
-        return max(0, int(running.split("/")[0]) - 1)
+    one-minute load average; None where the platform has neither.
+
+    The fewest of up to ``readings`` readings ``pause`` seconds apart (only a busy first reading
+    is repeated): a process that runs for an instant (a kernel thread writing back a folder
+    just copied or removed, a short-lived command) is runnable in one reading, and that one
+    reading made a 14-minute build at 1000 pages x 20 locales run with one worker of two.
+    """
+    fewest: int | None = None
+    for reading in range(readings):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            running = max(0, int(loadavg.read_text(encoding="ascii").split()[3].split("/")[0]) - 1)
+            fewest = running if fewest is None else min(fewest, running)
+        if not fewest or reading == readings - 1:  # idle, or no /proc/loadavg: nothing to read again
+            break
+        time.sleep(pause)
+    if fewest is not None:
+        return fewest
     try:
         return round(os.getloadavg()[0])
     except (AttributeError, OSError):

@@ -357,6 +357,24 @@ def test_what_is_busy_is_counted_now_not_as_a_lagging_average(monkeypatch: pytes
     assert parallel._busy_elsewhere(tmp_path / "absent") == 1
 
 
+def test_a_process_runnable_for_an_instant_does_not_take_a_worker(tmp_path: Path) -> None:
+    """The fewest of a few readings: one busy reading (a kernel thread flushing, a short command) is not
+    a busy machine; a process busy in every reading is."""
+
+    class Flickering(type(tmp_path)):  # type: ignore[misc]
+        """/proc/loadavg as it reads one reading after another."""
+
+        counts = iter(["3/412", "2/412", "1/412", "3/412"])
+
+        def read_text(self, encoding: str | None = None, errors: str | None = None, newline: str | None = None) -> str:
+            return f"0.50 0.40 0.30 {next(self.counts)} 5120\n"
+
+    assert parallel._busy_elsewhere(Flickering(tmp_path / "loadavg"), pause=0) == 0  # stops at the idle reading
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text("2.00 2.00 2.00 2/412 5120\n", encoding="ascii")
+    assert parallel._busy_elsewhere(loadavg, pause=0) == 1  # busy each time: one core is taken
+
+
 def test_stats_after_a_build_reads_no_catalog_and_says_what_reading_says(
     root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
