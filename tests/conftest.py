@@ -36,6 +36,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A cache folder for the whole session, set before any module's fixture builds a project.
+
+    The per-test folder below comes too late for a module-scoped fixture (it is set up
+    first): without this one, such a fixture's build wrote its memos into the user's own
+    ``~/.cache/carepages``.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("XDG_CACHE_HOME", raising=False)
+        patch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path_factory.mktemp("session-cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Variables that change output (dates, language, colour) are cleared; each test has its own cache folder."""
