@@ -180,8 +180,8 @@ def _refuse_expensive_yaml(block: str, rel: str, loader_class: Any = YAML_LOADER
 def _read_yaml(block: str, rel: str) -> tuple[dict[str, Any] | None, dict[str, int]]:
     """The front matter as a mapping (None when empty), and the file line of each key."""
     try:
-        try:
-            node, data = _compose(block, rel, YAML_LOADER)
+        try:  # libyaml accepts tabs where PyYAML's own parser refuses them: a tab takes the strict way
+            node, data = _compose(block, rel, yaml.SafeLoader if "\t" in block else YAML_LOADER)
         except yaml.YAMLError:  # told as PyYAML's own parser tells it (libyaml's mark is often a line late)
             node, data = _compose(block, rel, yaml.SafeLoader)
     except yaml.YAMLError as exc:
