@@ -35,8 +35,9 @@ from carepages.errors import CarepagesError, Problem, Severity, SourceError, sho
 from carepages.fsutil import read_input
 from carepages.segments import CONTROL
 
-#: PyYAML's safe loader, in C (libyaml) where the wheel has it: the same YAML, parsed 10 times faster
-#: (every command reads every page's front matter).
+#: PyYAML's safe loader, in C (libyaml) where the wheel has it: every command reads every page's front
+#: matter. It reads what PyYAML's own parser reads but for tabs, which it accepts where PyYAML refuses
+#: them (:func:`_read_yaml` leaves those to PyYAML's parser; tests/test_pages.py compares the two).
 YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*\Z")  # \Z: "$" would let a final newline through
