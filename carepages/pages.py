@@ -155,7 +155,7 @@ def split_front_matter(
     return meta, "\n".join(lines[end + 1 :]), end + 2, warnings
 
 
-def _refuse_expensive_yaml(block: str, rel: str, loader_class: Any = YAML_LOADER) -> None:
+def _refuse_expensive_yaml(block: str, rel: str, loader_class: Any) -> None:
     """Refuse, from PyYAML's event stream and before anything is built, what could make it build a lot.
 
     An alias bomb (``a: &a [x, x]``, ``b: &b [*a, *a]``, ...) is a few lines that PyYAML
