@@ -2,11 +2,11 @@
 
 Translators may accept an ordinary finding in their own catalog (``# allow:``), but
 never one that guards safety: a disclaimer message, a changed link, raw HTML,
-control or invisible characters, a disclaimer without readable text. Those only a
-reviewer may waive, in this file, which the project protects from translators
-(CODEOWNERS). It also holds the reviewer's sign-off of the interface strings that
-carry safety meaning (the draft notice, the disclaimer heading), which no check can
-verify by itself::
+control or invisible characters, a disclaimer without readable text or with a
+sentence fewer than its source. Those only a reviewer may waive, in this file,
+which the project protects from translators (CODEOWNERS). It also holds the
+reviewer's sign-off of the interface strings that carry safety meaning (the draft
+notice, the disclaimer heading), which no check can verify by itself::
 
     [[waiver]]
     check = "links"                       # the check code

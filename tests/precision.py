@@ -126,9 +126,15 @@ def measure(folder: Path) -> Precision:
     return result
 
 
+#: The first column's width: the longest check code and a space.
+NAME_WIDTH = max(len(str(check.code)) for check in ALL_CHECKS) + 1
+
+
 def format_table(result: Precision) -> list[str]:
     """The figures as a table, one row per check code (registry order), then the totals."""
-    header = f"{'check':<18}{'planted':>8}{'true':>6}{'false (correct)':>17}{'false (beside)':>16}{'missed':>8}"
+    header = (
+        f"{'check':<{NAME_WIDTH}}{'planted':>8}{'true':>6}{'false (correct)':>17}{'false (beside)':>16}{'missed':>8}"
+    )
     lines = [header]
     codes = [str(check.code) for check in ALL_CHECKS]
     for code in [*codes, *sorted(set(result.rows) - set(codes))]:
@@ -140,7 +146,7 @@ def format_table(result: Precision) -> list[str]:
 
 def _line(name: str, row: Row) -> str:
     return (
-        f"{name:<18}{row.planted:>8}{row.true:>6}{row.false_on_correct:>17}"
+        f"{name:<{NAME_WIDTH}}{row.planted:>8}{row.true:>6}{row.false_on_correct:>17}"
         f"{row.false_beside_defects:>16}{row.missed:>8}"
     )
 

@@ -15,8 +15,13 @@
   the locale's script from CLDR's likely subtags, through Babel), and one left
   identical to its source is not translated at all. Whether the words mean what the
   source means no check can tell: that is the medical reviewer's sign-off.
+* ``disclaimer-sentences`` -- a disclaimer's translation has fewer sentences than
+  its source (Unicode's sentence boundaries, :func:`carepages.words.sentences`): a
+  translator who keeps "get urgent care" but drops "do not wait for the clinic to
+  call you back" leaves letters enough for the check above, and a warning missing.
+  A translation that rightly joins two sentences is the reviewer's to accept.
 
-Both are errors that only a reviewer may waive (``locale/<lang>/waivers.toml``).
+All three are errors that only a reviewer may waive (``locale/<lang>/waivers.toml``).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from babel.core import get_global
 from carepages.checks.context import LocaleContext
 from carepages.checks.model import Entry, Issue
 from carepages.checks.wording import IDENTICAL_MIN_LENGTH
+from carepages.words import sentences
 
 #: Invisible characters writing systems need (see the module docstring).
 NEEDED = frozenset("\u200c\u200d\u200e\u200f\u061c\u00ad") | frozenset(map(chr, range(0xFE00, 0xFE10)))
@@ -119,6 +125,24 @@ def check_disclaimer_text(ctx: LocaleContext) -> Iterator[Issue]:
                     entry.line,
                     f"the disclaimer's translation {problem}: translate it in full, in words of the locale's "
                     "own script (punctuation, spaces and invisible characters do not count)",
+                    entry,
+                )
+                break
+
+
+def check_disclaimer_sentences(ctx: LocaleContext) -> Iterator[Issue]:
+    for entry in ctx.translated_entries():
+        if not ctx.is_disclaimer(entry):
+            continue
+        for source, translation in _readable_pairs(ctx, entry):
+            wanted, have = len(sentences(source)), len(sentences(translation))
+            if have < wanted:
+                yield Issue(
+                    entry.path,
+                    entry.line,
+                    f"the disclaimer's translation has {have} sentence{'s' if have != 1 else ''} where its source "
+                    f"has {wanted}: a sentence may be left out; translate every sentence of the source (a reviewer "
+                    "who finds two sentences rightly joined may waive this in waivers.toml)",
                     entry,
                 )
                 break

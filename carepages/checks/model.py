@@ -59,6 +59,7 @@ class Code(StrEnum):
     CONTROL = "control"
     INVISIBLE = "invisible"
     DISCLAIMER_TEXT = "disclaimer-text"
+    DISCLAIMER_SENTENCES = "disclaimer-sentences"
     SIGNOFF = "signoff"
     WAIVERS = "waivers"
     LIMITS = "limits"

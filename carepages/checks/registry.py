@@ -98,6 +98,9 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
     Check(Code.DISCLAIMER_TEXT, ERROR, "A disclaimer's translation has too few letters of the locale's script for "
           "its source (punctuation, spaces, invisible characters), or is identical to its source.",
           legible.check_disclaimer_text, reviewer_only=True, reason=_DISCLAIMER),
+    Check(Code.DISCLAIMER_SENTENCES, ERROR, "A disclaimer's translation has fewer sentences than its source "
+          "(Unicode's sentence boundaries): a sentence may be left out.", legible.check_disclaimer_sentences,
+          reviewer_only=True, reason=_DISCLAIMER),
     Check(Code.SIGNOFF, ERROR, "An interface string with safety meaning (the draft notice, the disclaimer "
           "heading) has no reviewer's sign-off of its current translation in waivers.toml.",
           disclaimers.check_signoff, allowable=False, reason="a safety notice of the page has no reviewer's sign-off"),
