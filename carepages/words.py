@@ -96,9 +96,10 @@ def sentences(text: str) -> list[str]:
     """The sentences of ``text``, split at Unicode's sentence boundaries (UAX #29, rules SB6 to SB11).
 
     A ``?``, ``!``, ``。``, ``؟`` or ``।`` ends a sentence wherever it stands. A full stop
-    ends one only when a space or the end follows it and the next letter is not a
-    lower-case one, so "1.5", "example.org" and "e.g. the knee" stay whole; as in
-    UAX #29, an abbreviation before a capital ("Dr. Smith") does end one. Only pieces
+    ends one when a space, the end or a letter of a script without case (Chinese,
+    Arabic) follows it, and the next letter is not a lower-case one, so "1.5",
+    "example.org" and "e.g. the knee" stay whole; as in UAX #29, an abbreviation
+    before a capital ("Dr. Smith") does end one. Only pieces
     with a letter or a digit are sentences (a lone closing quote is not). Written
     here because uniseg, the pure-Python UAX #29 library, took 9 ms per disclaimer,
     minutes at 1000 pages, and ICU has no official wheels.
@@ -108,8 +109,8 @@ def sentences(text: str) -> list[str]:
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
         if not _STERM.search(match.group("marks")):
-            if not match.group("space") and end < len(text):
-                continue  # "1.5", "example.org": no space after the full stop
+            if not match.group("space") and end < len(text) and not _caseless_letter(text[end]):
+                continue  # "1.5", "example.org": no space after the full stop (but "doctor.请" ends one)
             letter = _NEXT_LETTER.search(text, end)
             if letter is not None and letter.group(0).islower():
                 continue  # "e.g. the": the sentence goes on
@@ -117,3 +118,8 @@ def sentences(text: str) -> list[str]:
         start = end
     pieces.append(text[start:])
     return [piece for piece in pieces if _LETTER_OR_DIGIT.search(piece)]
+
+
+def _caseless_letter(char: str) -> bool:
+    """A letter of a script without case (UAX #29's OLetter): Han, kana, Arabic, Devanagari ..."""
+    return char.isalpha() and not char.isupper() and not char.islower()

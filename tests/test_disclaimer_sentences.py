@@ -153,12 +153,17 @@ def judged(root: Path, locale: str) -> tuple[list[tuple[str, int, str]], list[st
 
 
 def multi_sentence_disclaimers() -> list[tuple[str, str, str, int]]:
-    """(locale, catalog, msgid, sentences) of every shipped disclaimer translation of two or more sentences."""
+    """(locale, catalog, msgid, sentences) of each shipped disclaimer translation of two or more sentences.
+
+    Only those with as many sentences as their source: a translation that splits one
+    sentence in two (German does, once) can lose one and still count as many.
+    """
     found = []
     for path in shipped_catalogs():
         locale = path.relative_to(REPOSITORY / "locale").parts[0]
         for entry in disclaimer_entries(polib.pofile(str(path))):
-            if len(sentences(entry.msgstr)) >= 2 and path.stem != "ui":
+            count = len(sentences(entry.msgstr))
+            if count >= 2 and count == len(sentences(entry.msgid)) and path.stem != "ui":
                 found.append((locale, path.name, entry.msgid, len(sentences(entry.msgstr))))
     return found
 

@@ -25,7 +25,7 @@ from carepages.errors import CarepagesError, Severity
 from carepages.gate import collect
 from carepages.glossary import Matcher, parse_glossary
 from carepages.stats import count_catalog_words
-from carepages.words import count_words
+from carepages.words import count_words, sentences
 
 REPO = Path(__file__).parent.parent
 NO_OUTPUT = frozenset(check.code for check in OUTPUT_CHECKS)
@@ -149,6 +149,54 @@ def test_a_disclaimer_in_the_wrong_language_is_an_error_no_allowance_accepts(shi
     verdict = report.verdicts[0]
     assert "a medical disclaimer is not in the language of the page" in verdict.reasons
     assert not verdict.published  # (the translator's '# allow:' on a disclaimer is an error of its own too)
+
+
+def disclaimer_texts(root: Path, locale: str) -> dict[tuple[str, str], str]:
+    """Every translated disclaimer of a locale's page catalogs: (domain, msgid) -> translation."""
+    config = load_config(root)
+    texts = {}
+    for path in sorted((config.locale_dir / locale / "LC_MESSAGES").glob("*.po")):
+        for message in read_catalog(path, "x", locale):
+            disclaimer = any(comment.startswith("disclaimer:") for comment in message.auto_comments)
+            if disclaimer and isinstance(message.id, str) and message.string and path.stem != "ui":
+                texts[(path.stem, message.id)] = str(message.string)
+    return texts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["es", "fr", "de", "pt_BR", "ar", "zh_CN"])
+def test_a_disclaimer_with_one_sentence_in_another_language_is_an_error(shipped: Path, target: str) -> None:
+    """Half translated: one sentence of every multi-sentence disclaimer left in English or pasted from another locale.
+
+    The whole text still reads as the target language in most of these (98 of 135 with an
+    English sentence, 405 of 660 with another locale's, measured on the shipped
+    catalogs), so the check judges a disclaimer sentence by sentence too.
+    """
+    others = [locale for locale in load_config(shipped).locales if locale != target]
+    donors = {other: disclaimer_texts(shipped, other) for other in others}
+    edited = []
+    for number, ((domain, msgid), text) in enumerate(sorted(disclaimer_texts(shipped, target).items())):
+        own = sentences(text)
+        donor = msgid if number % 2 == 0 else donors[others[number % len(others)]].get((domain, msgid), msgid)
+        swapped = sentences(donor)
+        if len(own) < 2 or len(swapped) != len(own):
+            continue
+        which = number % len(own)
+        pasted = swapped[which].strip() + ("" if target == "zh_CN" or which == len(own) - 1 else " ")
+        set_msgstr(shipped, target, domain, msgid, "".join([*own[:which], pasted, *own[which + 1 :]]))
+        edited.append((domain, msgid))
+    assert len(edited) >= 8
+    config = load_config(shipped)
+    lines = {
+        (f"locale/{target}/LC_MESSAGES/{domain}.po", message.lineno)
+        for domain, msgid in edited
+        for message in read_catalog(po_path(config, target, domain), "x", target)
+        if message.id == msgid
+    }
+    found, report = findings(shipped, target, code=Code.LANGUAGE)
+    assert {(f.problem.path, f.problem.line) for f in found} == lines
+    assert {f.severity for f in found} == {Severity.ERROR}
+    assert "a medical disclaimer is not in the language of the page" in report.verdicts[0].reasons
 
 
 @pytest.mark.slow

@@ -9,19 +9,23 @@ reads as another of them. Short texts (fewer than four words, numbers not counte
 are not judged: a heading such as "PRP" or "Sources" says too little.
 
 A disclaimer in the wrong language is an error that no allowance accepts: a patient
-who cannot read the warning is not warned. For any other message it is a warning
-that a reviewer may accept (a quotation kept in the original, a title of a study).
+who cannot read the warning is not warned. A disclaimer of several sentences is also
+judged sentence by sentence (each of four or more words): a French warning whose
+last sentence is left in English reads as French as a whole, and is half translated.
+For any other message it is a warning that a reviewer may accept (a quotation kept
+in the original, a title of a study).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from carepages.checks.catalog import excerpt
 from carepages.checks.context import LocaleContext
 from carepages.checks.model import Entry, Issue
 from carepages.errors import Severity
 from carepages.langident import identifier, known_languages, language_name, language_of
-from carepages.words import has_words, visible_text
+from carepages.words import has_words, sentences, visible_text
 
 #: Fewer words than this say too little about their language to be judged.
 MIN_WORDS = 4
@@ -40,6 +44,16 @@ def check_language(ctx: LocaleContext) -> Iterator[Issue]:
         found = judge.identify(text)
         if found != target:
             yield _issue(ctx, entry, found, target)
+        elif ctx.is_disclaimer(entry):
+            stray = next((part for part in _sentences(text) if judge.identify(part) != target), None)
+            if stray is not None:
+                yield _issue(ctx, entry, judge.identify(stray), target, stray)
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a disclaimer long enough to judge on their own, when it has more than one."""
+    parts = sentences(text)
+    return [part.strip() for part in parts if has_words(part, MIN_WORDS)] if len(parts) > 1 else []
 
 
 def candidate_languages(source: str, locale: str, locales: tuple[str, ...]) -> tuple[str, ...]:
@@ -55,9 +69,11 @@ def _reader_text(ctx: LocaleContext, entry: Entry) -> str:
     return text if has_words(text, MIN_WORDS) else ""
 
 
-def _issue(ctx: LocaleContext, entry: Entry, found: str, target: str) -> Issue:
+def _issue(ctx: LocaleContext, entry: Entry, found: str, target: str, sentence: str = "") -> Issue:
     disclaimer = ctx.is_disclaimer(entry)
     what = "a disclaimer" if disclaimer else "the translation"
+    if sentence:
+        what = f"a sentence of a disclaimer ({excerpt(sentence)})"
     return Issue(
         entry.path,
         entry.line,
