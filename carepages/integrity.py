@@ -154,19 +154,25 @@ PageReader = Callable[[bytes], Sequence[tuple[int, str]]]
 
 
 def check_folder(
-    folder: Path, stylesheet: str | None, manifest: Manifest | None = None, read_page: PageReader | None = None
+    folder: Path,
+    stylesheet: str | None,
+    manifest: Manifest | None = None,
+    read_page: PageReader | None = None,
+    held: Snapshot | None = None,
 ) -> list[Found]:
     """Every problem of a dist/ folder: against its manifest, and in its pages (``stylesheet``: the shipped CSS).
 
     ``manifest`` defaults to the folder's own ``manifest.json``; ``read_page`` stands in for
-    :func:`page_problems` with that stylesheet (``check`` passes its memo of the pages read back).
+    :func:`page_problems` with that stylesheet (``check`` passes its memo of the pages read back);
+    ``held`` is the folder's :func:`snapshot` when the caller has just taken it: its sizes and
+    hashes are used instead of reading every file a second time.
     """
     if manifest is None:
         try:
             manifest = read_manifest(folder / MANIFEST_NAME)
         except ManifestError as exc:
             return [Found("manifest", MANIFEST_NAME, 0, str(exc))]
-    found = list(_listed_files(folder, manifest))
+    found = list(_listed_files(folder, manifest, held or {}))
     found += _unlisted_files(folder, manifest)
     for rel in sorted(manifest.files):
         path = folder / rel
@@ -177,8 +183,12 @@ def check_folder(
     return found
 
 
-def _listed_files(folder: Path, manifest: Manifest) -> Iterator[Found]:
+def _listed_files(folder: Path, manifest: Manifest, held: Snapshot) -> Iterator[Found]:
     for rel, (size, sha) in sorted(manifest.files.items()):
+        if rel in held:  # a regular file, hashed a moment ago (a snapshot holds no link)
+            if held[rel] != (size, sha):
+                yield Found("manifest", rel, 0, "changed since the build (its sha256 is not the manifest's)")
+            continue
         path = folder / rel
         if path.is_symlink():
             yield Found("manifest", rel, 0, "is a link: the build writes only files")

@@ -29,8 +29,9 @@ from carepages.checks.report import Report
 from carepages.config import load_config
 from carepages.errors import Severity
 from carepages.gate import collect
-from carepages.integrity import snapshot
+from carepages.integrity import check_folder, snapshot
 from carepages.memo import cache_path
+from carepages.readback import STYLESHEET
 from carepages.render import text as render_text
 
 FIXTURE = Path(__file__).parent / "data" / "build" / "project"
@@ -184,6 +185,9 @@ def test_after_any_edit_of_dist_the_check_finds_what_a_fresh_check_finds(
         with_memo = collect(load_config(root))
         nothing_kept = fresh(root)
         changed = snapshot(root / "dist") != snapshot(built[0].parent / "backup" / "dist")
+        stylesheet = STYLESHEET.read_text(encoding="utf-8")
+        held = snapshot(root / "dist")  # what the check passes on, so that it hashes dist/ once
+        assert check_folder(root / "dist", stylesheet, held=held) == check_folder(root / "dist", stylesheet)
     assert summary(with_memo) == summary(nothing_kept)
     if changed:  # an edit that changed nothing (a disclaimer dropped where there is none) is no finding
         assert any(f.severity == Severity.ERROR and f.code == "manifest" for f in with_memo.findings)

@@ -20,7 +20,7 @@ from functools import cached_property
 
 from carepages.checks.context import RunContext
 from carepages.checks.model import Issue
-from carepages.integrity import MANIFEST_NAME, Found, ManifestError, check_folder, read_manifest
+from carepages.integrity import MANIFEST_NAME, Found, ManifestError, Snapshot, check_folder, read_manifest
 from carepages.readback import STYLESHEET, Readings
 from carepages.verdict import LocaleVerdict
 
@@ -34,6 +34,7 @@ class DistContext:
     run: RunContext
     verdicts: tuple[LocaleVerdict, ...]
     readings: Readings = field(default_factory=Readings)
+    held: Snapshot | None = None  # dist/ file by file, when the caller has just hashed it (not hashed again)
 
     @cached_property
     def found(self) -> list[Found]:
@@ -49,9 +50,15 @@ class DistContext:
             if not folder.is_dir():
                 found.append(Found("manifest", edition.prefix, 0, "the edition's folder does not exist"))
                 continue
-            checked = check_folder(folder, stylesheet, None, read_page)
+            checked = check_folder(folder, stylesheet, None, read_page, self._held_in(edition.prefix))
             found += [replace(f, path=edition.prefix + f.path) for f in checked]
         return found
+
+    def _held_in(self, prefix: str) -> Snapshot | None:
+        """The snapshot's files under one edition's folder, named from that folder."""
+        if self.held is None:
+            return None
+        return {rel[len(prefix) :]: known for rel, known in self.held.items() if rel.startswith(prefix)}
 
     def read_page(self, data: bytes) -> tuple[tuple[int, str], ...]:
         """A page's ``visible`` problems, from the pages read back (the build read most of them already)."""

@@ -80,7 +80,7 @@ def built_findings(
     for one in locales:
         output = OutputContext(run, one.locale, one.verdict, one.expected, one.pinned, read)
         findings += output_findings(output, skip)
-    findings += dist_findings(DistContext(run, tuple(one.verdict for one in locales), read), skip)
+    findings += dist_findings(DistContext(run, tuple(one.verdict for one in locales), read, held), skip)
     read.save()
     if key:
         _keep(path, kept, key, findings)
