@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from jinja2 import DictLoader, Environment
 
-from carepages.render.html import language, sanitize, split_heading
+from carepages.render.html import CompiledTemplates, language, make_environment, sanitize, split_heading
 
 
 @pytest.mark.parametrize(
@@ -49,3 +50,20 @@ def test_split_heading_keeps_the_body_h1_or_makes_one_from_the_title() -> None:
     assert (heading, rest) == ("<h1>Knie</h1>", "<p>Text</p>")
     heading, rest = split_heading("<p>Text</p>", "A & B")
     assert (heading, rest) == ("<h1>A &amp; B</h1>", "<p>Text</p>")
+
+
+def test_templates_are_compiled_once_for_every_environment_and_again_when_edited() -> None:
+    compiled = CompiledTemplates()
+    sources = {"t.html": "first {{ x }}"}
+    for _ in range(2):  # two environments, as two locales have: one compilation
+        env = Environment(loader=DictLoader(sources), bytecode_cache=compiled)
+        assert env.get_template("t.html").render(x=1) == "first 1"
+    assert len(compiled.code) == 1
+    sources["t.html"] = "second {{ x }}"  # Jinja2 checksums the source: the old code is not used
+    env = Environment(loader=DictLoader(sources), bytecode_cache=compiled)
+    assert env.get_template("t.html").render(x=2) == "second 2"
+
+
+def test_the_page_environments_share_their_compiled_templates() -> None:
+    first, second = make_environment(), make_environment()
+    assert first.bytecode_cache is second.bytecode_cache is not None

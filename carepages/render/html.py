@@ -25,7 +25,8 @@ import nh3
 from babel import Locale
 from babel.core import get_locale_identifier, parse_locale
 from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from carepages.segments import FIELD_NAMES
@@ -60,9 +61,33 @@ _IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]*\ssrc=")(?:[^>]*\salt="(?P<alt>[^"]*
 _LEADING_H1 = re.compile(r"\A\s*(<h1\b[^>]*>.*?</h1>)\s*", re.DOTALL)
 
 
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process, for every environment (Jinja2's bytecode cache, in memory).
+
+    Each locale needs an environment of its own (its gettext is installed into it), and
+    each environment compiled every template anew: 57 compilations, half a second of a
+    no-op build of ten locales. Jinja2 keys the code by the template's name and checksums
+    its source, so an edited template is compiled again.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = CompiledTemplates()
+
+
 def make_environment() -> Environment:
     """The Jinja2 environment for pages and the index: autoescape, i18n, strict about names."""
     env = Environment(
+        bytecode_cache=_COMPILED,
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
         trim_blocks=True,
