@@ -99,10 +99,10 @@ def sentences(text: str) -> list[str]:
     ends one when a space, the end or a letter of a script without case (Chinese,
     Arabic) follows it, and the next letter is not a lower-case one, so "1.5",
     "example.org" and "e.g. the knee" stay whole; as in UAX #29, an abbreviation
-    before a capital ("Dr. Smith") does end one. Only pieces
-    with a letter or a digit are sentences (a lone closing quote is not). Written
-    here because uniseg, the pure-Python UAX #29 library, took 9 ms per disclaimer,
-    minutes at 1000 pages, and ICU has no official wheels.
+    before a capital ("Dr. Smith") does end one. Only pieces with a letter or a digit
+    are sentences (a lone closing quote is not). Written here because uniseg, the
+    pure-Python UAX #29 library, took 9 ms per disclaimer (minutes at 1000 pages),
+    and ICU has no official wheels.
     """
     pieces: list[str] = []
     start = 0

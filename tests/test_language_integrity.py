@@ -25,6 +25,7 @@ from carepages.errors import CarepagesError, Severity
 from carepages.gate import collect
 from carepages.glossary import Matcher, parse_glossary
 from carepages.stats import count_catalog_words
+from carepages.waivers import text_sha256
 from carepages.words import count_words, sentences
 
 REPO = Path(__file__).parent.parent
@@ -197,6 +198,40 @@ def test_a_disclaimer_with_one_sentence_in_another_language_is_an_error(shipped:
     assert {(f.problem.path, f.problem.line) for f in found} == lines
     assert {f.severity for f in found} == {Severity.ERROR}
     assert "a medical disclaimer is not in the language of the page" in report.verdicts[0].reasons
+
+
+def waive_language(root: Path, locale: str, msgid: str, translation: str) -> None:
+    """A reviewer's waiver of the language check for this exact translation."""
+    path = root / "locale" / locale / "waivers.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + f'\n[[waiver]]\ncheck = "language"\nmsgid_sha256 = "{text_sha256(msgid)}"\n'
+        f'translation_sha256 = "{text_sha256(translation)}"\nreason = "a quoted title"\nreviewer = "Test Reviewer"\n',
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.slow
+def test_a_reviewer_may_waive_one_sentence_in_another_language_but_not_a_whole_disclaimer(shipped: Path) -> None:
+    start = "This page gives general information only."
+    msgid = next(key for _, key in disclaimer_texts(shipped, "es") if key.startswith(start))
+    own = sentences(msgstr(shipped, "es", "disclaimers", start))
+    quoted = "".join([own[0], sentences(msgid)[1], *own[2:]])
+    set_msgstr(shipped, "es", "disclaimers", start, quoted)
+    found, report = findings(shipped, "es", code=Code.LANGUAGE)
+    assert [(f.severity, f.reason) for f in found] == [(Severity.ERROR, None)]
+    assert "a reviewer may waive it" in found[0].problem.message
+    assert not report.verdicts[0].published
+    waive_language(shipped, "es", msgid, quoted)
+    found, report = findings(shipped, "es", code=Code.LANGUAGE)
+    assert [f.severity for f in found] == [Severity.ALLOWED]
+    assert report.verdicts[0].published
+
+    german = msgstr(shipped, "de", "disclaimers", start)  # the whole disclaimer in another language
+    set_msgstr(shipped, "es", "disclaimers", start, german)
+    waive_language(shipped, "es", msgid, german)
+    found, report = findings(shipped, "es", code=Code.LANGUAGE)
+    assert [(f.severity, f.reason) for f in found] == [(Severity.ERROR, None)]
+    assert not report.verdicts[0].published
 
 
 @pytest.mark.slow

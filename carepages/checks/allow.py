@@ -13,10 +13,10 @@ What guards safety a translator can never accept in their own file: any finding 
 a disclaimer message, and the checks marked ``reviewer_only`` (links, raw HTML,
 control and invisible characters, disclaimer text and sentences). Those only a
 reviewer may waive, for the exact translation they read, in
-``locale/<lang>/waivers.toml`` (:mod:`carepages.waivers`). A comment that tries to is itself an error of the
-``allow`` check, and withholds the page; a comment naming no check at all (a typo)
-is a warning. Checks that guard publishing itself (disclaimers missing or fuzzy,
-built output, catalog files) nobody can waive.
+``locale/<lang>/waivers.toml`` (:mod:`carepages.waivers`). A comment that tries to
+is itself an error of the ``allow`` check, and withholds the page; a comment naming
+no check at all (a typo) is a warning. Checks that guard publishing itself
+(disclaimers missing or fuzzy, built output, catalog files) nobody can waive.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ A disclaimer in the wrong language is an error that no allowance accepts: a pati
 who cannot read the warning is not warned. A disclaimer of several sentences is also
 judged sentence by sentence (each of four or more words): a French warning whose
 last sentence is left in English reads as French as a whole, and is half translated.
+That error a reviewer may waive (``waivers.toml``), as a sentence may rightly quote a
+title; a translator's ``# allow:`` on a disclaimer never counts.
 For any other message it is a warning that a reviewer may accept (a quotation kept
 in the original, a title of a study).
 """
@@ -72,15 +74,16 @@ def _reader_text(ctx: LocaleContext, entry: Entry) -> str:
 def _issue(ctx: LocaleContext, entry: Entry, found: str, target: str, sentence: str = "") -> Issue:
     disclaimer = ctx.is_disclaimer(entry)
     what = "a disclaimer" if disclaimer else "the translation"
-    if sentence:
+    way_out = ", or add '# allow: language -- reason' if it must stay as it is (a quotation)"
+    if sentence:  # the disclaimer as a whole is in the language: one sentence may rightly quote a title
         what = f"a sentence of a disclaimer ({excerpt(sentence)})"
+        way_out = " (a reviewer may waive it in waivers.toml if it must stay as it is, a quoted title)"
     return Issue(
         entry.path,
         entry.line,
         f"{what} reads as {language_name(found)}, not {language_name(target)}: translate it into "
-        f"{language_name(target)}"
-        + ("" if disclaimer else ", or add '# allow: language -- reason' if it must stay as it is (a quotation)"),
+        f"{language_name(target)}" + ("" if disclaimer and not sentence else way_out),
         entry,
         severity=Severity.ERROR if disclaimer else None,
-        allowable=not disclaimer,
+        allowable=not disclaimer or bool(sentence),
     )
