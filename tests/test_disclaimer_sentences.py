@@ -202,7 +202,8 @@ def test_the_french_cut_is_caught_a_translator_cannot_allow_it_a_reviewer_may_wa
     line, translation = cut_sentence(path, msgid, 1)
     assert translation.endswith("consultez en urgence.")
     rel = "locale/fr/LC_MESSAGES/knee.po"
-    assert judged(root, "fr") == ([(rel, line, "disclaimer-sentences")], ["knee"])
+    # The other pages' copies of this disclaimer still read in full: it is the odd one out too.
+    assert judged(root, "fr") == ([(rel, line, "consistency"), (rel, line, "disclaimer-sentences")], ["knee"])
 
     # The translator's own allowance is itself an error, and accepts nothing.
     text = path.read_text(encoding="utf-8")
@@ -214,17 +215,53 @@ def test_the_french_cut_is_caught_a_translator_cannot_allow_it_a_reviewer_may_wa
     assert allowed != text
     path.write_text(allowed, encoding="utf-8")
     errors, withheld = judged(root, "fr")
-    assert {code for _, _, code in errors} == {"disclaimer-sentences", "allow"}
+    assert {code for _, _, code in errors} == {"disclaimer-sentences", "consistency", "allow"}
     assert withheld == ["knee"]
 
     # A reviewer who reads the translation and finds it complete may waive it, for this translation only.
     path.write_text(text, encoding="utf-8")
     waivers = root / "locale" / "fr" / "waivers.toml"
+    for code in ("disclaimer-sentences", "consistency"):
+        waivers.write_text(
+            waivers.read_text(encoding="utf-8")
+            + f'\n[[waiver]]\ncheck = "{code}"\nmsgid_sha256 = "{text_sha256(msgid)}"\n'
+            f'translation_sha256 = "{text_sha256(translation)}"\npage = "knee"\n'
+            'reason = "reviewed: the test accepts the short form on purpose"\nreviewer = "Test Reviewer"\n',
+            encoding="utf-8",
+        )
+    assert judged(root, "fr") == ([], [])
+
+
+def test_a_sentence_split_in_two_and_another_dropped_is_caught_as_the_odd_disclaimer_out(
+    shipped: Path, tmp_path: Path
+) -> None:
+    """The count stays two, so ``disclaimer-sentences`` cannot see it; the four other pages' copies can."""
+    root = tmp_path / "shipped"
+    shutil.copytree(shipped, root)
+    msgid = (
+        "If you notice any of these warning signs after an injection, get urgent medical care. "
+        "Do not wait for the clinic to call you back."
+    )
+    path = root / "locale" / "fr" / "LC_MESSAGES" / "knee.po"
+    po = polib.pofile(str(path), wrapwidth=76)
+    entry = po.find(msgid)
+    assert entry is not None
+    entry.msgstr = "Si vous remarquez l’un de ces signes d’alerte après une injection. Consultez en urgence."
+    po.save(str(path))
+    assert len(sentences(entry.msgstr)) == len(sentences(msgid))
+    errors, withheld = judged(root, "fr")
+    assert [(rel, code) for rel, _, code in errors] == [("locale/fr/LC_MESSAGES/knee.po", "consistency")]
+    assert withheld == ["knee"]
+    report = collect(load_config(root), ["fr"], jobs=1, skip=NOT_BUILT)
+    (finding,) = [f for f in report.findings if f.problem.code == "consistency"]
+    assert "…ne injection. Consultez en urgence." in finding.problem.message  # where the two differ
+
+    waivers = root / "locale" / "fr" / "waivers.toml"
     waivers.write_text(
         waivers.read_text(encoding="utf-8")
-        + f'\n[[waiver]]\ncheck = "disclaimer-sentences"\nmsgid_sha256 = "{text_sha256(msgid)}"\n'
-        f'translation_sha256 = "{text_sha256(translation)}"\npage = "knee"\n'
-        'reason = "reviewed: the test accepts the short form on purpose"\nreviewer = "Test Reviewer"\n',
+        + f'\n[[waiver]]\ncheck = "consistency"\nmsgid_sha256 = "{text_sha256(msgid)}"\n'
+        f'translation_sha256 = "{text_sha256(entry.msgstr)}"\npage = "knee"\n'
+        'reason = "reviewed: the test accepts it on purpose"\nreviewer = "Test Reviewer"\n',
         encoding="utf-8",
     )
     assert judged(root, "fr") == ([], [])

@@ -147,8 +147,8 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
     Check(Code.GLOSSARY, WARNING, "A translation leaves out the glossary's translation of a term its source names, "
           "or uses a forbidden term (locale/LOCALE/glossary.toml; an unreadable glossary is an error).",
           terms.check_glossary, reason="the locale's glossary cannot be read"),
-    Check(Code.CONSISTENCY, WARNING, "The same source text is translated differently on two pages.",
-          terms.check_consistency),
+    Check(Code.CONSISTENCY, WARNING, "The same source text is translated differently on two pages (a disclaimer: "
+          "an error a reviewer may waive).", terms.check_consistency, reason=_DISCLAIMER),
     Check(Code.UNSIGNED, ERROR, "A translation a page shows has no sign-off that holds in the ledger "
           "(only with require_review = true; sign with carepages review sign).", signoffs.check_unsigned,
           allowable=False, reason="a translation is not yet signed off by a medical reviewer"),

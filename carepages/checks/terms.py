@@ -6,10 +6,13 @@
   no allowance accepts it.
 * ``consistency`` -- the same source text translated differently on two pages
   ("Sources" as "Fuentes" on one page and "Referencias" on the next): each odd one
-  out is reported with the place of the usual translation.
+  out is reported with the place of the usual translation. A disclaimer translated
+  differently on one page is an error a reviewer may waive (``waivers.toml``): the
+  odd one may have lost words in a way no other check counts (a sentence split in
+  two and another dropped keeps the sentence count).
 
-Both are warnings: a reviewer who decides an exception is right says so in the
-message (``# allow: glossary -- the quotation keeps the study's own term``).
+Otherwise both are warnings: a reviewer who decides an exception is right says so in
+the message (``# allow: glossary -- the quotation keeps the study's own term``).
 """
 
 from __future__ import annotations
@@ -86,14 +89,39 @@ def check_consistency(ctx: LocaleContext) -> Iterator[Issue]:
         usual = max(texts, key=lambda text: (texts.count(text), -texts.index(text)))
         model = rows[texts.index(usual)]
         for row, text in zip(rows, texts, strict=True):
-            if text != usual:
+            if text == usual:
+                continue
+            shown, here = _from_difference(usual, text)
+            where = f"on page {model.domain!r} ({model.path}:{model.line}), here as {excerpt(here)}"
+            if row.msgid in ctx.run.disclaimer_msgids.get(row.domain, frozenset()):
                 yield Issue(
                     row.path,
                     row.line,
-                    f"the same source text is translated as {excerpt(usual)} on page {model.domain!r} "
-                    f"({model.path}:{model.line}), here as {excerpt(text)}: use one translation for both, or add "
-                    "'# allow: consistency -- reason' if the pages need different words",
+                    f"a disclaimer is translated as {excerpt(shown)} {where}: one of them may have lost or changed "
+                    "words; make them the same (a reviewer who finds both right may waive this in waivers.toml)",
                     row.entry,
                     domain=row.domain,
+                    severity=Severity.ERROR,
                     allowed=row.allowed,
                 )
+                continue
+            yield Issue(
+                row.path,
+                row.line,
+                f"the same source text is translated as {excerpt(shown)} {where}: use one translation for both, "
+                "or add '# allow: consistency -- reason' if the pages need different words",
+                row.entry,
+                domain=row.domain,
+                allowed=row.allowed,
+            )
+
+
+def _from_difference(first: str, second: str) -> tuple[str, str]:
+    """Both texts from a little before where they first differ: a long shared start hides the difference."""
+    same = next(
+        (i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b), min(len(first), len(second))
+    )
+    if same <= 24:
+        return first, second
+    start = same - 12
+    return "…" + first[start:], "…" + second[start:]
