@@ -140,6 +140,24 @@ def cut_sentence(path: Path, msgid: str, which: int) -> tuple[int, str]:
     return msgid_line, entry.msgstr
 
 
+#: The injection warning-signs disclaimer, on five of the shipped pages.
+WARNING_SIGNS = (
+    "If you notice any of these warning signs after an injection, get urgent medical care. "
+    "Do not wait for the clinic to call you back."
+)
+
+
+def waive(root: Path, code: str, msgid: str, translation: str) -> None:
+    """A reviewer's waiver of ``code`` for this exact French translation on the knee page."""
+    waivers = root / "locale" / "fr" / "waivers.toml"
+    waivers.write_text(
+        waivers.read_text(encoding="utf-8") + f'\n[[waiver]]\ncheck = "{code}"\nmsgid_sha256 = "{text_sha256(msgid)}"\n'
+        f'translation_sha256 = "{text_sha256(translation)}"\npage = "knee"\n'
+        'reason = "reviewed: the test accepts it on purpose"\nreviewer = "Test Reviewer"\n',
+        encoding="utf-8",
+    )
+
+
 def judged(root: Path, locale: str) -> tuple[list[tuple[str, int, str]], list[str]]:
     """The check's errors (file, line, code) in ``locale`` and the pages its verdict withholds there."""
     report = collect(load_config(root), [locale], jobs=1, skip=NOT_BUILT)
@@ -194,10 +212,7 @@ def test_the_french_cut_is_caught_a_translator_cannot_allow_it_a_reviewer_may_wa
 ) -> None:
     root = tmp_path / "shipped"
     shutil.copytree(shipped, root)
-    msgid = (
-        "If you notice any of these warning signs after an injection, get urgent medical care. "
-        "Do not wait for the clinic to call you back."
-    )
+    msgid = WARNING_SIGNS
     path = root / "locale" / "fr" / "LC_MESSAGES" / "knee.po"
     line, translation = cut_sentence(path, msgid, 1)
     assert translation.endswith("consultez en urgence.")
@@ -220,15 +235,8 @@ def test_the_french_cut_is_caught_a_translator_cannot_allow_it_a_reviewer_may_wa
 
     # A reviewer who reads the translation and finds it complete may waive it, for this translation only.
     path.write_text(text, encoding="utf-8")
-    waivers = root / "locale" / "fr" / "waivers.toml"
     for code in ("disclaimer-sentences", "consistency"):
-        waivers.write_text(
-            waivers.read_text(encoding="utf-8")
-            + f'\n[[waiver]]\ncheck = "{code}"\nmsgid_sha256 = "{text_sha256(msgid)}"\n'
-            f'translation_sha256 = "{text_sha256(translation)}"\npage = "knee"\n'
-            'reason = "reviewed: the test accepts the short form on purpose"\nreviewer = "Test Reviewer"\n',
-            encoding="utf-8",
-        )
+        waive(root, code, msgid, translation)
     assert judged(root, "fr") == ([], [])
 
 
@@ -238,10 +246,7 @@ def test_a_sentence_split_in_two_and_another_dropped_is_caught_as_the_odd_discla
     """The count stays two, so ``disclaimer-sentences`` cannot see it; the four other pages' copies can."""
     root = tmp_path / "shipped"
     shutil.copytree(shipped, root)
-    msgid = (
-        "If you notice any of these warning signs after an injection, get urgent medical care. "
-        "Do not wait for the clinic to call you back."
-    )
+    msgid = WARNING_SIGNS
     path = root / "locale" / "fr" / "LC_MESSAGES" / "knee.po"
     po = polib.pofile(str(path), wrapwidth=76)
     entry = po.find(msgid)
@@ -256,12 +261,5 @@ def test_a_sentence_split_in_two_and_another_dropped_is_caught_as_the_odd_discla
     (finding,) = [f for f in report.findings if f.problem.code == "consistency"]
     assert "…ne injection. Consultez en urgence." in finding.problem.message  # where the two differ
 
-    waivers = root / "locale" / "fr" / "waivers.toml"
-    waivers.write_text(
-        waivers.read_text(encoding="utf-8")
-        + f'\n[[waiver]]\ncheck = "consistency"\nmsgid_sha256 = "{text_sha256(msgid)}"\n'
-        f'translation_sha256 = "{text_sha256(entry.msgstr)}"\npage = "knee"\n'
-        'reason = "reviewed: the test accepts it on purpose"\nreviewer = "Test Reviewer"\n',
-        encoding="utf-8",
-    )
+    waive(root, "consistency", msgid, entry.msgstr)
     assert judged(root, "fr") == ([], [])

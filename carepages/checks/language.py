@@ -47,9 +47,10 @@ def check_language(ctx: LocaleContext) -> Iterator[Issue]:
         if found != target:
             yield _issue(ctx, entry, found, target)
         elif ctx.is_disclaimer(entry):
-            stray = next((part for part in _sentences(text) if judge.identify(part) != target), None)
+            judged = ((part, judge.identify(part)) for part in _sentences(text))
+            stray = next(((part, language) for part, language in judged if language != target), None)
             if stray is not None:
-                yield _issue(ctx, entry, judge.identify(stray), target, stray)
+                yield _issue(ctx, entry, stray[1], target, stray[0])
 
 
 def _sentences(text: str) -> list[str]:

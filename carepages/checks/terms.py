@@ -93,25 +93,24 @@ def check_consistency(ctx: LocaleContext) -> Iterator[Issue]:
                 continue
             shown, here = _from_difference(usual, text)
             where = f"on page {model.domain!r} ({model.path}:{model.line}), here as {excerpt(here)}"
-            if row.msgid in ctx.run.disclaimer_msgids.get(row.domain, frozenset()):
-                yield Issue(
-                    row.path,
-                    row.line,
+            disclaimer = row.msgid in ctx.run.disclaimer_msgids.get(row.domain, frozenset())
+            if disclaimer:
+                message = (
                     f"a disclaimer is translated as {excerpt(shown)} {where}: one of them may have lost or changed "
-                    "words; make them the same (a reviewer who finds both right may waive this in waivers.toml)",
-                    row.entry,
-                    domain=row.domain,
-                    severity=Severity.ERROR,
-                    allowed=row.allowed,
+                    "words; make them the same (a reviewer who finds both right may waive this in waivers.toml)"
                 )
-                continue
+            else:
+                message = (
+                    f"the same source text is translated as {excerpt(shown)} {where}: use one translation for both, "
+                    "or add '# allow: consistency -- reason' if the pages need different words"
+                )
             yield Issue(
                 row.path,
                 row.line,
-                f"the same source text is translated as {excerpt(shown)} {where}: use one translation for both, "
-                "or add '# allow: consistency -- reason' if the pages need different words",
+                message,
                 row.entry,
                 domain=row.domain,
+                severity=Severity.ERROR if disclaimer else None,
                 allowed=row.allowed,
             )
 
