@@ -58,15 +58,19 @@ class Assessment:
     #: The keys of what each page's part was made from (:mod:`carepages.incremental`): the next one keeps the rest.
     units: UnitKeys | None = None
     #: Per page, the consistency check's rows of its repeated texts: what a kept page is judged across pages by.
-    rows: dict[str, list[Repeated]] = field(default_factory=dict)
+    #: ``None`` once they are kept beside the build's cache under ``rows_digest``
+    #: (:func:`carepages.builder.cache.stash_rows`): only the next assessment reads them.
+    rows: dict[str, list[Repeated]] | None = field(default_factory=dict)
     #: The pages whose drafts this assessment wrote (every page, unless it kept some from the last one).
     drafted: frozenset[str] = frozenset()
     #: The counts of each catalog it read, for ``carepages stats`` (:func:`carepages.stats.tally`).
     tallies: dict[str, list[int]] = field(default_factory=dict)
+    #: The digest of the stashed :attr:`rows`.
+    rows_digest: str = ""
 
     def kept(self) -> tuple[object, ...]:
         """What the build's cache keeps of it (:meth:`as_dict`), to compare two assessments without writing them."""
-        return self.verdict, self.findings, self.expected, self.ui_mo, self.units, self.rows
+        return self.verdict, self.findings, self.expected, self.ui_mo, self.units, self.rows_digest
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, for the build's cache (the check reuses an assessment whose inputs did not change)."""
@@ -76,7 +80,7 @@ class Assessment:
             "expected": {d: {k: [list(c) for c in v] for k, v in ids.items()} for d, ids in self.expected.items()},
             "ui_mo": base64.b64encode(self.ui_mo).decode("ascii"),
             "units": self.units.as_dict() if self.units else None,
-            "rows": {domain: [row.as_list() for row in rows] for domain, rows in self.rows.items()},
+            "rows": self.rows_digest,
         }
 
     @classmethod
@@ -85,8 +89,16 @@ class Assessment:
         findings = [Finding.from_dict(finding) for finding in data["findings"]]
         ui_mo = base64.b64decode(data.get("ui_mo", ""))
         units = UnitKeys.from_dict(data.get("units"))
-        rows = {domain: [Repeated.from_list(domain, row) for row in kept] for domain, kept in data["rows"].items()}
-        return cls(locale, LocaleVerdict.from_dict(locale, data["verdict"]), findings, expected, ui_mo, units, rows)
+        verdict = LocaleVerdict.from_dict(locale, data["verdict"])
+        return cls(locale, verdict, findings, expected, ui_mo, units, None, rows_digest=str(data["rows"]))
+
+    def rows_as_dict(self) -> dict[str, list[list[object]]]:
+        """The rows, JSON-ready (kept apart from the rest: see :attr:`rows`)."""
+        return {domain: [row.as_list() for row in rows] for domain, rows in (self.rows or {}).items()}
+
+    @staticmethod
+    def rows_from_dict(data: dict[str, Any]) -> dict[str, list[Repeated]]:
+        return {domain: [Repeated.from_list(domain, row) for row in kept] for domain, kept in data.items()}
 
 
 def load_run(
@@ -150,6 +162,9 @@ def assess_locale(
     change since are not rendered or checked again (but those in ``redo``): their part
     of ``last`` stands (:mod:`carepages.incremental`), and no draft of theirs is written.
     """
+    if last is not None and last.rows is None:  # a programming error: kept pages would be judged without their rows
+        raise ValueError(f"{locale}: the last assessment's rows were not read back (builder.cache.fetch_rows)")
+    last_rows = last.rows or {} if last is not None else {}
     pages = [messages.domain for messages in run.sources.pages]
     units = unit_keys(run, locale)
     kept = units.unchanged(last.units) - redo if last is not None else frozenset()
@@ -162,7 +177,7 @@ def assess_locale(
     source_renderings(run, parser, kept)
     ctx = LocaleContext(run, locale, WAIVABLE, kept)
     if last is not None and kept:
-        ctx.read(pages_to_read(ctx, last.findings, last.rows), last.rows)
+        ctx.read(pages_to_read(ctx, last.findings, last_rows), last_rows)
     catalogs = {domain: loaded.catalog for domain, loaded in ctx.catalogs.items() if domain not in kept}
     table = TranslationTable.from_catalogs(locale, catalogs)
     fallback = _fallback_marks(run.config.source_language, locale)

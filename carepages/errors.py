@@ -171,7 +171,7 @@ def raise_all(errors: list[CarepagesError]) -> None:
         raise ErrorList(errors)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Problem:
     """One finding of a check: where, how bad, which check, and what to do."""
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from carepages.assess import Assessment, assess_locale, load_run
-from carepages.builder.cache import LocaleEntry, pin_store, read_cache, write_cache
+from carepages.builder.cache import LocaleEntry, fetch_rows, pin_store, read_cache, stash_rows, write_cache
 from carepages.builder.keys import FileHashes, locale_key, source_key
 from carepages.builder.worker import AssessJob
 from carepages.checks.context import RunContext
@@ -208,4 +208,5 @@ def init_worker(run: RunContext) -> None:
 @guarded
 def assess_task(job: AssessJob) -> Assessment:
     locale, last, _ = job  # the last assessment: its unchanged pages' part stands (carepages.incremental)
-    return assess_locale(STATE["run"], locale, STATE["parser"], last=last)
+    run: RunContext = STATE["run"]
+    return stash_rows(run.config, assess_locale(run, locale, STATE["parser"], last=fetch_rows(run.config, last)))

@@ -24,12 +24,14 @@ from hypothesis import strategies as st
 
 from carepages import assess
 from carepages.builder import run_build
+from carepages.builder.cache import cache_file, fetch_rows, read_cache, rows_file
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.checks import context
 from carepages.config import load_config
 from carepages.extract import run_extract
 from carepages.gate import collect
+from carepages.markdown_ext import PageParser
 from carepages.update import run_update
 
 pytestmark = pytest.mark.usefixtures("pseudo_translations")
@@ -252,3 +254,55 @@ def test_a_text_newly_repeated_on_a_kept_page_has_that_page_read_and_judged(
     assert consistency & {"locale/de/LC_MESSAGES/alpha.po", "locale/de/LC_MESSAGES/beta.po"}
     monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path / "fresh-cache"))
     assert [f.format() for f in collect(load_config(root), jobs=1).findings] == [f.format() for f in kept.findings]
+
+
+# -- where the kept rows live --------------------------------------------------------------------
+
+
+def test_the_rows_live_beside_the_cache_and_the_cache_names_them(built: Path) -> None:
+    config = load_config(built)
+    entries = read_cache(config)
+    assert set(entries) == {"en", *LOCALES}
+    for entry in entries.values():  # what build and check gather holds no rows, only their digest
+        assert entry.assessment.rows is None
+        assert rows_file(config, entry.assessment.rows_digest).is_file()
+    de = fetch_rows(config, entries["de"].assessment)
+    assert de is not None and de.rows is not None
+    assert any(row.msgid == REPEATED for rows in de.rows.values() for row in rows)
+    before = {entry.assessment.rows_digest for entry in entries.values()}
+    edit("repeated", "de", "beta")(built)
+    run_build(config, jobs=1)
+    after = {entry.assessment.rows_digest for entry in read_cache(config).values()}
+    assert after != before  # de's rows changed; the file of the old ones is gone
+    assert {p.name for p in cache_file(config).parent.glob("*.rows-*.json")} == {
+        rows_file(config, digest).name for digest in after
+    }
+
+
+@pytest.mark.parametrize("damage", ["delete", "corrupt"])
+def test_rows_gone_or_damaged_mean_the_locale_is_assessed_whole(
+    damage: str, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(built)
+    path = rows_file(config, read_cache(config)["de"].assessment.rows_digest)
+    if damage == "delete":
+        path.unlink()
+    else:
+        path.write_text(path.read_text(encoding="utf-8").replace(REPEATED, "Something else."), encoding="utf-8")
+    edit("repeated", "de", "beta")(built)  # judged against alpha's and gamma's texts: they must be read
+    read = catalogs_read(monkeypatch)
+    kept = outcome(built)
+    assert {"locale/de/LC_MESSAGES/alpha.po", "locale/de/LC_MESSAGES/gamma.po"} <= set(read)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(built, fresh)
+    shutil.rmtree(fresh / "dist")
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    assert outcome(fresh) == kept
+    assert any("consistency" in finding for finding in kept[1])
+
+
+def test_an_assessment_refuses_a_last_one_whose_rows_were_not_read_back(built: Path) -> None:
+    config = load_config(built)
+    last = read_cache(config)["de"].assessment
+    with pytest.raises(ValueError, match="rows were not read back"):
+        assess.assess_locale(assess.load_run(config), "de", PageParser(keep_blocks=True), last=last)

@@ -15,8 +15,9 @@ doing the work again.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,58 @@ def pin_store(config: Config) -> PinStore:
     return PinStore(build.with_name(build.stem + ".pins.json"), pins_key(config))
 
 
+def rows_file(config: Config, rows_digest: str) -> Path:
+    """Where an assessment's consistency rows are kept: beside the cache file, named by their content."""
+    build = cache_file(config)
+    return build.with_name(f"{build.stem}.rows-{rows_digest}.json")
+
+
+def stash_rows(config: Config, assessment: Assessment) -> Assessment:
+    """Keep the assessment's consistency rows in their own file, and return it without them.
+
+    Only the locale's next assessment reads them (:mod:`carepages.incremental`), in a
+    worker; the process that gathers every locale's assessment (build's, check's) holds
+    their digest instead, so its memory does not grow with each locale's repeated texts
+    (half the cache at 200 pages x 10 locales).
+    """
+    if assessment.rows is None:
+        return assessment
+    payload = (json.dumps(assessment.rows_as_dict(), sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    rows_digest = hashlib.sha256(payload).hexdigest()[:32]
+    with contextlib.suppress(OSError):
+        write_if_changed(rows_file(config, rows_digest), payload)
+    return replace(assessment, rows=None, rows_digest=rows_digest)
+
+
+def fetch_rows(config: Config, assessment: Assessment | None) -> Assessment | None:
+    """The assessment with its stashed rows read back; ``None`` when they are gone or damaged.
+
+    ``None`` means no last assessment: the locale is assessed whole, which is slower but
+    never wrong (a kept page is never judged without its rows).
+    """
+    if assessment is None or assessment.rows is not None:
+        return assessment
+    if not assessment.rows_digest:
+        return None
+    try:
+        data = rows_file(config, assessment.rows_digest).read_bytes()
+        if hashlib.sha256(data).hexdigest()[:32] != assessment.rows_digest:
+            return None
+        rows = Assessment.rows_from_dict(json.loads(data))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None
+    return replace(assessment, rows=rows)
+
+
+def _prune_rows(config: Config, entries: dict[str, LocaleEntry]) -> None:
+    """Remove the rows files no entry names any more (a run that wrote them concurrently only loses speed)."""
+    wanted = {rows_file(config, entry.assessment.rows_digest).name for entry in entries.values()}
+    with contextlib.suppress(OSError):
+        for path in rows_file(config, "*").parent.glob(rows_file(config, "*").name):
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
+
+
 def write_cache(config: Config, entries: dict[str, LocaleEntry], read: dict[str, LocaleEntry] | None = None) -> None:
     """Keep this run's entries for the next one (a cache folder that cannot be written is no error).
 
@@ -109,6 +162,7 @@ def write_cache(config: Config, entries: dict[str, LocaleEntry], read: dict[str,
     payload = (json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     with contextlib.suppress(OSError):
         write_if_changed(cache_file(config), payload)
+    _prune_rows(config, entries)
 
 
 def same_entries(these: dict[str, LocaleEntry], those: dict[str, LocaleEntry]) -> bool:

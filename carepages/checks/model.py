@@ -9,6 +9,7 @@ never prints, never decides the exit status and never withholds a page itself.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -127,7 +128,7 @@ class Entry:
         return [(ids[min(i, len(ids) - 1)], text) for i, text in enumerate(self.strings)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Repeated:
     """A message whose source text is on more than one page: what the ``consistency`` check compares.
 
@@ -159,8 +160,11 @@ class Repeated:
     @classmethod
     def from_list(cls, domain: str, data: list[object]) -> Repeated:
         index, msgid, text, path, line, allowed = data
-        return cls(domain, int(str(index)), str(msgid), None if text is None else str(text), str(path),
-                   int(str(line)), None if allowed is None else str(allowed))  # fmt: skip
+        shown = None if text is None else str(text)
+        allowance = None if allowed is None else str(allowed)
+        # every locale's rows repeat the same msgids and paths: one string each, not one per row
+        msgid_text, where = sys.intern(str(msgid)), sys.intern(str(path))
+        return cls(domain, int(str(index)), msgid_text, shown, where, int(str(line)), allowance)
 
 
 @dataclass(frozen=True)
@@ -223,7 +227,7 @@ class Check(Generic[ContextT]):
     stale: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem in one scope (a locale, or the templates), maybe accepted by a reviewer.
 
@@ -283,21 +287,21 @@ class Finding:
     def from_dict(cls, data: dict[str, object]) -> Finding:
         """A finding as :meth:`as_dict` wrote it (the build's cache keeps findings this way)."""
         problem = Problem(
-            str(data["path"]),
+            sys.intern(str(data["path"])),
             int(str(data["line"])),
             Severity(str(data["severity"])),
-            str(data["code"]),
+            sys.intern(str(data["code"])),
             str(data["message"]),
         )
         reason = data.get("allowed_reason")
         domain = data.get("domain")
         return cls(
-            str(data["scope"]),
+            sys.intern(str(data["scope"])),
             problem,
             None if reason is None else str(reason),
-            None if domain is None else str(domain),
+            None if domain is None else sys.intern(str(domain)),
             bool(data.get("withholds")),
-            str(data.get("public_reason") or ""),
+            sys.intern(str(data.get("public_reason") or "")),
             bool(data.get("stale")),
         )
 
