@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,11 +25,13 @@ from hypothesis import strategies as st
 
 from carepages import assess
 from carepages.builder import run_build
-from carepages.builder.cache import cache_file, fetch_rows, read_cache, rows_file
+from carepages.builder.cache import cache_file, fetch_rows, read_cache, rows_file, write_cache
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.checks import context
+from carepages.checks.model import Finding
 from carepages.config import load_config
+from carepages.errors import Problem, Severity
 from carepages.extract import run_extract
 from carepages.gate import collect
 from carepages.markdown_ext import PageParser
@@ -306,3 +309,21 @@ def test_an_assessment_refuses_a_last_one_whose_rows_were_not_read_back(built: P
     last = read_cache(config)["de"].assessment
     with pytest.raises(ValueError, match="rows were not read back"):
         assess.assess_locale(assess.load_run(config), "de", PageParser(keep_blocks=True), last=last)
+
+
+def test_the_cache_keeps_any_text_a_finding_quotes(built: Path) -> None:
+    """One JSON line per locale: a message with line breaks of every kind stays one line, and reads back."""
+    config = load_config(built)
+    entries = read_cache(config)
+    de = entries["de"].assessment
+    odd = "a\nb\rc\r\nd\u2028e\u2029f\x85g\x1ch \u200b end"
+    problem = Problem("locale/de/LC_MESSAGES/beta.po", 7, Severity.WARNING, "untranslated", odd)
+    entries["de"].assessment = replace(de, findings=[Finding("de", problem, domain="beta"), *de.findings])
+    write_cache(config, entries)
+    lines = cache_file(config).read_bytes().split(b"\n")
+    assert len(lines) == 1 + len(entries) + 1 and lines[-1] == b""  # the format, a line per locale
+    again = read_cache(config)
+    assert again["de"].assessment.findings[0].problem.message == odd
+    assert {code: e.assessment.kept() for code, e in again.items()} == {
+        code: e.assessment.kept() for code, e in entries.items()
+    }

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from typing import Any
 from carepages.assess import Assessment
 from carepages.builder.keys import CACHE_FORMAT, pins_key
 from carepages.config import Config
-from carepages.fsutil import write_if_changed
+from carepages.fsutil import write_chunks_if_changed, write_if_changed
 from carepages.memo import cache_path
 from carepages.pinning.store import PinStore
 
@@ -81,14 +82,24 @@ class LocaleEntry:
 
 
 def read_cache(config: Config) -> dict[str, LocaleEntry]:
-    """The last run's entries by locale; anything unreadable counts as no cache."""
+    """The last run's entries by locale; anything unreadable counts as no cache.
+
+    The file is JSON Lines: its format, then one line per locale, each parsed and
+    turned into its entry before the next is read, so reading never holds more than
+    one locale's parsed JSON (read whole, the JSON of 20 locales took five times the
+    memory of their entries while it was parsed).
+    """
+    entries: dict[str, LocaleEntry] = {}
     try:
-        data = json.loads(cache_file(config).read_text(encoding="utf-8"))
-        if data.get("format") != CACHE_FORMAT:
-            return {}
-        return {locale: LocaleEntry.from_dict(locale, entry) for locale, entry in data["locales"].items()}
+        with cache_file(config).open(encoding="utf-8", newline="\n") as lines:
+            if json.loads(next(lines, "{}")).get("format") != CACHE_FORMAT:
+                return {}
+            for line in lines:
+                data = json.loads(line)
+                entries[data["locale"]] = LocaleEntry.from_dict(data["locale"], data["entry"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return {}
+    return entries
 
 
 def pin_store(config: Config) -> PinStore:
@@ -158,11 +169,20 @@ def write_cache(config: Config, entries: dict[str, LocaleEntry], read: dict[str,
     """
     if read is not None and same_entries(entries, read):
         return
-    data = {"format": CACHE_FORMAT, "locales": {code: entry.as_dict() for code, entry in entries.items()}}
-    payload = (json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     with contextlib.suppress(OSError):
-        write_if_changed(cache_file(config), payload)
+        write_chunks_if_changed(cache_file(config), _cache_lines(entries))
     _prune_rows(config, entries)
+
+
+def _cache_lines(entries: dict[str, LocaleEntry]) -> Iterator[bytes]:
+    """The cache file, a line at a time (see :func:`read_cache`), locales in a fixed order."""
+    yield _json_line({"format": CACHE_FORMAT})
+    for code in sorted(entries):
+        yield _json_line({"locale": code, "entry": entries[code].as_dict()})
+
+
+def _json_line(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def same_entries(these: dict[str, LocaleEntry], those: dict[str, LocaleEntry]) -> bool:
