@@ -162,9 +162,11 @@ def assess_locale(
     change since are not rendered or checked again (but those in ``redo``): their part
     of ``last`` stands (:mod:`carepages.incremental`), and no draft of theirs is written.
     """
-    if last is not None and last.rows is None:  # a programming error: kept pages would be judged without their rows
-        raise ValueError(f"{locale}: the last assessment's rows were not read back (builder.cache.fetch_rows)")
-    last_rows = last.rows or {} if last is not None else {}
+    last_rows: dict[str, list[Repeated]] = {}
+    if last is not None:
+        if last.rows is None:  # a programming error: kept pages would be judged without their rows
+            raise ValueError(f"{locale}: the last assessment's rows were not read back (builder.cache.fetch_rows)")
+        last_rows = last.rows
     pages = [messages.domain for messages in run.sources.pages]
     units = unit_keys(run, locale)
     kept = units.unchanged(last.units) - redo if last is not None else frozenset()
