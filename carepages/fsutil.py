@@ -29,17 +29,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
+    return _write_atomically(path, [data], compare=False)
 
 
 def write_chunks_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
@@ -50,15 +40,21 @@ def write_chunks_if_changed(path: Path, chunks: Iterable[bytes]) -> bool:
     1000 pages x 20 locales is some 80 MB: built whole, then compared with the file
     read whole, it cost twice that in memory).
     """
+    return _write_atomically(path, chunks, compare=True)
+
+
+def _write_atomically(path: Path, chunks: Iterable[bytes], *, compare: bool) -> bool:
+    """Write ``chunks`` to a temporary file beside ``path``, then put it in place (``compare``: unless equal)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         new = hashlib.sha256()
         with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
-                new.update(chunk)
+                if compare:
+                    new.update(chunk)
                 handle.write(chunk)
-        if _file_sha256(path) == new.digest():
+        if compare and _file_sha256(path) == new.digest():
             Path(tmp).unlink()
             return False
         os.chmod(tmp, 0o644)
