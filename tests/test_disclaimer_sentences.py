@@ -207,13 +207,18 @@ def test_cutting_any_sentence_of_any_shipped_disclaimer_withholds_the_page(shipp
         path.write_bytes(original)
 
 
+def french_knee(shipped: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the shipped project, and its French catalog of the knee page (which carries the warning signs)."""
+    root = tmp_path / "shipped"
+    shutil.copytree(shipped, root)
+    return root, root / "locale" / "fr" / "LC_MESSAGES" / "knee.po"
+
+
 def test_the_french_cut_is_caught_a_translator_cannot_allow_it_a_reviewer_may_waive_it(
     shipped: Path, tmp_path: Path
 ) -> None:
-    root = tmp_path / "shipped"
-    shutil.copytree(shipped, root)
+    root, path = french_knee(shipped, tmp_path)
     msgid = WARNING_SIGNS
-    path = root / "locale" / "fr" / "LC_MESSAGES" / "knee.po"
     line, translation = cut_sentence(path, msgid, 1)
     assert translation.endswith("consultez en urgence.")
     rel = "locale/fr/LC_MESSAGES/knee.po"
@@ -244,10 +249,8 @@ def test_a_sentence_split_in_two_and_another_dropped_is_caught_as_the_odd_discla
     shipped: Path, tmp_path: Path
 ) -> None:
     """The count stays two, so ``disclaimer-sentences`` cannot see it; the four other pages' copies can."""
-    root = tmp_path / "shipped"
-    shutil.copytree(shipped, root)
+    root, path = french_knee(shipped, tmp_path)
     msgid = WARNING_SIGNS
-    path = root / "locale" / "fr" / "LC_MESSAGES" / "knee.po"
     po = polib.pofile(str(path), wrapwidth=76)
     entry = po.find(msgid)
     assert entry is not None

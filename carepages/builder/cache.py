@@ -154,8 +154,9 @@ def fetch_rows(config: Config, assessment: Assessment | None) -> Assessment | No
 def _prune_rows(config: Config, entries: dict[str, LocaleEntry]) -> None:
     """Remove the rows files no entry names any more (a run that wrote them concurrently only loses speed)."""
     wanted = {rows_file(config, entry.assessment.rows_digest).name for entry in entries.values()}
+    pattern = rows_file(config, "*")
     with contextlib.suppress(OSError):
-        for path in rows_file(config, "*").parent.glob(rows_file(config, "*").name):
+        for path in pattern.parent.glob(pattern.name):
             if path.name not in wanted:
                 path.unlink(missing_ok=True)
 
