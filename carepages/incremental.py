@@ -149,7 +149,7 @@ def pages_to_read(
         if (
             page in outdated
             or template is None
-            or any(isinstance(m.id, str) and m.id in shared and m.id not in known for m in template)
+            or any(msgid in shared and msgid not in known for msgid in template.ids)
         ):
             wanted.add(page)
     return frozenset(wanted)

@@ -21,11 +21,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from check_helpers import DATA, check, codes, make_clinic
 
+from carepages.catalog_paths import find_templates
+from carepages.catalogs import msgids, read_catalog
+from carepages.checks.context import load_templates
 from carepages.checks.registry import BY_CODE
 from carepages.config import load_config
 from carepages.extract import run_extract
+from carepages.stats import tally
 
 CASES = sorted((DATA / "catalogs").glob("*.po"))
 
@@ -136,6 +141,37 @@ def test_a_missing_or_broken_template_is_reported_once(clinic: Path) -> None:
     }
     assert found["locale/templates/knee.pot"].line == 1
     assert "missing" in found["locale/templates/disclaimers.pot"].message
+
+
+def test_a_run_keeps_of_each_template_what_its_catalog_says(clinic: Path) -> None:
+    """The run holds each template as its keys, msgids and counts, not its Babel catalog: they must agree."""
+    extra = clinic / "locale/templates/extra.pot"
+    extra.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgctxt "button"\nmsgid "Open"\nmsgstr ""\n\n'
+        'msgid "One knee"\nmsgid_plural "Two knees"\nmsgstr[0] ""\nmsgstr[1] ""\n\n'
+        'msgid "Ask your doctor before you stop a medicine."\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    config = load_config(clinic)
+    templates, failures = load_templates(config)
+    assert failures == []
+    assert set(templates) == set(find_templates(config))
+    for domain, path in find_templates(config).items():
+        catalog = read_catalog(path, config.relative(path))
+        kept = templates[domain]
+        assert not isinstance(kept, Catalog)
+        assert kept.keys == msgids(catalog)
+        assert kept.ids == tuple(m.id for m in catalog if isinstance(m.id, str) and m.id)
+        assert kept.messages == sum(1 for m in catalog if m.id)
+        assert list(kept.tally) == tally(catalog)
+    assert templates["extra"].keys == {
+        ("Open", "button"),
+        ("One knee", "Two knees"),
+        "Ask your doctor before you stop a medicine.",
+    }
+    assert templates["extra"].ids == ("Open", "Ask your doctor before you stop a medicine.")
+    assert templates["extra"].tally == (0, 0, 3, 13, 13, 0)  # 1 + (2 + 2) + 8 words
 
 
 def test_the_interface_template_is_compared_with_the_page_templates(clinic: Path) -> None:

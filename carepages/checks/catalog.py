@@ -65,7 +65,7 @@ def check_templates(run: RunContext) -> Iterator[Issue]:
         if template is None:
             yield Issue(rel, 0, f"missing (the template of {origin}): {fix}", domain=domain)
             continue
-        have = msgids(template)
+        have = template.keys
         if wanted != have:
             change = count_change(len(wanted - have), len(have - wanted))
             yield Issue(rel, 0, f"out of date with {origin} ({change}): {fix}", domain=domain)
@@ -80,8 +80,8 @@ def expected_templates(run: RunContext) -> dict[str, tuple[str, set[object]]]:
         domain: (messages.page.rel, msgids(build_template(run.config, messages)))
         for domain, messages in run.source_domains.items()
     }
-    interface = run.interface if run.interface is not None else ui_template(run.config)
-    expected[UI_DOMAIN] = ("the page templates", msgids(interface))
+    interface = set(run.interface.keys) if run.interface is not None else msgids(ui_template(run.config))
+    expected[UI_DOMAIN] = ("the page templates", interface)
     return expected
 
 
@@ -188,7 +188,7 @@ def check_outdated(ctx: LocaleContext) -> Iterator[Issue]:
                 message = f"missing (the catalog for {ctx.pot_rel(domain)}): {fix}"
                 yield Issue(rel, 0, message, domain=domain, stale=False)
             continue
-        wanted, have = msgids(template), msgids(loaded.catalog)
+        wanted, have = template.keys, msgids(loaded.catalog)
         if wanted != have:
             change = count_change(len(wanted - have), len(have - wanted))
             yield Issue(rel, 0, f"out of date with {ctx.pot_rel(domain)} ({change}): {fix}", domain=domain)

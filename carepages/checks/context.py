@@ -13,6 +13,7 @@ simply do not see it, so one broken file gives one clear error, not a cascade.
 from __future__ import annotations
 
 import itertools
+import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import TypeVar
 from babel.messages.catalog import Catalog
 
 from carepages.catalog_paths import find_catalogs, find_templates, po_path, pot_path
-from carepages.catalogs import UI_DOMAIN, read_catalog, read_catalog_text
+from carepages.catalogs import UI_DOMAIN, msgids, read_catalog, read_catalog_text
 from carepages.checks.model import Code, Entry, Finding, Issue, Repeated
 from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, Severity
@@ -36,7 +37,7 @@ from carepages.review import REVIEWED, Review, line_of, load_review, review_path
 from carepages.reviewstate import MessageReview, review_messages
 from carepages.segments import ATTRIBUTE_KINDS, Segment, translation_problem
 from carepages.signoff import Ledger, SignOff, ledger_path, load_ledger
-from carepages.stats import Counts, count_catalog
+from carepages.stats import Counts, count_catalog, tally
 from carepages.ui import ui_disclaimers
 from carepages.verdict import LocaleVerdict
 from carepages.waivers import Waivers, load_waivers, waivers_path
@@ -44,6 +45,32 @@ from carepages.waivers import Waivers, load_waivers, waivers_path
 T = TypeVar("T")
 #: The renderings of a domain nothing was rendered for (one shared empty mapping, not one per question).
 _NOTHING: Mapping[str, Rendered] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """What a run needs of a template: its messages' keys, their msgids in order, and its counts.
+
+    Not its Babel catalog, which every process that judges catalogs holds for the whole
+    run: at 1000 pages the templates' catalogs took 90 MB in each, these about a sixth
+    of it. The file is read as strictly all the same (:func:`load_templates`).
+    """
+
+    #: :func:`carepages.catalogs.msgids`: a msgid, or (msgid, context), per active message.
+    keys: frozenset[object]
+    #: The msgids that are one string (not a plural's pair), in file order.
+    ids: tuple[str, ...]
+    #: The active messages (the header aside).
+    messages: int
+    #: Its counts as ``carepages stats`` keeps them (:func:`carepages.stats.tally`).
+    tally: tuple[int, ...]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Template:
+        """The template of a parsed catalog; its msgids are interned, shared with the sources' segments."""
+        ids = tuple(sys.intern(m.id) for m in catalog if isinstance(m.id, str) and m.id)
+        keys = frozenset(sys.intern(key) if isinstance(key, str) else key for key in msgids(catalog))
+        return cls(keys, ids, sum(1 for m in catalog if m.id), tuple(tally(catalog)))
 
 
 @dataclass
@@ -69,18 +96,18 @@ class RunContext:
     source_renderings: dict[str, dict[str, Rendered]] = field(default_factory=dict)
     #: The interface template to judge ``ui.pot`` against; None: the running tool's. An earlier
     #: revision is judged against its own (it records that revision's tool, see :mod:`carepages.pinning`).
-    interface: Catalog | None = None
+    interface: Template | None = None
     #: Per edition's manifest, whether the build made handouts (:func:`carepages.checks.built.handouts_made`).
     handouts_made: dict[Path, bool] = field(default_factory=dict)
 
     @cached_property
-    def _templates(self) -> tuple[dict[str, Catalog], list[Issue]]:
+    def _templates(self) -> tuple[dict[str, Template], list[Issue]]:
         """The templates on disk, parsed when first asked for: a run whose every assessment and project
         finding is kept from the last one (a no-op build, a check right after it) parses none."""
         return load_templates(self.config)
 
     @property
-    def templates(self) -> dict[str, Catalog]:
+    def templates(self) -> dict[str, Template]:
         """The templates on disk that could be read, by domain."""
         return self._templates[0]
 
@@ -134,13 +161,16 @@ class RunContext:
         return self.config.relative(path)
 
 
-def load_templates(config: Config) -> tuple[dict[str, Catalog], list[Issue]]:
-    """The templates on disk, by domain, and an issue for each one that cannot be read."""
-    templates: dict[str, Catalog] = {}
+def load_templates(config: Config) -> tuple[dict[str, Template], list[Issue]]:
+    """The templates on disk, by domain, and an issue for each one that cannot be read.
+
+    Each is parsed as strictly as a catalog, and only what the run needs of it is kept.
+    """
+    templates: dict[str, Template] = {}
     failures: list[Issue] = []
     for domain, path in find_templates(config).items():
         try:
-            templates[domain] = read_catalog(path, config.relative(path), root=config.root)
+            templates[domain] = Template.of(read_catalog(path, config.relative(path), root=config.root))
         except CarepagesError as exc:
             failures.append(Issue(config.relative(path), exc.line or 0, describe(exc), domain=domain))
     return templates, failures
@@ -333,7 +363,7 @@ class LocaleContext:
             if loaded is not None:
                 counts[domain] = count_catalog(loaded.catalog)
             elif domain in self.run.templates:
-                counts[domain] = Counts(untranslated=sum(1 for m in self.run.templates[domain] if m.id))
+                counts[domain] = Counts(untranslated=self.run.templates[domain].messages)
             else:
                 counts[domain] = Counts(untranslated=len({s.msgid for s in self.run.source_domains[domain].segments}))
         return counts
