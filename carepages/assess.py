@@ -25,6 +25,7 @@ from carepages.checks.context import (
 from carepages.checks.model import Finding, Repeated
 from carepages.checks.registry import WAIVABLE, locale_findings, project_findings
 from carepages.config import Config
+from carepages.errors import Severity
 from carepages.extract import PageMessages, extract_sources
 from carepages.incremental import (
     UnitKeys,
@@ -52,7 +53,10 @@ class Assessment:
 
     locale: str
     verdict: LocaleVerdict
-    findings: list[Finding] = field(default_factory=list)
+    #: Every finding. ``None`` once they are kept beside the build's cache under ``findings_digest``
+    #: (:func:`carepages.builder.cache.stash_findings`): the build then holds only :attr:`errors`,
+    #: and check reads them back for its report (a locale whose findings cannot be read is assessed again).
+    findings: list[Finding] | None = field(default_factory=list)
     expected: ExpectedDisclaimers = field(default_factory=dict)
     ui_mo: bytes = b""
     #: The keys of what each page's part was made from (:mod:`carepages.incremental`): the next one keeps the rest.
@@ -67,16 +71,41 @@ class Assessment:
     tallies: dict[str, list[int]] = field(default_factory=dict)
     #: The digest of the stashed :attr:`rows`.
     rows_digest: str = ""
+    #: The digest of the stashed :attr:`findings`.
+    findings_digest: str = ""
+    #: The error-level findings, kept when the others are stashed: all the build counts (:meth:`error_findings`).
+    errors: list[Finding] = field(default_factory=list)
+
+    def error_findings(self) -> list[Finding]:
+        """Its error-level findings, whether its findings are held or stashed (only errors can fail the gate:
+        pinning turns errors into warnings, never the reverse)."""
+        if self.findings is None:
+            return self.errors
+        return [finding for finding in self.findings if finding.severity == Severity.ERROR]
+
+    def held_findings(self) -> list[Finding]:
+        """Every finding; an error to ask while they are stashed (a report must never hold fewer than were found)."""
+        if self.findings is None:
+            raise ValueError(
+                f"{self.locale}: the assessment's findings were not read back (builder.cache.fetch_findings)"
+            )
+        return self.findings
 
     def kept(self) -> tuple[object, ...]:
-        """What the build's cache keeps of it (:meth:`as_dict`), to compare two assessments without writing them."""
-        return self.verdict, self.findings, self.expected, self.ui_mo, self.units, self.rows_digest
+        """What the build's cache keeps of it (:meth:`as_dict`), to compare two stashed ones without writing them."""
+        return self.verdict, self.findings_digest, self.expected, self.ui_mo, self.units, self.rows_digest
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready, for the build's cache (the check reuses an assessment whose inputs did not change)."""
+        """JSON-ready, for the build's cache (the check reuses an assessment whose inputs did not change).
+
+        Its rows and findings must have been stashed (:func:`carepages.builder.cache.stash`): the cache names them.
+        """
+        if self.rows is not None or self.findings is not None:
+            raise ValueError(f"{self.locale}: stash the assessment's rows and findings before writing it")
         return {
             "verdict": self.verdict.as_dict(),
-            "findings": [finding.as_dict() for finding in self.findings],
+            "findings": self.findings_digest,
+            "errors": [finding.as_dict() for finding in self.errors],
             "expected": {d: {k: [list(c) for c in v] for k, v in ids.items()} for d, ids in self.expected.items()},
             "ui_mo": base64.b64encode(self.ui_mo).decode("ascii"),
             "units": self.units.as_dict() if self.units else None,
@@ -86,11 +115,22 @@ class Assessment:
     @classmethod
     def from_dict(cls, locale: str, data: dict[str, Any]) -> Assessment:
         expected = {d: {k: [tuple(c) for c in v] for k, v in ids.items()} for d, ids in data["expected"].items()}
-        findings = [Finding.from_dict(finding) for finding in data["findings"]]
+        errors = [Finding.from_dict(finding) for finding in data["errors"]]
         ui_mo = base64.b64decode(data.get("ui_mo", ""))
         units = UnitKeys.from_dict(data.get("units"))
         verdict = LocaleVerdict.from_dict(locale, data["verdict"])
-        return cls(locale, verdict, findings, expected, ui_mo, units, None, rows_digest=str(data["rows"]))
+        return cls(
+            locale,
+            verdict,
+            None,
+            expected,
+            ui_mo,
+            units,
+            None,
+            rows_digest=str(data["rows"]),
+            findings_digest=str(data["findings"]),
+            errors=errors,
+        )
 
     def rows_as_dict(self) -> dict[str, list[list[object]]]:
         """The rows, JSON-ready (kept apart from the rest: see :attr:`rows`)."""
@@ -163,10 +203,11 @@ def assess_locale(
     of ``last`` stands (:mod:`carepages.incremental`), and no draft of theirs is written.
     """
     last_rows: dict[str, list[Repeated]] = {}
+    last_findings: list[Finding] = []
     if last is not None:
         if last.rows is None:  # a programming error: kept pages would be judged without their rows
             raise ValueError(f"{locale}: the last assessment's rows were not read back (builder.cache.fetch_rows)")
-        last_rows = last.rows
+        last_rows, last_findings = last.rows, last.held_findings()
     pages = [messages.domain for messages in run.sources.pages]
     units = unit_keys(run, locale)
     kept = units.unchanged(last.units) - redo if last is not None else frozenset()
@@ -179,7 +220,7 @@ def assess_locale(
     source_renderings(run, parser, kept)
     ctx = LocaleContext(run, locale, WAIVABLE, kept)
     if last is not None and kept:
-        ctx.read(pages_to_read(ctx, last.findings, last_rows), last_rows)
+        ctx.read(pages_to_read(ctx, last_findings, last_rows), last_rows)
     catalogs = {domain: loaded.catalog for domain, loaded in ctx.catalogs.items() if domain not in kept}
     table = TranslationTable.from_catalogs(locale, catalogs)
     fallback = _fallback_marks(run.config.source_language, locale)
@@ -193,7 +234,7 @@ def assess_locale(
     expected = expected_disclaimers(ctx)
     counts = ctx.counts
     if kept and last is not None:
-        findings = merge_findings(findings, last.findings, kept)
+        findings = merge_findings(findings, last_findings, kept)
         reviews = merge_reviews(reviews, {page.page: page.review for page in last.verdict.pages}, kept)
         expected = merge_expected(expected, last.expected, kept)
         counts = merge_counts(counts, {page.page: page.counts for page in last.verdict.pages}, ctx.unread)

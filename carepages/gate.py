@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from carepages.assess import Assessment, assess_locale, load_run
-from carepages.builder.cache import LocaleEntry, fetch_rows, pin_store, read_cache, stash_rows, write_cache
+from carepages.builder.cache import LocaleEntry, fetch, fetch_findings, pin_store, read_cache, stash_rows, write_cache
 from carepages.builder.keys import FileHashes, locale_key, source_key
 from carepages.builder.worker import AssessJob
 from carepages.checks.context import RunContext
@@ -102,7 +102,7 @@ def collect(
     assessed = assess_pinned(run, selected, jobs or default_jobs(), keys)
     findings: list[Finding] = list(run.project_findings)
     for locale in selected:
-        findings += assessed.assessments[locale].findings
+        findings += assessed.assessments[locale].held_findings()
     findings += built_findings(run, keys.base, assessed.outputs(selected, keys.locale), skip=skip)
     verdicts = tuple(assessed.pinning.verdicts[locale] for locale in selected)
     settled = settle(findings, assessed.pinning.verdicts)
@@ -180,11 +180,11 @@ def assess(run: RunContext, selected: list[str], runner: LazyRunner, run_keys: K
     config = run.config
     keys = {locale: run_keys.locale(locale) for locale in selected}
     cached = read_cache(config)
-    found = {
-        locale: cached[locale].assessment
-        for locale in selected
-        if locale in cached and cached[locale].key == keys[locale]
-    }
+    found: dict[str, Assessment] = {}
+    for locale in (code for code in selected if code in cached and cached[code].key == keys[code]):
+        # Its findings, stashed beside the cache, read back; a locale whose findings are gone is assessed again.
+        if (kept := fetch_findings(config, cached[locale].assessment)) is not None:
+            found[locale] = kept
     todo = [locale for locale in selected if locale not in found]
     if todo:
         jobs = [(locale, cached[locale].assessment if locale in cached else None, frozenset[str]()) for locale in todo]
@@ -209,4 +209,5 @@ def init_worker(run: RunContext) -> None:
 def assess_task(job: AssessJob) -> Assessment:
     locale, last, _ = job  # the last assessment: its unchanged pages' part stands (carepages.incremental)
     run: RunContext = STATE["run"]
-    return stash_rows(run.config, assess_locale(run, locale, STATE["parser"], last=fetch_rows(run.config, last)))
+    # The rows alone are stashed: the report wants the findings (the cache stashes them when it is written).
+    return stash_rows(run.config, assess_locale(run, locale, STATE["parser"], last=fetch(run.config, last)))

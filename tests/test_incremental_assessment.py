@@ -25,7 +25,16 @@ from hypothesis import strategies as st
 
 from carepages import assess
 from carepages.builder import run_build
-from carepages.builder.cache import cache_file, fetch_rows, read_cache, rows_file, write_cache
+from carepages.builder.cache import (
+    cache_file,
+    fetch,
+    fetch_findings,
+    findings_file,
+    read_cache,
+    rows_file,
+    stash,
+    write_cache,
+)
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.checks import context
@@ -259,39 +268,65 @@ def test_a_text_newly_repeated_on_a_kept_page_has_that_page_read_and_judged(
     assert [f.format() for f in collect(load_config(root), jobs=1).findings] == [f.format() for f in kept.findings]
 
 
-# -- where the kept rows live --------------------------------------------------------------------
+# -- where the kept rows and findings live ------------------------------------------------------
 
 
-def test_the_rows_live_beside_the_cache_and_the_cache_names_them(built: Path) -> None:
+def test_the_rows_and_findings_live_beside_the_cache_and_the_cache_names_them(built: Path) -> None:
     config = load_config(built)
+    edit("fuzzy", "de", "beta")(built)  # a warning
+    edit("number", "de", "alpha")(built)  # an error
+    run_build(config, jobs=1)
     entries = read_cache(config)
     assert set(entries) == {"en", *LOCALES}
-    for entry in entries.values():  # what build and check gather holds no rows, only their digest
-        assert entry.assessment.rows is None
+    for entry in entries.values():  # what build and check gather holds no rows, no warnings: their digests
+        assert entry.assessment.rows is None and entry.assessment.findings is None
         assert rows_file(config, entry.assessment.rows_digest).is_file()
-    de = fetch_rows(config, entries["de"].assessment)
-    assert de is not None and de.rows is not None
+        assert findings_file(config, entry.assessment.findings_digest).is_file()
+    de = fetch(config, entries["de"].assessment)
+    assert de is not None and de.rows is not None and de.findings is not None
     assert any(row.msgid == REPEATED for rows in de.rows.values() for row in rows)
-    before = {entry.assessment.rows_digest for entry in entries.values()}
+    assert {"fuzzy", "numbers"} <= {f.code for f in de.findings}  # every finding is in the file
+    errors = [f for f in de.findings if f.severity == Severity.ERROR]
+    assert "numbers" in {f.code for f in errors} and "fuzzy" not in {f.code for f in errors}
+    assert entries["de"].assessment.errors == errors  # the cache's line: the errors alone
+    before = {(e.assessment.rows_digest, e.assessment.findings_digest) for e in entries.values()}
     edit("repeated", "de", "beta")(built)
+    edit("empty", "ar", "gamma")(built)
     run_build(config, jobs=1)
-    after = {entry.assessment.rows_digest for entry in read_cache(config).values()}
-    assert after != before  # de's rows changed; the file of the old ones is gone
-    assert {p.name for p in cache_file(config).parent.glob("*.rows-*.json")} == {
-        rows_file(config, digest).name for digest in after
-    }
+    after = {(e.assessment.rows_digest, e.assessment.findings_digest) for e in read_cache(config).values()}
+    assert after != before  # de's rows and ar's findings changed; the files of the old ones are gone
+    for kind, named in (("rows", rows_file), ("findings", findings_file)):
+        digests = [pair[0 if kind == "rows" else 1] for pair in after]
+        assert {p.name for p in cache_file(config).parent.glob(f"*.{kind}-*.json")} == {
+            named(config, digest).name for digest in digests
+        }
+
+
+def _damage(path: Path, damage: str) -> None:
+    """Delete a stashed file, or change one text in it (still JSON: only its digest no longer matches)."""
+    if damage == "delete":
+        path.unlink()
+        return
+    text = path.read_text(encoding="utf-8")
+    changed = (
+        text.replace(REPEATED, "Something else.") if REPEATED in text else text.replace("LC_MESSAGES", "LC_MESSAGEZ", 1)
+    )
+    assert changed != text
+    path.write_text(changed, encoding="utf-8")
 
 
 @pytest.mark.parametrize("damage", ["delete", "corrupt"])
-def test_rows_gone_or_damaged_mean_the_locale_is_assessed_whole(
-    damage: str, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("kind", ["rows", "findings"])
+def test_a_stash_gone_or_damaged_means_the_locale_is_assessed_whole(
+    kind: str, damage: str, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = load_config(built)
-    path = rows_file(config, read_cache(config)["de"].assessment.rows_digest)
-    if damage == "delete":
-        path.unlink()
-    else:
-        path.write_text(path.read_text(encoding="utf-8").replace(REPEATED, "Something else."), encoding="utf-8")
+    edit("fuzzy", "de", "gamma")(built)  # a finding to keep
+    run_build(config, jobs=1)
+    last = read_cache(config)["de"].assessment
+    _damage(
+        rows_file(config, last.rows_digest) if kind == "rows" else findings_file(config, last.findings_digest), damage
+    )
     edit("repeated", "de", "beta")(built)  # judged against alpha's and gamma's texts: they must be read
     read = catalogs_read(monkeypatch)
     kept = outcome(built)
@@ -304,6 +339,26 @@ def test_rows_gone_or_damaged_mean_the_locale_is_assessed_whole(
     assert any("consistency" in finding for finding in kept[1])
 
 
+@pytest.mark.parametrize("damage", ["delete", "corrupt"])
+def test_a_check_whose_findings_are_gone_reports_every_finding(
+    damage: str, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing changed since the build, but de's findings file is gone: check assesses de again, never reports less."""
+    config = load_config(built)
+    edit("fuzzy", "de", "beta")(built)
+    edit("number", "ar", "alpha")(built)
+    run_build(config, jobs=1)
+    _damage(findings_file(config, read_cache(config)["de"].assessment.findings_digest), damage)
+    read = catalogs_read(monkeypatch)
+    report = [f.format() for f in collect(config, jobs=1).findings]
+    assert {"locale/de/LC_MESSAGES/alpha.po", "locale/de/LC_MESSAGES/beta.po"} <= set(read)  # de: read again
+    assert not any(rel.startswith("locale/ar/") for rel in read)  # ar's findings were there: kept
+    assert any("fuzzy" in f and "de/LC_MESSAGES/beta.po" in f for f in report)
+    assert any("numbers" in f and "ar/LC_MESSAGES/alpha.po" in f for f in report)
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    assert [f.format() for f in collect(config, jobs=1).findings] == report
+
+
 def test_an_assessment_refuses_a_last_one_whose_rows_were_not_read_back(built: Path) -> None:
     config = load_config(built)
     last = read_cache(config)["de"].assessment
@@ -312,18 +367,25 @@ def test_an_assessment_refuses_a_last_one_whose_rows_were_not_read_back(built: P
 
 
 def test_the_cache_keeps_any_text_a_finding_quotes(built: Path) -> None:
-    """One JSON line per locale: a message with line breaks of every kind stays one line, and reads back."""
+    """One JSON line per locale: an error (kept in the cache's line) and a warning (kept beside it) whose
+    message has line breaks of every kind stay one line, and read back."""
     config = load_config(built)
     entries = read_cache(config)
-    de = entries["de"].assessment
+    de = fetch_findings(config, entries["de"].assessment)
+    assert de is not None and de.findings is not None
     odd = "a\nb\rc\r\nd\u2028e\u2029f\x85g\x1ch \u200b end"
-    problem = Problem("locale/de/LC_MESSAGES/beta.po", 7, Severity.WARNING, "untranslated", odd)
-    entries["de"].assessment = replace(de, findings=[Finding("de", problem, domain="beta"), *de.findings])
+    warning = Problem("locale/de/LC_MESSAGES/beta.po", 7, Severity.WARNING, "untranslated", odd)
+    error = Problem("locale/de/LC_MESSAGES/beta.po", 8, Severity.ERROR, "numbers", odd + "!")
+    added = [Finding("de", warning, domain="beta"), Finding("de", error, domain="beta")]
+    entries["de"].assessment = replace(de, findings=[*added, *de.findings])
     write_cache(config, entries)
     lines = cache_file(config).read_bytes().split(b"\n")
     assert len(lines) == 1 + len(entries) + 1 and lines[-1] == b""  # the format, a line per locale
     again = read_cache(config)
-    assert again["de"].assessment.findings[0].problem.message == odd
+    assert again["de"].assessment.errors[0].problem.message == odd + "!"
+    back = fetch_findings(config, again["de"].assessment)
+    assert back is not None and back.findings is not None
+    assert [f.problem.message for f in back.findings[:2]] == [odd, odd + "!"]
     assert {code: e.assessment.kept() for code, e in again.items()} == {
-        code: e.assessment.kept() for code, e in entries.items()
+        code: stash(config, e.assessment).kept() for code, e in entries.items()
     }

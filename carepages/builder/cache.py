@@ -24,6 +24,7 @@ from typing import Any
 
 from carepages.assess import Assessment
 from carepages.builder.keys import CACHE_FORMAT, pins_key
+from carepages.checks.model import Finding
 from carepages.config import Config
 from carepages.fsutil import write_chunks_if_changed, write_if_changed
 from carepages.memo import cache_path
@@ -110,55 +111,118 @@ def pin_store(config: Config) -> PinStore:
 
 def rows_file(config: Config, rows_digest: str) -> Path:
     """Where an assessment's consistency rows are kept: beside the cache file, named by their content."""
+    return _stash_file(config, "rows", rows_digest)
+
+
+def findings_file(config: Config, findings_digest: str) -> Path:
+    """Where an assessment's findings are kept: beside the cache file, named by their content."""
+    return _stash_file(config, "findings", findings_digest)
+
+
+def _stash_file(config: Config, kind: str, content_digest: str) -> Path:
     build = cache_file(config)
-    return build.with_name(f"{build.stem}.rows-{rows_digest}.json")
+    return build.with_name(f"{build.stem}.{kind}-{content_digest}.json")
+
+
+#: What an assessment keeps in files of their own beside the cache (see :func:`stash`).
+STASHED = ("rows", "findings")
+
+
+def stash(config: Config, assessment: Assessment) -> Assessment:
+    """Keep the assessment's consistency rows and findings in files of their own; return it without them.
+
+    The process that gathers every locale's assessment (build's, check's) holds their
+    digests instead, so its memory does not grow with each locale's repeated texts and
+    warnings (at 1000 pages x 20 locales, 165,000 findings took 158 MB there). Only the
+    locale's next assessment reads the rows (:mod:`carepages.incremental`), in a worker;
+    the findings are read back by that assessment and by check's report. The build keeps
+    the error-level findings it counts (:attr:`Assessment.errors`).
+    """
+    return stash_findings(config, stash_rows(config, assessment))
 
 
 def stash_rows(config: Config, assessment: Assessment) -> Assessment:
-    """Keep the assessment's consistency rows in their own file, and return it without them.
-
-    Only the locale's next assessment reads them (:mod:`carepages.incremental`), in a
-    worker; the process that gathers every locale's assessment (build's, check's) holds
-    their digest instead, so its memory does not grow with each locale's repeated texts
-    (half the cache at 200 pages x 10 locales).
-    """
+    """:func:`stash`'s part for the rows (check's workers stash these alone: its report wants the findings)."""
     if assessment.rows is None:
         return assessment
-    payload = (json.dumps(assessment.rows_as_dict(), sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
-    rows_digest = hashlib.sha256(payload).hexdigest()[:32]
-    with contextlib.suppress(OSError):
-        write_if_changed(rows_file(config, rows_digest), payload)
+    rows_digest = _stash(config, "rows", assessment.rows_as_dict())
     return replace(assessment, rows=None, rows_digest=rows_digest)
 
 
-def fetch_rows(config: Config, assessment: Assessment | None) -> Assessment | None:
-    """The assessment with its stashed rows read back; ``None`` when they are gone or damaged.
-
-    ``None`` means no last assessment: the locale is assessed whole, which is slower but
-    never wrong (a kept page is never judged without its rows).
-    """
-    if assessment is None or assessment.rows is not None:
+def stash_findings(config: Config, assessment: Assessment) -> Assessment:
+    """:func:`stash`'s part for the findings."""
+    if assessment.findings is None:
         return assessment
-    if not assessment.rows_digest:
+    errors = assessment.error_findings()
+    findings_digest = _stash(config, "findings", [finding.as_dict() for finding in assessment.findings])
+    return replace(assessment, findings=None, findings_digest=findings_digest, errors=errors)
+
+
+def _stash(config: Config, kind: str, data: object) -> str:
+    """Write ``data`` beside the cache in a file named by its content's digest (a write that fails only
+    loses speed: the next run finds no file and assesses the locale whole); return the digest."""
+    payload = (json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    content_digest = hashlib.sha256(payload).hexdigest()[:32]
+    with contextlib.suppress(OSError):
+        write_if_changed(_stash_file(config, kind, content_digest), payload)
+    return content_digest
+
+
+def _fetch(config: Config, kind: str, content_digest: str) -> Any:
+    """What :func:`_stash` kept under ``content_digest``; ``None`` when it is gone or its content is not its name's."""
+    if not content_digest:
         return None
     try:
-        data = rows_file(config, assessment.rows_digest).read_bytes()
-        if hashlib.sha256(data).hexdigest()[:32] != assessment.rows_digest:
+        data = _stash_file(config, kind, content_digest).read_bytes()
+        if hashlib.sha256(data).hexdigest()[:32] != content_digest:
             return None
-        rows = Assessment.rows_from_dict(json.loads(data))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return json.loads(data)
+    except (OSError, ValueError):
+        return None
+
+
+def fetch(config: Config, assessment: Assessment | None) -> Assessment | None:
+    """The last assessment with its rows and findings read back, for the next one; ``None`` when either
+    is gone or damaged: the locale is then assessed whole, which is slower but never wrong (a kept page is
+    never judged without its rows, and no finding of a kept page is lost)."""
+    return fetch_rows(config, fetch_findings(config, assessment))
+
+
+def fetch_rows(config: Config, assessment: Assessment | None) -> Assessment | None:
+    """The assessment with its stashed rows read back; ``None`` when they are gone or damaged."""
+    if assessment is None or assessment.rows is not None:
+        return assessment
+    try:
+        rows = Assessment.rows_from_dict(_fetch(config, "rows", assessment.rows_digest))
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
     return replace(assessment, rows=rows)
 
 
-def _prune_rows(config: Config, entries: dict[str, LocaleEntry]) -> None:
-    """Remove the rows files no entry names any more (a run that wrote them concurrently only loses speed)."""
-    wanted = {rows_file(config, entry.assessment.rows_digest).name for entry in entries.values()}
-    pattern = rows_file(config, "*")
-    with contextlib.suppress(OSError):
-        for path in pattern.parent.glob(pattern.name):
-            if path.name not in wanted:
-                path.unlink(missing_ok=True)
+def fetch_findings(config: Config, assessment: Assessment | None) -> Assessment | None:
+    """The assessment with its stashed findings read back; ``None`` when they are gone or damaged
+    (check then assesses the locale again: its report never holds fewer findings than were found)."""
+    if assessment is None or assessment.findings is not None:
+        return assessment
+    try:
+        findings = [Finding.from_dict(finding) for finding in _fetch(config, "findings", assessment.findings_digest)]
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None
+    return replace(assessment, findings=findings)
+
+
+def _prune_stashes(config: Config, entries: dict[str, LocaleEntry]) -> None:
+    """Remove the stashed files no entry names any more (a run that wrote them concurrently only loses speed)."""
+    wanted = set()
+    for entry in entries.values():
+        wanted.add(rows_file(config, entry.assessment.rows_digest).name)
+        wanted.add(findings_file(config, entry.assessment.findings_digest).name)
+    for kind in STASHED:
+        pattern = _stash_file(config, kind, "*")
+        with contextlib.suppress(OSError):
+            for path in pattern.parent.glob(pattern.name):
+                if path.name not in wanted:
+                    path.unlink(missing_ok=True)
 
 
 def write_cache(config: Config, entries: dict[str, LocaleEntry], read: dict[str, LocaleEntry] | None = None) -> None:
@@ -168,11 +232,18 @@ def write_cache(config: Config, entries: dict[str, LocaleEntry], read: dict[str,
     already does, and nothing is serialised (a no-op build at 1000 pages x 20 locales spent
     5 s turning 100 MB of unchanged entries into JSON only to find the bytes equal).
     """
+    entries = {code: _stashed(config, entry) for code, entry in entries.items()}
     if read is not None and same_entries(entries, read):
         return
     with contextlib.suppress(OSError):
         write_chunks_if_changed(cache_file(config), _cache_lines(entries))
-    _prune_rows(config, entries)
+    _prune_stashes(config, entries)
+
+
+def _stashed(config: Config, entry: LocaleEntry) -> LocaleEntry:
+    """The entry with its assessment's rows and findings stashed (:func:`stash`), as the cache names them."""
+    stashed = stash(config, entry.assessment)
+    return entry if stashed is entry.assessment else replace(entry, assessment=stashed)
 
 
 def _cache_lines(entries: dict[str, LocaleEntry]) -> Iterator[bytes]:

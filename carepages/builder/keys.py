@@ -24,7 +24,7 @@ from carepages.memo import code_digest, digest, file_digest, settings_digest
 from carepages.verdict import PageVerdict
 
 #: Bump when the cache's layout or meaning changes: an old cache is then ignored.
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 
 
 #: The files hashed in one run, by path: the locale keys and the page keys read each file once.

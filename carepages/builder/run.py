@@ -414,5 +414,5 @@ class Build:
         findings = [*self.run_ctx.project_findings]
         entries = {code: self.entries[code] for code in self.selected if code in self.entries}
         for entry in entries.values():
-            findings += entry.assessment.findings
+            findings += entry.assessment.error_findings()  # only errors count: the warnings stay stashed
         return error_count(findings, {code: entry.assessment.verdict for code, entry in entries.items()})

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from carepages.assess import Assessment, assess_locale, draft_path
 from carepages.builder import dist as dist_folder
-from carepages.builder.cache import FileInfo, fetch_rows, stash_rows
+from carepages.builder.cache import FileInfo, fetch, stash
 from carepages.builder.dist import file_info
 from carepages.builder.editions import slot
 from carepages.builder.outputs import BundleJob, write_bundle
@@ -88,8 +88,8 @@ def assess_task(job: AssessJob) -> Assessment:
     locale, last, redo = job
     work: Path = STATE["work"]
     run: RunContext = STATE["run"]
-    last = fetch_rows(run.config, last)
-    return stash_rows(run.config, assess_locale(run, locale, STATE["parser"], drafts_folder(work, locale), last, redo))
+    last = fetch(run.config, last)
+    return stash(run.config, assess_locale(run, locale, STATE["parser"], drafts_folder(work, locale), last, redo))
 
 
 @guarded
