@@ -26,7 +26,7 @@ from check_helpers import DATA, check, codes, make_clinic
 
 from carepages.catalog_paths import find_templates
 from carepages.catalogs import msgids, read_catalog
-from carepages.checks.context import load_templates
+from carepages.checks.context import catalog_head, load_templates
 from carepages.checks.registry import BY_CODE
 from carepages.config import load_config
 from carepages.extract import run_extract
@@ -245,3 +245,25 @@ def test_open_messages_say_what_they_are_and_what_to_do(clinic: Path) -> None:
         ": translate it in Poedit, then run carepages build"
     )
     assert messages["fuzzy"].startswith("fuzzy: '") and messages["fuzzy"].count("fuzzy") == 2  # label and advice
+
+
+def test_a_catalog_is_held_with_its_header_entry_alone() -> None:
+    """The header checks look up lines in the header entry; the rest of the file is not held."""
+    header = '# A comment\nmsgid ""\nmsgstr ""\n"Language: de\\n"\n\n#: knee.md:3\n'
+    body = 'msgctxt "x"\nmsgid "One"\nmsgid_plural "Two"\nmsgstr[0] ""\n\nmsgid ""\n"Language: fr\\n"\nmsgstr ""\n'
+    assert catalog_head(header + body) == header
+    plural = 'msgid "A"\nmsgid_plural "B"\nmsgstr[0] ""\n'
+    assert catalog_head(plural) == plural
+    assert catalog_head("# nothing but a comment\n") == "# nothing but a comment\n"
+
+
+def test_a_header_field_is_looked_for_in_the_header_not_in_a_message(clinic: Path) -> None:
+    """A header without a charset: the finding points at the header, not at a message that starts like the field."""
+    path = clinic / "locale/de/LC_MESSAGES/knee.po"
+    text = path.read_text(encoding="utf-8")
+    assert '"Content-Type: text/plain; charset=utf-8\\n"\n' in text
+    text = text.replace('"Content-Type: text/plain; charset=utf-8\\n"\n', "", 1)
+    path.write_text(text + '\nmsgid ""\n"Content-Type: text/plain; charset=UTF-8\\n"\nmsgstr ""\n', encoding="utf-8")
+    found = [f.problem for f in check(clinic, "de").findings if f.problem.path == "locale/de/LC_MESSAGES/knee.po"]
+    header = text.split("\n").index('msgid ""') + 1
+    assert [(p.code, p.line) for p in found if p.code == "encoding"] == [("encoding", header)], found

@@ -129,7 +129,7 @@ def check_encoding(ctx: LocaleContext) -> Iterator[Issue]:
 
 def _declared_charset(loaded: LoadedCatalog) -> str | None:
     """The charset the catalog's Content-Type header declares, as written, or None."""
-    for line in loaded.text.split("\n", 40)[:40]:
+    for line in loaded.head.split("\n", 40)[:40]:
         if line.lstrip('"').lower().startswith("content-type:") and "charset=" in line.lower():
             value = line[line.lower().index("charset=") + len("charset=") :]
             return value.split("\\n")[0].strip(' ";')
@@ -137,8 +137,11 @@ def _declared_charset(loaded: LoadedCatalog) -> str | None:
 
 
 def header_line(loaded: LoadedCatalog, field: str) -> int:
-    """The 1-based line of a header field in the PO file, or of the header entry when the field is absent."""
-    lines = loaded.text.split("\n")
+    """The 1-based line of a header field in the PO file, or of the header entry when the field is absent.
+
+    Only the header entry is searched (:attr:`LoadedCatalog.head`): a message's text may start with ``"Language:`` too.
+    """
+    lines = loaded.head.split("\n")
     for wanted in (f'"{field}:', 'msgid ""'):
         for number, line in enumerate(lines, start=1):
             if line.lstrip().startswith(wanted):

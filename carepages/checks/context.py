@@ -13,6 +13,7 @@ simply do not see it, so one broken file gives one clear error, not a cascade.
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -45,6 +46,20 @@ from carepages.waivers import Waivers, load_waivers, waivers_path
 T = TypeVar("T")
 #: The renderings of a domain nothing was rendered for (one shared empty mapping, not one per question).
 _NOTHING: Mapping[str, Rendered] = MappingProxyType({})
+
+
+_MSGID = re.compile(r"^[ \t]*msgid\b", re.MULTILINE)
+_ENTRY = re.compile(r"^[ \t]*(?:msgctxt|msgid)\b", re.MULTILINE)
+
+
+def catalog_head(text: str) -> str:
+    """A catalog's text up to the entry after its first ``msgid`` (the header's): that entry whole.
+
+    (``msgid_plural`` is no ``msgid`` line; a file without any is kept whole.)
+    """
+    first = _MSGID.search(text)
+    after = _ENTRY.search(text, first.end()) if first else None
+    return text if after is None else text[: after.start()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +96,10 @@ class LoadedCatalog:
     path: Path
     rel: str
     catalog: Catalog
-    text: str  # the file as read, for the lines of header fields
+    #: The file as read up to its second entry (:func:`catalog_head`): where the header checks look up
+    #: the lines of header fields. Not the whole text: a locale's catalogs are held together while it is
+    #: assessed, and their text was a fifth of what that held.
+    head: str
 
 
 @dataclass
@@ -266,7 +284,7 @@ class LocaleContext:
             except CatalogError as exc:
                 self.failures.append((Code(exc.code), Issue(rel, exc.line or 0, describe(exc), domain=domain)))
                 continue
-            self.catalogs[domain] = LoadedCatalog(domain, path, rel, catalog, text)
+            self.catalogs[domain] = LoadedCatalog(domain, path, rel, catalog, catalog_head(text))
 
     @property
     def expected_domains(self) -> list[str]:
