@@ -161,7 +161,7 @@ def stash_findings(config: Config, assessment: Assessment) -> Assessment:
 def _stash(config: Config, kind: str, data: object) -> str:
     """Write ``data`` beside the cache in a file named by its content's digest (a write that fails only
     loses speed: the next run finds no file and assesses the locale whole); return the digest."""
-    payload = (json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    payload = _json_line(data)
     content_digest = hashlib.sha256(payload).hexdigest()[:32]
     with contextlib.suppress(OSError):
         write_if_changed(_stash_file(config, kind, content_digest), payload)
@@ -253,7 +253,8 @@ def _cache_lines(entries: dict[str, LocaleEntry]) -> Iterator[bytes]:
         yield _json_line({"locale": code, "entry": entries[code].as_dict()})
 
 
-def _json_line(data: dict[str, Any]) -> bytes:
+def _json_line(data: object) -> bytes:
+    """One JSON value on one line, in a fixed order (a cache line, a stashed file)."""
     return (json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
