@@ -11,21 +11,27 @@ build has another hash, and is read anew. So checking right after a build parses
 page twice, and never trusts a record of what a file *should* hold.
 
 Readings live in the user's cache folder, like every memo of the tool (never in the
-project or in dist/, where a download could carry them); a missing or damaged file
-only means reading the pages again.
+project or in dist/, where a download could carry them), one small file per reading,
+so no process holds them all: the build's workers write them as they render, and the
+check reads each one when it comes to its file. A missing or damaged file only means
+reading that page again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import shutil
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from carepages.fsutil import write_if_changed
 from carepages.htmltree import Node, parse
 from carepages.integrity import problems_in
-from carepages.memo import cache_path, code_digest, read_json, write_json
+from carepages.memo import cache_path, code_digest
 from carepages.ui import TEMPLATES_DIR
 
 #: The stylesheet every page carries inline, as carepages ships it.
@@ -117,51 +123,99 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def readings_folder(root: Path) -> Path:
+    """Where a project's readings are kept: a folder per version of the tool's code (a reading is
+    a function of the bytes read and of the code that reads them)."""
+    return _readings_home(root) / code_digest()[:32]
+
+
+def _readings_home(root: Path) -> Path:
+    return cache_path(root, "readings").with_suffix("")
+
+
 class Readings:
-    """The memo of readings: in memory for a run, kept in the user's cache folder between runs.
+    """The memo of readings: a file per reading in the user's cache folder, read when it is asked for.
+
+    Never held whole: at 1000 pages x 20 locales the readings are some 43 MB of JSON,
+    about 100 MiB once loaded, which the build's main process used to hold for its
+    whole run (and rewrite whole after any change). Each reading is a file named by
+    its kind and the sha256 of the bytes read (:func:`readings_folder`).
 
     Without a project root it is a plain memo for one run (``carepages verify`` keeps nothing).
     """
 
     def __init__(self, root: Path | None = None) -> None:
-        self.path = cache_path(root, "readings") if root is not None else None
-        self.kept: dict[str, Any] = read_json(self.path, code_digest()) if self.path else {}
-        self.added = False
-        self.made: set[str] = set()  # the files this run read back or was given readings of
+        self.root = root
+        self.folder = readings_folder(root) if root is not None else None
+        self.memo: dict[str, Any] = {}  # the readings of a run without a folder
+        self.made: set[str] = set()  # the files (by sha) this run read back or was given readings of
 
     def page(self, data: bytes) -> PageReading:
         key = "html:" + _sha(data)
-        if key not in self.kept:
-            self.kept[key], self.added = read_page(data).as_json(), True
-        return PageReading.from_json(self.kept[key])
+        kept = self._fetch(key)
+        if kept is not None:
+            with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+                return PageReading.from_json(kept)
+        reading = read_page(data)
+        self.keep(key, reading.as_json())
+        return reading
 
     def handout(self, data: bytes) -> str:
         key = "pdf:" + _sha(data)
-        if key not in self.kept:
-            self.kept[key], self.added = read_handout(data), True
-        return str(self.kept[key])
+        kept = self._fetch(key)
+        if isinstance(kept, str):
+            return kept
+        text = read_handout(data)
+        self.keep(key, text)
+        return text
 
-    def add(self, readings: dict[str, Any]) -> None:
-        """Readings made elsewhere (the build's workers, by :func:`reading_of`)."""
-        fresh = {key: value for key, value in readings.items() if key not in self.kept}
-        self.kept.update(fresh)
-        self.made |= {key.partition(":")[2] for key in readings}
-        self.added = self.added or bool(fresh)
+    def keep(self, key: str, reading: Any) -> None:
+        """Keep one reading (as :func:`reading_of` makes it); a folder that cannot be written only loses speed."""
+        self.made.add(key.partition(":")[2])
+        if self.folder is None:
+            self.memo[key] = reading
+            return
+        with contextlib.suppress(OSError):
+            write_if_changed(self._file(key), json.dumps(reading, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+
+    def _fetch(self, key: str) -> Any:
+        """The reading kept under ``key``; ``None`` when there is none or its file cannot be read."""
+        if self.folder is None:
+            return self.memo.get(key)
+        try:
+            return json.loads(self._file(key).read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def _file(self, key: str) -> Path:
+        assert self.folder is not None
+        kind, _, sha = key.partition(":")
+        return self.folder / f"{kind}-{sha}.json"
 
     def read_made(self, files: dict[str, bytes]) -> None:
         """Read back files made here (the build's landing pages), by their paths and bytes."""
-        self.add(dict(filter(None, (reading_of(name, data) for name, data in files.items()))))
+        for name, data in files.items():
+            reading = reading_of(name, data)
+            if reading is not None:
+                self.keep(*reading)
 
-    def save(self, shas: set[str] | None = None) -> None:
-        """Keep the readings for the next run; with ``shas`` (a build's files), only those files' readings
-        and this run's (so a reading of a file gone from dist/ does not stay forever)."""
-        if self.path is None:
+    def prune(self, shas: set[str]) -> None:
+        """Remove the readings of files other than ``shas`` (a build's) and this run's, and the readings
+        of other versions of the tool (so a reading of a file gone from dist/ does not stay forever).
+
+        A run that writes readings at the same time only loses speed.
+        """
+        if self.root is None or self.folder is None:
             return
-        if shas is not None:
-            shas = shas | self.made
-            kept = {key: value for key, value in self.kept.items() if key.partition(":")[2] in shas}
-            if kept.keys() != self.kept.keys():
-                self.kept, self.added = kept, True
-        if self.added:
-            write_json(self.path, code_digest(), self.kept)
-            self.added = False
+        home = _readings_home(self.root)
+        with contextlib.suppress(OSError):
+            for other in home.iterdir():
+                if other != self.folder:
+                    shutil.rmtree(other, ignore_errors=True)
+            wanted = shas | self.made
+            for path in self.folder.iterdir():
+                if path.stem.partition("-")[2] not in wanted:
+                    path.unlink(missing_ok=True)
+        # The single file of readings earlier versions kept, read whole by every run.
+        with contextlib.suppress(OSError):
+            home.with_suffix(".json").unlink(missing_ok=True)

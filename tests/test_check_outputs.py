@@ -31,7 +31,7 @@ from carepages.errors import Severity
 from carepages.gate import collect
 from carepages.integrity import check_folder, snapshot
 from carepages.memo import cache_path
-from carepages.readback import STYLESHEET
+from carepages.readback import STYLESHEET, readings_folder
 from carepages.render import text as render_text
 
 FIXTURE = Path(__file__).parent / "data" / "build" / "project"
@@ -104,8 +104,8 @@ def summary(report: Report) -> list[dict[str, object]]:
 def fresh(root: Path) -> Report:
     """What a check finds that keeps no finding and no page read back (the memos of :mod:`carepages.checks.outputs`
     and :mod:`carepages.readback` removed; the assessments, which these checks do not make, are kept)."""
-    for purpose in ("checked", "readings"):
-        cache_path(root, purpose).unlink(missing_ok=True)
+    cache_path(root, "checked").unlink(missing_ok=True)
+    shutil.rmtree(readings_folder(root), ignore_errors=True)
     return collect(load_config(root))
 
 

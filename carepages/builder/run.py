@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import Future, as_completed
 from dataclasses import replace
-from functools import cached_property
 from pathlib import Path
 
 from carepages.assess import Assessment, load_run
@@ -119,11 +118,7 @@ class Build:
         self.built: list[Finding] = []  # check's findings on the dist/ this build published
         sources = self.run_ctx.sources
         self.site = Published(config, self.order, editions, self.entries, sources, self.handouts, self.no_handouts)
-
-    @cached_property
-    def readings(self) -> Readings:
-        """The pages read back, by content (for the check): read when first needed (a no-op build may not)."""
-        return Readings(self.config.root)
+        self.readings = Readings(config.root)  # the pages read back (for the check): kept on disk, not held here
 
     def run(self) -> BuildSummary:
         try:
@@ -306,7 +301,7 @@ class Build:
             raise
         write_cache(self.config, self.entries, self.previous)
         self.readings.read_made(documents)  # for the check: the pages read back, of the files in dist/ alone
-        self.readings.save({sha for _, sha in self.site.files().values()})
+        self.readings.prune({sha for _, sha in self.site.files().values()})
         self.check_built(None)
         return self.summary(changed=True)
 
@@ -327,7 +322,7 @@ class Build:
             assessment = self.entries[code].assessment
             pinned = self.pinned_expected(code)
             outputs.append(LocaleOutput(code, self.entries[code].key, assessment.verdict, assessment.expected, pinned))
-        self.built = built_findings(self.run_ctx, self.base, outputs, held=held, readings=lambda: self.readings)
+        self.built = built_findings(self.run_ctx, self.base, outputs, held=held)
 
     def pinned_expected(self, code: str) -> dict[str, ExpectedDisclaimers]:
         """What each pinned page of ``code`` must show (its revision's translations), as check's pinning has it."""
@@ -368,7 +363,7 @@ class Build:
             self.record(done)
 
     def record(self, done: Rendered) -> None:
-        self.readings.add(done.readings)
+        self.readings.made |= done.read
         entry = self.entries[done.locale]
         for where, (title, files) in done.pages.items():
             entry.pages[where] = PageEntry(entry.pages[where].key, title, files)

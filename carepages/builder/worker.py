@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from markupsafe import Markup
 
@@ -29,7 +28,7 @@ from carepages.markdown_ext import PageParser
 from carepages.page_links import relink
 from carepages.parallel import STATE, guarded
 from carepages.pinning.material import PinnedPage
-from carepages.readback import reading_of
+from carepages.readback import Readings, reading_of
 from carepages.render import page as page_renderer
 from carepages.render.body import Draft
 from carepages.render.html import alternates
@@ -60,13 +59,14 @@ class RenderJob:
 class Rendered:
     """What a render job wrote: per page (its slot in the cache) its title and files; the files read back.
 
-    ``readings`` are the pages (and handouts) read back as the check reads them
-    (:func:`carepages.readback.reading_of`), made here while the bytes are in memory.
+    The pages (and handouts) are read back as the check reads them
+    (:func:`carepages.readback.reading_of`), here while the bytes are in memory, and
+    kept in the memo's folder straight away; ``read`` names them by their sha256.
     """
 
     locale: str
     pages: dict[str, tuple[str, dict[str, FileInfo]]]
-    readings: dict[str, Any] = field(default_factory=dict)
+    read: frozenset[str] = frozenset()
 
 
 def init_worker(run: RunContext, work: Path) -> None:
@@ -101,7 +101,7 @@ def render_task(job: RenderJob) -> Rendered:
     withheld = {page.page for page in job.verdict.withheld_pages}
     source = run.config.source_language
     out: dict[str, tuple[str, dict[str, FileInfo]]] = {}
-    readings: dict[str, Any] = {}
+    readings = Readings(run.config.root)
     for name, published_in, total in job.pages:
         pinned = job.pinned.get(name)
         frame = frames.current() if pinned is None else frames.of(pinned)
@@ -129,9 +129,9 @@ def render_task(job: RenderJob) -> Rendered:
             files[rel] = file_info(data)
             reading = reading_of(rel, data, made.tree if suffix == "html" else None)
             if reading is not None:
-                readings[reading[0]] = reading[1]
+                readings.keep(*reading)
         out[slot(edition, name)] = (made.title, files)
-    return Rendered(job.locale, out, readings)
+    return Rendered(job.locale, out, frozenset(readings.made))
 
 
 def _relinked(draft: Draft, withheld: set[str], source_language: str) -> Draft:

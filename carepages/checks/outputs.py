@@ -23,7 +23,7 @@ never kept: what it shows can change while the folder does not.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,13 +59,12 @@ def built_findings(
     *,
     skip: Collection[str] = frozenset(),
     held: Snapshot | None = None,
-    readings: Callable[[], Readings] | None = None,
 ) -> list[Finding]:
     """The verdict's, output and dist checks' findings for ``locales`` (see the module docstring).
 
     ``held`` is dist/'s snapshot when the caller has just taken it (a build that found
-    dist/ unchanged); ``readings`` gives the pages read back (the build's, this run),
-    asked for only when the checks run: the memo of readings is large.
+    dist/ unchanged). The pages are looked up in the memo of pages read back, where the
+    build that made them left their readings.
     """
     config = run.config
     if held is None and config.dist_dir.is_dir():  # no dist/ at all: nothing to read, nothing kept
@@ -75,13 +74,12 @@ def built_findings(
     kept = read_json(path, code_digest()) if key else {}
     if key and (found := _kept_findings(kept, key)) is not None:
         return found
-    read = Readings(config.root) if readings is None else readings()
+    read = Readings(config.root)
     findings: list[Finding] = []
     for one in locales:
         output = OutputContext(run, one.locale, one.verdict, one.expected, one.pinned, read)
         findings += output_findings(output, skip)
     findings += dist_findings(DistContext(run, tuple(one.verdict for one in locales), read, held), skip)
-    read.save()
     if key:
         _keep(path, kept, key, findings)
     return findings
