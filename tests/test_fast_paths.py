@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wcwidth import wcwidth
 
-from carepages import catalogs, limits, po_syntax, segments, words
+from carepages import block_cache, catalogs, limits, po_syntax, segments, words
 from carepages.builder import run_build
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
@@ -145,6 +145,42 @@ def test_page_parser_renders_a_page_as_python_markdown_does_each_time() -> None:
         for body in bodies:
             plain.reset()
             assert parser.convert(body, "page.md", 1, [])[0] == plain.convert(body)
+
+
+def test_the_block_cache_parses_each_page_once_when_pages_come_round_in_the_same_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The build converts a worker's pages in the same order in every locale. A cache that made room
+    by dropping the least recently used parse dropped each page just before its turn (at 1000 pages,
+    with room for 512), so every conversion parsed again; a kept parse stays, and past the budget the
+    other pages are parsed each time, their output unchanged."""
+    bodies = sorted(set(page_bodies()))  # distinct: two pages with the same body share one parse
+    assert len(bodies) > 2
+    for budget, kept in ((10**9, len(bodies)), (sum(len(body) for body in bodies[:2]), 2)):
+        monkeypatch.setattr(block_cache, "BUDGET", budget)
+        parser, parsed = _counting_parser()
+        plain = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+        for _ in range(3):  # three locales
+            for body in bodies:
+                plain.reset()
+                assert parser.convert(body, "page.md", 1, [])[0] == plain.convert(body)
+        assert parser.blocks is not None and len(parser.blocks.kept) == kept
+        assert len(parsed) == kept + 3 * (len(bodies) - kept)
+
+
+def _counting_parser() -> tuple[PageParser, list[int]]:
+    """A parser keeping block parses, and the list its block parser adds to each time it runs."""
+    parser = PageParser(keep_blocks=True)
+    assert parser.blocks is not None
+    parsed: list[int] = []
+    parse = parser.blocks.parse
+
+    def counting(lines: list[str]) -> object:
+        parsed.append(len(lines))
+        return parse(lines)
+
+    parser.blocks.parse = counting  # type: ignore[assignment]
+    return parser, parsed
 
 
 def test_reference_links_resolve_every_time_a_page_is_converted() -> None:
