@@ -92,7 +92,7 @@ class Page:
     body: str
     body_line: int  # 1-based line of the file on which the body starts
     warnings: tuple[Problem, ...] = ()
-    source: str = ""  # the whole file as read (universal newlines), for the lines of its messages
+    source: str = ""  # the whole file as read (universal newlines), for the lines of its messages (parse only)
 
     @property
     def domain(self) -> str:
