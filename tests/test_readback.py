@@ -131,6 +131,18 @@ def test_a_build_keeps_its_readings_on_disk_and_holds_none(root: Path, monkeypat
         assert reading == readback.read_page(page.read_bytes())
 
 
+def test_the_workers_readings_serve_the_check(root: Path, pages_read: list[Node]) -> None:
+    """With worker processes, each writes its pages' readings itself: the build's own checks of dist/ and
+    a check after it read none of them again (this process reads back only the landing pages it makes)."""
+    run_build(load_config(root), jobs=2)
+    assert len(pages_read) == len(list((root / "dist").rglob("index.html")))
+    cache_path(root, "checked").unlink()  # so the checks of dist/ run, and look every page up
+    before = len(pages_read)
+    report = collect(load_config(root))
+    assert pages_read[before:] == []
+    assert not [finding for finding in report.findings if finding.severity == Severity.ERROR]
+
+
 @pytest.mark.parametrize("damage", ["deleted", "not JSON", "JSON of another shape"])
 def test_a_reading_that_is_gone_or_damaged_is_read_again(root: Path, pages_read: list[Node], damage: str) -> None:
     run_build(load_config(root), jobs=1)
