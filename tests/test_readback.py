@@ -113,7 +113,7 @@ def test_the_memo_keeps_only_the_readings_of_the_files_the_build_made(root: Path
 
 def test_a_build_keeps_its_readings_on_disk_and_holds_none(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The build's workers write each reading as they read it; the process that gathers the locales
-    holds none of them (at 1000 pages x 20 locales they took about 100 MiB there)."""
+    holds none of them (at 1000 pages x 20 locales they took about 120 MiB there)."""
     built: list[readback.Readings] = []
     original = readback.Readings.__init__
 
