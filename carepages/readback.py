@@ -145,10 +145,9 @@ class Readings:
     """
 
     def __init__(self, root: Path | None = None) -> None:
-        self.root = root
         self.folder = readings_folder(root) if root is not None else None
         self.memo: dict[str, Any] = {}  # the readings of a run without a folder
-        self.made: set[str] = set()  # the files (by sha) this run read back or was given readings of
+        self.made: set[str] = set()  # the files (by sha) this run kept a reading of
 
     def page(self, data: bytes) -> PageReading:
         key = "html:" + _sha(data)
@@ -200,14 +199,15 @@ class Readings:
                 self.keep(*reading)
 
     def prune(self, shas: set[str]) -> None:
-        """Remove the readings of files other than ``shas`` (a build's) and this run's, and the readings
-        of other versions of the tool (so a reading of a file gone from dist/ does not stay forever).
+        """Remove the readings of files other than ``shas`` (a build's pages) and the ones this object kept
+        (its landing pages), and the readings of other versions of the tool (so a reading of a file gone
+        from dist/ does not stay forever).
 
         A run that writes readings at the same time only loses speed.
         """
-        if self.root is None or self.folder is None:
+        if self.folder is None:
             return
-        home = _readings_home(self.root)
+        home = self.folder.parent
         with contextlib.suppress(OSError):
             for other in home.iterdir():
                 if other != self.folder:

@@ -363,7 +363,6 @@ class Build:
             self.record(done)
 
     def record(self, done: Rendered) -> None:
-        self.readings.made |= done.read
         entry = self.entries[done.locale]
         for where, (title, files) in done.pages.items():
             entry.pages[where] = PageEntry(entry.pages[where].key, title, files)

@@ -57,16 +57,15 @@ class RenderJob:
 
 @dataclass(frozen=True)
 class Rendered:
-    """What a render job wrote: per page (its slot in the cache) its title and files; the files read back.
+    """What a render job wrote: per page (its slot in the cache) its title and files.
 
-    The pages (and handouts) are read back as the check reads them
+    The pages (and handouts) are also read back as the check reads them
     (:func:`carepages.readback.reading_of`), here while the bytes are in memory, and
-    kept in the memo's folder straight away; ``read`` names them by their sha256.
+    kept in the memo's folder straight away: nothing of them comes back to the build.
     """
 
     locale: str
     pages: dict[str, tuple[str, dict[str, FileInfo]]]
-    read: frozenset[str] = frozenset()
 
 
 def init_worker(run: RunContext, work: Path) -> None:
@@ -131,7 +130,7 @@ def render_task(job: RenderJob) -> Rendered:
             if reading is not None:
                 readings.keep(*reading)
         out[slot(edition, name)] = (made.title, files)
-    return Rendered(job.locale, out, frozenset(readings.made))
+    return Rendered(job.locale, out)
 
 
 def _relinked(draft: Draft, withheld: set[str], source_language: str) -> Draft:
