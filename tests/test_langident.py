@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+from pathlib import Path
+
+import numpy as np
+import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from carepages import langident
 from carepages.langident import identifier, known_languages
 
 TEXTS = (
@@ -41,3 +49,119 @@ def test_the_identifier_holds_only_the_candidates_columns(candidates: tuple[str,
     assert model.nb_ptc.shape[1] == len(model.nb_classes) == len(candidates)
     assert model._full_model[0] is model.nb_ptc  # the table of every language is not kept
     assert set(candidates) <= known_languages()
+
+
+# --- judging many texts at once -------------------------------------------------------------
+
+SHIPPED = sorted(
+    {
+        entry.msgstr
+        for path in Path(__file__).parent.parent.glob("locale/*/LC_MESSAGES/*.po")
+        for entry in polib.pofile(str(path))
+        if entry.msgstr
+    }
+)
+
+#: Words of the candidates' languages, and a few characters that are not words, to make texts from.
+PIECES = [word for text in TEXTS for word in text.split()] + [
+    "PRP",
+    "2025",
+    "(",
+    "—",
+    "e\u0301",
+    "\u200b",
+    "ÉTUDE",
+    "…",
+]
+
+
+@pytest.mark.parametrize("candidates", CANDIDATE_SETS)
+def test_the_batch_path_is_taken_with_this_py3langid(candidates: tuple[str, ...]) -> None:
+    assert identifier(candidates).batch is not None
+
+
+def test_judging_the_shipped_translations_together_answers_as_one_at_a_time() -> None:
+    judge = identifier(("ar", "de", "en", "es", "fr", "pt", "zh"))
+    assert len(SHIPPED) > 500
+    assert judge.identify_all(SHIPPED) == [judge.identify(text) for text in SHIPPED]
+
+
+def test_a_catalog_is_judged_in_parts_of_a_bounded_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    judge = identifier(("ar", "de", "en", "es", "fr", "pt", "zh"))
+    assert judge.batch is not None
+    sizes: list[int] = []
+    scores = judge.batch.scores
+
+    def counted(part: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        sizes.append(sum(map(len, part)))
+        return scores(part)
+
+    monkeypatch.setattr(judge.batch, "scores", counted)
+    monkeypatch.setattr(langident, "CHUNK", 2000)
+    longest = max(len(text.encode()) for text in SHIPPED)
+    assert judge.identify_all(SHIPPED) == [judge.identify(text) for text in SHIPPED]
+    assert len(sizes) > 10 and max(sizes) <= max(2000, longest)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.lists(st.sampled_from(PIECES), max_size=30).map(" ".join),
+            st.lists(st.sampled_from(PIECES), max_size=6).map(" ".join).map(str.upper),
+            st.text(max_size=40),
+        ),
+        max_size=25,
+    ),
+    st.sampled_from(CANDIDATE_SETS),
+)
+def test_judging_texts_together_answers_as_one_at_a_time(texts: list[str], candidates: tuple[str, ...]) -> None:
+    judge = identifier(candidates)
+    assert judge.identify_all(texts) == [judge.identify(text) for text in texts]
+
+
+def test_the_batch_scores_are_the_models_own() -> None:
+    judge = identifier(CANDIDATE_SETS[0])
+    assert judge.batch is not None
+    scores, close = judge.batch.scores([judge.model._encode(text) for text in TEXTS])
+    theirs = np.array([judge.model._raw_score(judge.model._encode(text)) for text in TEXTS])
+    assert np.allclose(scores, theirs, rtol=1e-5, atol=1e-4)
+    assert not close.any()
+
+
+def test_texts_too_close_to_call_or_without_features_are_asked_one_at_a_time() -> None:
+    judge = identifier(CANDIDATE_SETS[0])
+    assert judge.batch is not None
+    asked: list[str] = []
+
+    def one(text: str) -> str:
+        asked.append(text)
+        return "asked"
+
+    answers = judge.batch.identify_all(["", *TEXTS[:2]], one)
+    assert answers == ["asked", "en", "es"] and asked == [""]
+    # Scores 1e-9 apart, of terms whose float32 sum could be off by more: too close to call.
+    close = judge.batch._close(
+        np.array([[-50.0, -50.000000001], [-50.0, -80.0]]), np.array([60.0, 60.0]), np.array([20, 20])
+    )
+    assert close.tolist() == [True, False]
+
+
+class _OtherRelease(LanguageIdentifier):
+    """A py3langid whose scores are not what the batch path computes."""
+
+    __slots__ = ()
+
+    def _raw_score(self, text: bytes) -> np.ndarray:
+        return super()._raw_score(text) * 2
+
+
+def test_a_model_the_batch_path_cannot_reproduce_is_judged_one_text_at_a_time() -> None:
+    model = copy.copy(identifier(CANDIDATE_SETS[1]).model)
+    model.__class__ = _OtherRelease
+    assert langident._Batch.of(model) is None
+    judge = langident.Identifier(CANDIDATE_SETS[1], model, None)
+    assert judge.identify_all(list(TEXTS)) == [judge.identify(text) for text in TEXTS]
+    abstaining = copy.copy(identifier(CANDIDATE_SETS[1]).model)
+    abstaining.min_confidence = 0.9
+    assert langident._Batch.of(abstaining) is None

@@ -21,6 +21,7 @@ in the original, a title of a study).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 
 from carepages.checks.catalog import excerpt
 from carepages.checks.context import LocaleContext
@@ -42,15 +43,24 @@ def check_language(ctx: LocaleContext) -> Iterator[Issue]:
     if target not in candidates or len(candidates) < 2:
         return  # a language the model does not know cannot be judged
     judge = identifier(candidates)
-    for entry, text in texts:
-        found = judge.identify(text)
-        if found != target:
-            yield _issue(ctx, entry, found, target)
-        elif ctx.is_disclaimer(entry):
-            judged = ((part, judge.identify(part)) for part in _sentences(text))
-            stray = next(((part, language) for part, language in judged if language != target), None)
-            if stray is not None:
-                yield _issue(ctx, entry, stray[1], target, stray[0])
+    found = judge.identify_all([text for _entry, text in texts])
+    # A disclaimer that reads as the locale's language as a whole: each of its sentences too.
+    parts = [
+        _sentences(text) if language == target and ctx.is_disclaimer(entry) else []
+        for (entry, text), language in zip(texts, found, strict=True)
+    ]
+    judged = iter(judge.identify_all([part for each in parts for part in each]))
+    for (entry, _text), language, each in zip(texts, found, parts, strict=True):
+        if language != target:
+            yield _issue(ctx, entry, language, target)
+            continue
+        stray = [
+            (part, judgment)
+            for part, judgment in zip(each, islice(judged, len(each)), strict=True)
+            if judgment != target
+        ]
+        if stray:
+            yield _issue(ctx, entry, stray[0][1], target, stray[0][0])
 
 
 def _sentences(text: str) -> list[str]:
