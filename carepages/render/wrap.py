@@ -56,22 +56,38 @@ def _break_points(word: str) -> Iterator[int]:
 
     Only a wide character allows a break (see :func:`_can_break`), so a word with none,
     as is every word of a script written with spaces, is not walked character by
-    character: that walk was most of the cost of rendering a page as text.
+    character: that walk was most of the cost of rendering a page as text. Where it is
+    walked (CJK text), each character's part in :func:`_can_break` is looked up once
+    (:func:`_traits`), not asked of wcwidth and unicodedata for every pair.
     """
     if word.isascii():
         return
-    widths = [wcwidth(char) for char in word]
-    if max(widths) < 2:
+    traits = [_traits(char) for char in word]
+    if max(traits)[0] < 2:
         return
-    base, joined = word[0], False
+    (base_width, _, base_no_after, base_regional), joined = traits[0], False
     for index in range(1, len(word)):
-        char = word[index]
-        if widths[index] <= 0:
-            joined = joined or char == _ZWJ
+        width, no_before, no_after, regional = traits[index]
+        if width <= 0:
+            joined = joined or word[index] == _ZWJ
             continue
-        if not joined and _can_break(base, char):
+        if (
+            not joined
+            and max(base_width, width) >= 2
+            and not (base_regional and regional)
+            and not no_before
+            and not base_no_after
+        ):
             yield index
-        base, joined = char, False
+        base_width, base_no_after, base_regional, joined = width, no_after, regional, False
+
+
+@functools.lru_cache(maxsize=65536)
+def _traits(char: str) -> tuple[int, bool, bool, bool]:
+    """What :func:`_can_break` asks of a character: its width, whether a line may not start
+    with it, whether a line may not end with it, and whether it is a regional indicator."""
+    category = unicodedata.category(char)
+    return int(wcwidth(char)), category in _NO_BREAK_BEFORE, category in _NO_BREAK_AFTER, _regional(char)
 
 
 def _has_wide(text: str) -> bool:
