@@ -330,10 +330,15 @@ class LocaleContext:
         """The consistency check's rows of every page, kept ones included, in catalog order (the check's order)."""
         rows = list(itertools.chain.from_iterable(self.kept_rows.values()))
         index: Counter[str] = Counter()
+        # Whether an entry is shown was decided for ``_translated``: asked again here, each
+        # translation's limits were measured once more (twice per locale: two checks ask).
+        looked_at = {id(entry) for entry in self.entries}
+        shown = {id(entry) for entry in self._translated}
         for entry in self.every_entry:
             index[entry.domain] += 1
             if entry.domain != UI_DOMAIN and not entry.plural:  # never compared across pages
-                rows.append(Repeated.of(entry, index[entry.domain], self._shown(entry)))
+                seen = id(entry) in shown if id(entry) in looked_at else self._shown(entry)
+                rows.append(Repeated.of(entry, index[entry.domain], seen))
         return sorted(rows, key=lambda row: (row.domain, row.index))
 
     def _shown(self, entry: Entry) -> bool:
