@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import polib
@@ -201,3 +202,20 @@ def test_previous_msgid_left_after_removing_the_fuzzy_flag_by_hand_is_dropped_an
     ) in result.out
     assert "#| msgid" not in po(updated).read_text(encoding="utf-8")
     assert "normalised" not in run(capsys, "update", "-l", "de").out  # said once: nothing left to drop
+
+
+def test_the_shipped_catalogs_are_what_extract_and_update_make_of_the_shipped_sources(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fresh clone's first run must not rewrite a tracked catalog (a reference to a moved line included)."""
+    repo = Path(__file__).resolve().parent.parent
+    project = tmp_path / "project"
+    for name in ("source", "locale"):
+        shutil.copytree(repo / name, project / name)
+    shutil.copy2(repo / "pyproject.toml", project / "pyproject.toml")
+    before = {path: path.read_bytes() for path in sorted((project / "locale").rglob("*.po*"))}
+    assert run(capsys, "--project", str(project), "extract").status == 0
+    assert run(capsys, "--project", str(project), "update").status == 0
+    after = {path: path.read_bytes() for path in sorted((project / "locale").rglob("*.po*"))}
+    changed = [str(path.relative_to(project)) for path in after if before.get(path) != after[path]]
+    assert not changed, f"run 'carepages extract' and 'carepages update' and commit: {changed}"
