@@ -43,9 +43,13 @@ def _can_break(before: str, after: str) -> bool:
     except before closing punctuation or after opening punctuation (a line should not
     start with an ideographic full stop or end with an opening bracket).
     """
-    if max(wcwidth(before), wcwidth(after)) < 2 or (_regional(before) and _regional(after)):
-        return False
-    return unicodedata.category(after) not in _NO_BREAK_BEFORE and unicodedata.category(before) not in _NO_BREAK_AFTER
+    return _breakable(_traits(before), _traits(after))
+
+
+def _breakable(before: tuple[int, bool, bool, bool], after: tuple[int, bool, bool, bool]) -> bool:
+    """:func:`_can_break` of two characters' :func:`_traits`."""
+    width, _, no_after, regional = before
+    return max(width, after[0]) >= 2 and not (regional and after[3]) and not after[1] and not no_after
 
 
 def _break_points(word: str) -> Iterator[int]:
@@ -65,21 +69,14 @@ def _break_points(word: str) -> Iterator[int]:
     traits = [_traits(char) for char in word]
     if max(traits)[0] < 2:
         return
-    (base_width, _, base_no_after, base_regional), joined = traits[0], False
+    base, joined = traits[0], False
     for index in range(1, len(word)):
-        width, no_before, no_after, regional = traits[index]
-        if width <= 0:
+        if traits[index][0] <= 0:
             joined = joined or word[index] == _ZWJ
             continue
-        if (
-            not joined
-            and max(base_width, width) >= 2
-            and not (base_regional and regional)
-            and not no_before
-            and not base_no_after
-        ):
+        if not joined and _breakable(base, traits[index]):
             yield index
-        base_width, base_no_after, base_regional, joined = width, no_after, regional, False
+        base, joined = traits[index], False
 
 
 @functools.lru_cache(maxsize=65536)
