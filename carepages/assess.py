@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from carepages.carryover import CarriedMap, find_carried
 from carepages.catalogs import SHARED_DOMAINS, UI_DOMAIN
 from carepages.checks.context import (
     ExpectedDisclaimers,
@@ -27,6 +28,7 @@ from carepages.checks.registry import WAIVABLE, locale_findings, project_finding
 from carepages.config import Config
 from carepages.errors import Severity
 from carepages.extract import PageMessages, extract_sources
+from carepages.history import History
 from carepages.incremental import (
     UnitKeys,
     merge_counts,
@@ -157,9 +159,24 @@ def load_run(
     sources = extract_sources(config, parser, memo=not own_interface)  # a revision's pages are not kept
     run = RunContext(config, sources)
     if own_interface:
-        run.interface = run.templates.get(UI_DOMAIN)
+        run.interface = run.templates.get(UI_DOMAIN)  # a revision: its carried translations are the judge's to find
+    else:
+        run.carried = carried_now(config, run)
     run.project_findings = _project_findings(run, "" if own_interface else project_key)
     return run
+
+
+def carried_now(config: Config, run: RunContext | None = None) -> CarriedMap:
+    """The working tree's carried disclaimer translations (:mod:`carepages.carryover`), every locale's.
+
+    Without git history there are none, and the source pages are not even read; ``run``
+    gives them when they are read already.
+    """
+    history = History.open(config.root)
+    if history is None:
+        return {}
+    disclaimers = (run or RunContext(config, extract_sources(config))).disclaimer_msgids
+    return find_carried(config, disclaimers, config.locales, history)
 
 
 def _project_findings(run: RunContext, key: str) -> list[Finding]:

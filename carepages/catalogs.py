@@ -77,14 +77,29 @@ def read_catalog(path: Path, rel: str, locale: str | None = None, root: Path | N
 
 def read_catalog_text(path: Path, rel: str, locale: str | None = None, root: Path | None = None) -> tuple[Catalog, str]:
     """:func:`read_catalog`, with the file's text (the checks look up header lines in it)."""
-    text = decode_catalog(path, rel, root)
+    return _read_text(decode_catalog(path, rel, root), rel, locale, path.suffix)
+
+
+def read_catalog_data(data: bytes, rel: str) -> Catalog:
+    """:func:`read_catalog` of a file's bytes as git holds them at a revision (:mod:`carepages.carryover`).
+
+    The same strict parse, within the same size limit, but a missing ``Language``
+    header is let pass: an old revision is read for its messages, not judged.
+    """
+    size, what = limits.CATALOG_FILE
+    if len(data) > size:
+        raise CatalogError(f"is more than the {size} bytes accepted for {what}", path=rel, hint="split it up")
+    return _read_text(decode_catalog_data(data, rel), rel, None, "")[0]
+
+
+def _read_text(text: str, rel: str, locale: str | None, suffix: str) -> tuple[Catalog, str]:
     check_string_literals(text, rel)
     check_nplurals(text, rel)
     check_pairs(text, rel)
     lines = text.split("\n")
     entries, msgid_lines = _parse(text, lines, rel)
     catalog = _to_babel(entries, msgid_lines, lines, locale, rel)
-    if path.suffix == ".po" and not entries.metadata.get("Language", "").strip():
+    if suffix == ".po" and not entries.metadata.get("Language", "").strip():
         raise CatalogError(
             "the header has no Language field",
             path=rel,
@@ -101,6 +116,11 @@ def decode_catalog(path: Path, rel: str, root: Path | None = None) -> str:
         data = read_input(path, rel, root, limits.CATALOG_FILE, CatalogError)
     except FileNotFoundError as exc:
         raise CatalogError("cannot read: no such file", path=rel, hint="run carepages update") from exc
+    return decode_catalog_data(data, rel)
+
+
+def decode_catalog_data(data: bytes, rel: str) -> str:
+    """:func:`decode_catalog` of bytes already read."""
     data = data.removeprefix(BOM)
     try:
         text = data.decode("utf-8")

@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TextIO
 
-from carepages.assess import Assessment, assess_locale, load_run
+from carepages.assess import Assessment, assess_locale, carried_now, load_run
 from carepages.builder.cache import LocaleEntry, fetch, fetch_findings, pin_store, read_cache, stash_rows, write_cache
 from carepages.builder.keys import FileHashes, locale_key, source_key
 from carepages.builder.worker import AssessJob
+from carepages.carryover import CarriedMap, carried_digest
 from carepages.checks.context import RunContext
 from carepages.checks.model import DIST, TEMPLATES, Finding
 from carepages.checks.outputs import LocaleOutput, built_findings
@@ -99,7 +100,7 @@ def collect(
     selected = config.select_locales(locales)
     keys = Keys(config)
     run = load_run(config, project_key=keys.base)
-    assessed = assess_pinned(run, selected, jobs or default_jobs(), keys)
+    assessed = assess_pinned(run, selected, jobs or default_jobs(), keys.use(run))
     findings: list[Finding] = list(run.project_findings)
     for locale in selected:
         findings += assessed.assessments[locale].held_findings()
@@ -133,15 +134,24 @@ class Keys:
         self.config = config
         self.hashes: FileHashes = {}
         self.base = source_key(config, self.hashes)
+        self.carried: CarriedMap | None = None  # the run's (:func:`use`), else found when first needed
+
+    def use(self, run: RunContext) -> Keys:
+        """Take the run's carried translations (found once per run) instead of finding them again."""
+        self.carried = run.carried
+        return self
 
     def locale(self, locale: str) -> str:
-        return locale_key(self.config, self.base, locale, self.hashes)
+        if self.carried is None:
+            self.carried = carried_now(self.config)
+        carried = carried_digest(self.carried.get(locale, {}))
+        return locale_key(self.config, self.base, locale, self.hashes, carried)
 
 
 def assess_pinned(run: RunContext, selected: list[str], jobs: int, keys: Keys | None = None) -> Assessed:
     """The assessments (see :func:`assess`) and the pinned verdicts: what check, stats and diff report."""
     with LazyRunner(jobs, init_worker, (run,)) as runner:
-        assessments = assess(run, selected, runner, keys or Keys(run.config))
+        assessments = assess(run, selected, runner, keys or Keys(run.config).use(run))
         verdicts = {locale: assessments[locale].verdict for locale in selected}
         pinning = resolve_pins(run, verdicts, pin_store(run.config), runner)
     return Assessed(assessments, pinning)
@@ -157,7 +167,7 @@ def served_pages(config: Config, locales: list[str]) -> dict[str, dict[str, dict
     verdicts = _kept_verdicts(config, locales, keys)
     if verdicts is None:
         run = load_run(config, project_key=keys.base)
-        verdicts = assess_pinned(run, locales, default_jobs(), keys).pinning.verdicts
+        verdicts = assess_pinned(run, locales, default_jobs(), keys.use(run)).pinning.verdicts
     return {locale: verdict.served() for locale, verdict in verdicts.items()}
 
 

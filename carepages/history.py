@@ -77,14 +77,15 @@ class History:
             return None
         return cls(root, prefix, head, date, shallow == "true") if head and date else None
 
-    def log(self, folders: Iterable[str]) -> list[Revision]:
+    def log(self, folders: Iterable[str], start: str | None = None) -> list[Revision]:
         """The first-parent commits that changed anything under ``folders`` (project paths), newest first.
 
         First-parent: the states the main line really had, a merge counted as one change.
+        ``start``: from that commit back (default HEAD).
         """
         out = _git(
             self.root, "log", "--first-parent", "-m", "--no-renames", "--format=%x00%H %cI", "--name-only",
-            self.head, "--", *sorted(set(folders)),
+            start or self.head, "--", *sorted(set(folders)),
         ).decode("utf-8", "replace")  # fmt: skip
         revisions: list[Revision] = []
         for block in out.split("\0")[1:]:

@@ -5,7 +5,8 @@ on every message, so an author's edit to one page (or a translator's to one
 catalog) would cost the whole locale again. Most of that work belongs to one page:
 the messages of its catalog, rendered on it and checked one by one. So an
 assessment records a key per page (:class:`UnitKeys`): a hash of the page's own
-inputs (its source page, template and catalog) on top of a hash of everything the
+inputs (its source page, template and catalog, and what git history says of its
+disclaimers: :mod:`carepages.carryover`) on top of a hash of everything the
 locale's pages share (the code, every setting, the shared disclaimers' and the
 interface strings' catalogs, templates and source, the locale's own files, and which
 pages, templates and catalogs exist at all).
@@ -32,6 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from carepages.carryover import carried_digest
 from carepages.catalog_paths import find_catalogs, find_templates, locale_files, po_path, pot_path
 from carepages.catalogs import RESERVED_DOMAINS, UI_DOMAIN
 from carepages.checks.allow import waiver_reason
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     from carepages.stats import Counts
 
 #: Bump when what a unit key covers changes: older records are then never reused.
-UNITS_FORMAT = "1"
+UNITS_FORMAT = "2"
 #: Checks whose findings about a page depend on other pages: always run on every message.
 ACROSS_PAGES = frozenset({Code.CONSISTENCY})
 
@@ -87,11 +89,16 @@ def unit_keys(run: RunContext, locale: str) -> UnitKeys:
     for domain in sorted(RESERVED_DOMAINS):
         shared_files += [po_path(config, locale, domain), pot_path(config, domain)]
     listing = json.dumps([sorted(run.source_domains), sorted(templates), sorted(catalogs)], ensure_ascii=False)
-    shared = digest(UNITS_FORMAT, code_digest(), settings_digest(config), locale, listing, *_hashes(shared_files, root))
+    carried = run.carried.get(locale, {})  # what git history says of the catalogs (carepages.carryover)
+    of_pages = {page: {k: v for k, v in carried.items() if k[0] == page} for page in pages}
+    others = carried_digest({k: v for k, v in carried.items() if k[0] not in of_pages})
+    shared = digest(
+        UNITS_FORMAT, code_digest(), settings_digest(config), locale, listing, *_hashes(shared_files, root), others
+    )
     keys = {}
     for page in pages:
         own = [run.source_domains[page].page.path, po_path(config, locale, page), pot_path(config, page)]
-        keys[page] = digest(shared, page, *_hashes(own, root))
+        keys[page] = digest(shared, page, *_hashes(own, root), carried_digest(of_pages[page]))
     return UnitKeys(shared, keys)
 
 

@@ -80,7 +80,7 @@ def test_every_check_has_a_case_or_a_dedicated_test() -> None:
     dedicated |= {"glossary", "consistency", "unsigned"}
     dedicated |= {"waivers", "signoff"}  # about waivers.toml and ui.po: tests/test_attacks.py
     dedicated |= {"manifest", "visible"}  # about dist/ as a whole: tests/test_attacks.py
-    dedicated |= {"pinned"}  # about git history: tests/test_pinning.py
+    dedicated |= {"pinned", "carried"}  # about git history: tests/test_pinning.py, tests/test_carryover.py
     dedicated |= {"clinic-fields"}  # needs a source with {{clinic.…}} fields: tests/test_clinics.py
     dedicated |= {"disclaimer-sentences"}  # needs the shipped multi-sentence disclaimers: test_disclaimer_sentences.py
     assert set(BY_CODE) - covered == dedicated

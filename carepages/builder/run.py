@@ -47,6 +47,7 @@ from carepages.builder.worker import (
     init_worker,
     render_task,
 )
+from carepages.carryover import carried_digest
 from carepages.checks.context import ExpectedDisclaimers
 from carepages.checks.model import Finding
 from carepages.checks.outputs import LocaleOutput, built_findings
@@ -124,7 +125,12 @@ class Build:
         try:
             raise_all(missing_values(self.config.site.clinics, self.order, self.run_ctx.sources.used_fields()))
             hashes, base = self.page_keys.hashes, self.base
-            keys = {code: locale_key(self.config, base, code, hashes) for code in self.order if code in self.selected}
+            carried = self.run_ctx.carried
+            keys = {
+                code: locale_key(self.config, base, code, hashes, carried_digest(carried.get(code, {})))
+                for code in self.order
+                if code in self.selected
+            }
             self.decide(keys)
             self.pin()
             switchers = language_switchers(self.order, self.entries)

@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from babel.messages.catalog import Catalog
 
+from carepages.carryover import CarriedMap
 from carepages.catalog_paths import find_catalogs, find_templates, po_path, pot_path
 from carepages.catalogs import UI_DOMAIN, msgids, read_catalog, read_catalog_text
 from carepages.checks.model import Code, Entry, Finding, Issue, Repeated
@@ -117,6 +118,8 @@ class RunContext:
     interface: Template | None = None
     #: Per edition's manifest, whether the build made handouts (:func:`carepages.checks.built.handouts_made`).
     handouts_made: dict[Path, bool] = field(default_factory=dict)
+    #: Per locale, the disclaimer translations older than their English text (:mod:`carepages.carryover`).
+    carried: CarriedMap = field(default_factory=dict)
 
     @cached_property
     def _templates(self) -> tuple[dict[str, Template], list[Issue]]:

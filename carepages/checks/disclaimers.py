@@ -19,7 +19,7 @@ from carepages.checks.catalog import excerpt
 from carepages.checks.context import LocaleContext
 from carepages.checks.model import Issue
 from carepages.segments import Segment
-from carepages.waivers import text_sha256
+from carepages.waivers import text_sha256, waivers_path
 
 
 def check_disclaimers(ctx: LocaleContext) -> Iterator[Issue]:
@@ -79,6 +79,32 @@ def _state(ctx: LocaleContext, domain: str, segment: Segment, carriers: str) -> 
             rel, entry.line, f"{name} is untranslated: translate it in Poedit, then run carepages build", entry
         )
     return None
+
+
+def check_carried(ctx: LocaleContext) -> Iterator[Issue]:
+    """A disclaimer whose translation is older than its English text (:mod:`carepages.carryover`).
+
+    A fuzzy flag cleared without a new translation leaves nothing in the file; git
+    history shows that the catalog held this translation before the English existed.
+    """
+    waivers = ctx.config.relative(waivers_path(ctx.config, ctx.locale))
+    for (domain, msgid), carried in sorted(ctx.run.carried.get(ctx.locale, {}).items()):
+        entry = ctx.message(domain, msgid)
+        if entry is None or entry.message.fuzzy or entry.strings != (carried.string,):
+            continue  # not what was judged carried (the disclaimer check speaks of a missing or fuzzy one)
+        page = ctx.run.source_domains.get(domain)
+        name = next((s.disclaimer for s in page.segments if s.msgid == msgid), "") if page else ""
+        show = f"git show {carried.change[:12]}" if carried.change else "git diff HEAD"
+        yield Issue(
+            entry.path,
+            entry.line,
+            f"disclaimer {name!r}: the translation is the one the catalog held before this English text arrived "
+            f"({carried.when}), so it translates the earlier English (a fuzzy flag cleared without a new "
+            f"translation?): translate the change ({show} -- {ctx.pot_rel(domain)} shows it), then run "
+            f"carepages build; when the new English needs no new translation, a reviewer waives this finding "
+            f"in {waivers}",
+            entry,
+        )
 
 
 def check_signoff(ctx: LocaleContext) -> Iterator[Issue]:

@@ -52,6 +52,7 @@ class Code(StrEnum):
     FUZZY = "fuzzy"
     THRESHOLD = "threshold"
     DISCLAIMER = "disclaimer"
+    CARRIED = "carried"
     LINKS = "links"
     NUMBERS = "numbers"
     STRUCTURE = "structure"

@@ -95,6 +95,9 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
     Check(Code.DISCLAIMER, ERROR,
           "A disclaimer a page must carry is missing, untranslated, fuzzy or obsolete in the locale's catalog.",
           disclaimers.check_disclaimers, allowable=False, reason=_DISCLAIMER, stale=True),
+    Check(Code.CARRIED, ERROR, "A disclaimer's translation is the one its catalog held before the English text "
+          "changed (git history): a fuzzy flag cleared without a new translation.", disclaimers.check_carried,
+          reviewer_only=True, reason=_DISCLAIMER, stale=True),
     Check(Code.DISCLAIMER_TEXT, ERROR, "A disclaimer's translation has too few letters of the locale's script for "
           "its source (punctuation, spaces, invisible characters), or is identical to its source.",
           legible.check_disclaimer_text, reviewer_only=True, reason=_DISCLAIMER),

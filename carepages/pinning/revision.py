@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from carepages.assess import Assessment, assess_locale, draft_path, load_run
+from carepages.carryover import CarriedMap, find_carried
 from carepages.catalog_paths import locale_files, po_path
 from carepages.catalogs import DISCLAIMERS_DOMAIN, UI_DOMAIN, read_catalog
 from carepages.checks.catalog import below_threshold
@@ -173,6 +174,7 @@ def judge(config: Config, request: Request, known: set[str]) -> tuple[dict[str, 
     present = [page for page in request.pages if page not in known]
     try:
         run = revision_run(config, request)
+        run.carried = _carried(run, request)
         assessment = assess_locale(run, request.locale, STATE["parser"], _drafts(request))
     except CarepagesError as exc:
         reason = f"the English text could not be read then: {exc.message}"
@@ -180,6 +182,15 @@ def judge(config: Config, request: Request, known: set[str]) -> tuple[dict[str, 
     found = {page: _evaluation(run.source_domains[page], assessment, request) for page in present}
     passed = any(evaluation.passed for evaluation in found.values())
     return found, _frame(assessment, request) if passed else None
+
+
+def _carried(run: RunContext, request: Request) -> CarriedMap:
+    """The carried disclaimer translations of the request's pages at the revision, judged by the history up
+    to it, as the build judges the working tree by HEAD's (:mod:`carepages.carryover`)."""
+    domains = {DISCLAIMERS_DOMAIN, *request.pages}
+    wanted = {domain: ids for domain, ids in run.disclaimer_msgids.items() if domain in domains}
+    history, start = request.history, request.commit
+    return find_carried(run.config, wanted, [request.locale], history, start=start, keep=False)
 
 
 def revision_run(config: Config, request: Request) -> RunContext:

@@ -1,0 +1,229 @@
+"""A disclaimer's translation older than its English text: a fuzzy flag cleared without a new translation.
+
+Each test works on a real git repository (fixed names and dates, tests/pinning_helpers.py).
+The English of a disclaimer changes and ``update`` marks its translation fuzzy; a
+careless translator then clears the flag (and Poedit's ``#|`` lines) without changing
+the translation. Nothing in the file says so any more: the ``carried`` check finds it
+in the history, the verdict withholds the page or serves it from the revision before
+the change (never from the careless one), and only a reviewer's waiver accepts it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import require_program
+from pinning_helpers import (
+    PARAGRAPH,
+    RISK,
+    build,
+    check_findings,
+    check_passes,
+    commit,
+    dist_page,
+    edit_source,
+    german,
+    git,
+    init_repo,
+    make_clinic,
+    refresh,
+    set_translation,
+)
+
+from carepages.assess import carried_now
+from carepages.carryover import carried_digest, same_text
+from carepages.catalog_paths import po_path
+from carepages.catalogs import read_catalog, render_catalog
+from carepages.config import load_config
+from carepages.fsutil import write_if_changed
+from carepages.history import BlobReader
+from carepages.waivers import text_sha256
+
+pytestmark = pytest.mark.usefixtures("pseudo_translations")
+
+NEW_RISK = "Injections can cause an infection or bleeding."
+
+
+@pytest.fixture
+def clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The clinic, translated and committed on 2026-11-20, in a git repository of its own."""
+    require_program("git")
+    root = make_clinic(tmp_path / "clinic")
+    init_repo(root)
+    commit(root, "Translate everything", "2026-11-20")
+    monkeypatch.chdir(root)
+    return root
+
+
+def clear_fuzzy(root: Path, domain: str, msgid: str, string: str | None = None) -> None:
+    """What a careless translator does: the fuzzy flag and the previous msgid go, the translation stays
+    (or becomes ``string``)."""
+    config = load_config(root)
+    path = po_path(config, "de", domain)
+    catalog = read_catalog(path, config.relative(path), "de")
+    message = catalog[msgid]
+    assert message.fuzzy, "update marked it fuzzy"
+    message.flags.discard("fuzzy")
+    message.previous_id = []
+    if string is not None:
+        message.string = string
+    write_if_changed(path, render_catalog(catalog, config.locations))
+
+
+def english_edit(root: Path, day: str | None = "2026-11-25") -> str:
+    """The knee page's own disclaimer gains two words; extracted and updated; committed on ``day`` (None: not)."""
+    edit_source(root, "knee.md", RISK, NEW_RISK)
+    refresh(root)
+    return commit(root, "Knee: a new risk", day) if day else ""
+
+
+def carried_lines(root: Path) -> list[str]:
+    return [line for line in check_findings(root) if "[carried]" in line]
+
+
+def test_a_cleared_flag_is_found_in_the_history_and_the_page_served_from_before_the_change(clinic: Path) -> None:
+    first = git(clinic, "rev-parse", "HEAD")
+    change = english_edit(clinic)
+    clear_fuzzy(clinic, "knee", NEW_RISK)
+    careless = commit(clinic, "de: checked", "2026-11-26")
+
+    summary = build(clinic)
+    verdict = next(o.verdict for o in summary.outcomes if o.locale == "de")
+    assert verdict is not None
+    pin = verdict.page("knee").pin
+    assert pin is not None and pin.revision == first  # not the careless commit, which says the same as the file now
+    assert verdict.page("hip").pin is None
+    assert german(RISK) in dist_page(clinic, "de", "knee")  # the translation as it was, with its English of then
+    [line] = carried_lines(clinic)
+    assert line.startswith("locale/de/LC_MESSAGES/knee.po:") and ": warning: [carried] disclaimer 'knee-risk'" in line
+    assert f"(in commit {change[:12]} of 2026-11-25)" in line
+    assert f"git show {change[:12]} -- locale/templates/knee.pot" in line and "locale/de/waivers.toml" in line
+    assert check_passes(clinic)  # served pinned: a warning, as for a fuzzy disclaimer
+    assert careless  # the careless commit is history now; the working tree is clean
+    assert git(clinic, "status", "--porcelain") == ""
+
+
+def test_without_pinning_the_page_is_withheld_and_the_check_fails(clinic: Path) -> None:
+    pyproject = clinic / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + 'stale = "withhold"\n', encoding="utf-8")
+    commit(clinic, "Withhold stale pages", "2026-11-21")
+    english_edit(clinic)
+    clear_fuzzy(clinic, "knee", NEW_RISK)
+    summary = build(clinic)
+    verdict = next(o.verdict for o in summary.outcomes if o.locale == "de")
+    assert verdict is not None and verdict.published_pages == ("hip",)
+    assert not (clinic / "dist" / "de" / "knee.html").exists()
+    [line] = carried_lines(clinic)
+    assert ": error: [carried]" in line and not check_passes(clinic)
+
+
+def test_an_uncommitted_english_change_is_found_against_head(clinic: Path) -> None:
+    english_edit(clinic, day=None)
+    clear_fuzzy(clinic, "knee", NEW_RISK)
+    [line] = carried_lines(clinic)
+    assert "(in changes not committed yet)" in line and "git diff HEAD -- locale/templates/knee.pot" in line
+
+
+def test_a_new_translation_is_not_carried(clinic: Path) -> None:
+    english_edit(clinic)
+    clear_fuzzy(clinic, "knee", NEW_RISK, german(NEW_RISK))
+    assert carried_lines(clinic) == []
+    build(clinic)
+    assert german(NEW_RISK) in dist_page(clinic, "de", "knee")
+
+
+@pytest.mark.parametrize("touch", ["  ", " \u200b", "\u00a0", " \n "])
+def test_spacing_or_an_invisible_character_is_no_new_translation(clinic: Path, touch: str) -> None:
+    english_edit(clinic)
+    old = german(RISK)
+    clear_fuzzy(clinic, "knee", NEW_RISK, old.replace(" ", touch, 1))
+    assert len(carried_lines(clinic)) == 1
+    assert same_text(old.replace(" ", touch, 1)) == same_text(old)
+
+
+def test_an_english_text_changed_back_takes_its_own_earlier_translation_back(clinic: Path) -> None:
+    english_edit(clinic)
+    set_translation(clinic, "knee", NEW_RISK, german(NEW_RISK))
+    commit(clinic, "de: the new risk", "2026-11-26")
+    edit_source(clinic, "knee.md", NEW_RISK, RISK)
+    refresh(clinic)
+    clear_fuzzy(clinic, "knee", RISK, german(RISK))  # the translation this English had before
+    assert carried_lines(clinic) == []
+
+
+def test_an_ordinary_message_is_not_judged(clinic: Path) -> None:
+    edit_source(clinic, "knee.md", PARAGRAPH, PARAGRAPH.replace("water", "a glass of water"))
+    refresh(clinic)
+    commit(clinic, "Knee: water", "2026-11-25")
+    clear_fuzzy(clinic, "knee", PARAGRAPH.replace("water", "a glass of water"))
+    assert carried_lines(clinic) == []  # not a disclaimer: an ordinary stale translation is the reader's nuisance
+
+
+def test_only_a_reviewer_can_accept_it(clinic: Path) -> None:
+    english_edit(clinic)
+    clear_fuzzy(clinic, "knee", NEW_RISK)
+    config = load_config(clinic)
+    path = po_path(config, "de", "knee")
+    catalog = read_catalog(path, config.relative(path), "de")
+    catalog[NEW_RISK].user_comments = ["allow: carried -- the added words change nothing"]
+    write_if_changed(path, render_catalog(catalog, config.locations))
+    lines = check_findings(clinic)
+    assert any("error: [allow]" in line and "carried" in line for line in lines)
+    assert any("[carried]" in line and "allowed" not in line for line in lines)
+
+    catalog[NEW_RISK].user_comments = []
+    write_if_changed(path, render_catalog(catalog, config.locations))
+    waivers = clinic / "locale" / "de" / "waivers.toml"
+    waivers.write_text(
+        waivers.read_text(encoding="utf-8")
+        + f'\n[[waiver]]\ncheck = "carried"\nmsgid_sha256 = "{text_sha256(NEW_RISK)[:16]}"\n'
+        f'translation_sha256 = "{text_sha256(german(RISK))[:16]}"\n'
+        'reason = "the English only names a second risk the translation already covers"\nreviewer = "Dr. A. Name"\n',
+        encoding="utf-8",
+    )
+    [line] = carried_lines(clinic)
+    assert ": allowed: [carried]" in line and "waived by Dr. A. Name" in line
+    summary = build(clinic)
+    verdict = next(o.verdict for o in summary.outcomes if o.locale == "de")
+    assert verdict is not None and verdict.page("knee").pin is None and verdict.published_pages == ("hip", "knee")
+
+
+def test_without_git_history_nothing_can_be_found(clinic: Path, tmp_path: Path) -> None:
+    english_edit(clinic)
+    clear_fuzzy(clinic, "knee", NEW_RISK)
+    copy = tmp_path / "copy"
+    shutil.copytree(clinic, copy, ignore=shutil.ignore_patterns(".git"))
+    assert carried_now(load_config(copy)) == {}
+    assert len(carried_now(load_config(clinic))["de"]) == 1
+
+
+def test_a_commit_of_the_same_files_is_a_new_key_and_a_new_finding(clinic: Path) -> None:
+    english_edit(clinic, day=None)
+    clear_fuzzy(clinic, "knee", NEW_RISK)
+    before = carried_now(load_config(clinic))["de"]
+    assert "(in changes not committed yet)" in carried_lines(clinic)[0]
+    change = commit(clinic, "Knee: a new risk, checked", "2026-11-25")
+    after = carried_now(load_config(clinic))["de"]
+    assert carried_digest(before) != carried_digest(after)  # so the kept assessment is not reused
+    assert f"(in commit {change[:12]} of 2026-11-25)" in carried_lines(clinic)[0]
+
+
+def test_a_second_run_reads_nothing_from_git_but_the_log(clinic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    english_edit(clinic)
+    clear_fuzzy(clinic, "knee", NEW_RISK)
+    commit(clinic, "de: checked", "2026-11-26")
+    config = load_config(clinic)
+    read: list[str] = []
+    original = BlobReader.read
+
+    def counting(self: BlobReader, commit: str, path: str) -> bytes | None:
+        read.append(path)
+        return original(self, commit, path)
+
+    monkeypatch.setattr(BlobReader, "read", counting)
+    first = carried_now(config)
+    assert read and len(first["de"]) == 1
+    read.clear()
+    assert carried_now(config) == first and read == []
