@@ -147,7 +147,7 @@ class Readings:
     def __init__(self, root: Path | None = None) -> None:
         self.folder = readings_folder(root) if root is not None else None
         self.memo: dict[str, Any] = {}  # the readings of a run without a folder
-        self.made: set[str] = set()  # the files (by sha) this run kept a reading of
+        self.made: set[str] = set()  # the landing pages (by sha) read back here (:meth:`read_made`)
 
     def page(self, data: bytes) -> PageReading:
         key = "html:" + _sha(data)
@@ -170,7 +170,6 @@ class Readings:
 
     def keep(self, key: str, reading: Any) -> None:
         """Keep one reading (as :func:`reading_of` makes it); a folder that cannot be written only loses speed."""
-        self.made.add(key.partition(":")[2])
         if self.folder is None:
             self.memo[key] = reading
             return
@@ -197,6 +196,7 @@ class Readings:
             reading = reading_of(name, data)
             if reading is not None:
                 self.keep(*reading)
+                self.made.add(reading[0].partition(":")[2])
 
     def prune(self, shas: set[str]) -> None:
         """Remove the readings of files other than ``shas`` (a build's pages) and the ones this object kept
