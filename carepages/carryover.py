@@ -7,8 +7,9 @@ A translator who clears the flag without touching the translation (Poedit's "Nee
 work" unticked, the ``#, fuzzy`` line deleted by hand) leaves a catalog that offers
 the old English's translation as the new English's, and the file keeps no trace of
 it. The history does: a translation is *carried over* when the catalog already held
-that exact text at the last revision whose template did not have the English text
-yet. It was written for something else.
+that text, as the translation of another English text, just before the change that
+brought the current English (the change's first parent; HEAD, for a change not
+committed yet). It was written for something else.
 
 The ``carried`` check reports it as an error that withholds the page (or pins it, as
 a fuzzy disclaimer would). When the new English needs no new translation (a typo
@@ -17,9 +18,9 @@ fixed in the English), a reviewer waives the finding for that exact translation 
 
 Everything is read from git's objects through :class:`~carepages.history.History`,
 never a checkout. A project without git history has nothing to compare with, and
-no finding. Git is asked once per run (one ``git log`` of the templates, one
-``cat-file`` reader); what a walk through a template's history found, and what a
-catalog held at a revision, are kept in the user's cache folder, so a run after a
+no finding. Each run asks git for one ``git log`` of the templates and starts one
+``cat-file`` reader; what a walk through a template's history found, and what each
+catalog's content was judged, are kept in the user's cache folder, so a run after a
 commit reads only what the commit brought.
 """
 
