@@ -50,6 +50,7 @@ class Carried:
     string: str  # the translation, unchanged since before that English text
     change: str  # the commit that brought the English text ("" when it is not committed yet)
     date: str  # that commit's date (ISO 8601), or ""
+    earlier: str = ""  # the English text the catalog held this translation for, just before the change
 
     @property
     def when(self) -> str:
@@ -234,7 +235,7 @@ class _Walk:
         if kept is _MISSING:
             kept = self._judge(path, rel, locale, changed)
             self.memo.put(key, kept)
-        return {(domain, msgid): Carried(domain, msgid, string, change, date) for msgid, string, change, date in kept}
+        return {(domain, found[0]): Carried(domain, *found) for found in kept}
 
     def _judge(self, path: Path, rel: str, locale: str, changed: dict[str, _Introduced]) -> list[list[str]]:
         try:
@@ -247,21 +248,32 @@ class _Walk:
             if message is None or message.fuzzy or not isinstance(message.string, str) or not message.string:
                 continue  # missing, fuzzy, untranslated: the disclaimer check's; plural: no disclaimer has one
             before = self._read(intro.before, rel)
-            if before is not None and _held_for_another(before, msgid, message.string):
-                found.append([msgid, message.string, intro.change, intro.date])
+            earlier = _held_for_another(before, msgid, message.string) if before is not None else None
+            if earlier is not None:
+                found.append([msgid, message.string, intro.change, intro.date, earlier])
         return found
 
 
-def _held_for_another(catalog: Any, msgid: str, string: str) -> bool:
-    """Whether ``catalog`` held ``string`` as the translation of another English text, and not of ``msgid``.
+def _held_for_another(catalog: Any, msgid: str, string: str) -> str | None:
+    """The other English text ``catalog`` held ``string`` as the translation of, if not also of ``msgid``.
 
     An obsolete (``#~``) entry counts: Babel keeps a dropped message's translation there.
     Held for ``msgid`` itself (an English text changed, then changed back) it was written
     for this English after all.
     """
     wanted = same_text(string)
-    held = {(message.id, same_text(text)) for message in _messages(catalog) for text in _strings(message.string)}
-    return (msgid, wanted) not in held and any(text == wanted for _, text in held)
+    held = {
+        (text_of(message.id), same_text(text)) for message in _messages(catalog) for text in _strings(message.string)
+    }
+    if (msgid, wanted) in held:
+        return None
+    return min((english for english, text in held if text == wanted), default=None)
+
+
+def text_of(msgid: object) -> str:
+    """A msgid as one text (a plural message by its singular)."""
+    texts = _strings(msgid)
+    return texts[0] if texts else ""
 
 
 def same_text(text: str) -> str:

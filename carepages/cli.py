@@ -234,7 +234,8 @@ def _add_catalog_commands(sub: Subparsers) -> None:
     diff = sub.add_parser(
         "diff",
         help="show each fuzzy message's English change, its translation, and how its page is served meanwhile",
-        description="Each fuzzy message (of one page): its English change since #|, translation, and page's state.",
+        description="Each fuzzy message (of one page): its English change since #|, translation, and page's state; "
+        "also each disclaimer carried over (fuzzy flag cleared, translation unchanged).",
     )
     diff.add_argument("-l", "--locale", required=True, type=_locale_arg, metavar="LOCALE", help="the locale")
     diff.add_argument("page", nargs="?", help="one page (as in source/<page>.md); default: every catalog")

@@ -1,5 +1,9 @@
 """``carepages diff``: for each fuzzy message, what changed in the English, and what readers get meanwhile.
 
+A disclaimer carried over (its fuzzy flag cleared without a new translation, found in
+git history by :mod:`carepages.carryover`) is listed the same way: the English it was
+translated from is the one the catalog held it for before the change.
+
 A fuzzy message keeps the English text it was translated from (``#| msgid``, written
 by ``carepages update``). A translator fixing it needs three things side by side:
 the word-level change from that text to the current one, the translation as it
@@ -15,11 +19,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from babel.messages.catalog import Message
+from babel.messages.catalog import Catalog, Message
 
 from carepages.assess import load_run
 from carepages.catalog_paths import po_path
 from carepages.catalogs import DISCLAIMERS_DOMAIN, UI_DOMAIN, read_catalog
+from carepages.checks.context import RunContext
 from carepages.config import Config
 from carepages.errors import CarepagesError
 from carepages.gate import assess_pinned
@@ -53,10 +58,11 @@ class FuzzyChange:
     change: str
     translation: str
     served: str
+    kind: str = "fuzzy message"
 
     def lines(self) -> list[str]:
         return [
-            f"{self.path}:{self.line}: fuzzy message of {self.domain}",
+            f"{self.path}:{self.line}: {self.kind} of {self.domain}",
             f"  English:     {self.change}",
             f"  translation: {self.translation or '(empty)'}",
             f"  served:      {self.served}",
@@ -75,9 +81,11 @@ def run_diff(config: Config, locale: str, page: str | None = None, jobs: int | N
         domains = [DISCLAIMERS_DOMAIN, page]
     verdict = assess_pinned(run, [locale], jobs or default_jobs()).pinning.verdicts[locale]
     changes = [change for domain in domains for change in fuzzy_changes(config, locale, domain, verdict)]
-    lines = [line for change in changes for line in change.lines()]
+    carried = [change for domain in domains for change in carried_changes(config, run, locale, domain, verdict)]
+    lines = [line for change in changes + carried for line in change.lines()]
     where = f"{locale} ({page})" if page else locale
-    lines.append(f"diff: {len(changes)} fuzzy message{'s' if len(changes) != 1 else ''} in {where}")
+    also = f" and {len(carried)} disclaimer{'s' if len(carried) != 1 else ''} carried over" if carried else ""
+    lines.append(f"diff: {len(changes)} fuzzy message{'s' if len(changes) != 1 else ''}{also} in {where}")
     return lines
 
 
@@ -96,6 +104,29 @@ def fuzzy_changes(config: Config, locale: str, domain: str, verdict: LocaleVerdi
     ]
 
 
+def carried_changes(
+    config: Config, run: RunContext, locale: str, domain: str, verdict: LocaleVerdict
+) -> list[FuzzyChange]:
+    """The catalog's disclaimers carried over: the English change since the text they were translated from."""
+    found = sorted((c for (d, _), c in run.carried.get(locale, {}).items() if d == domain), key=lambda c: c.msgid)
+    if not found:
+        return []
+    path = po_path(config, locale, domain)
+    rel = config.relative(path)
+    catalog = read_catalog(path, rel, locale)
+    served = served_text(verdict, domain)
+    kind = "disclaimer carried over (fuzzy flag cleared, translation unchanged)"
+    return [
+        FuzzyChange(rel, _line(catalog, c.msgid), domain, word_diff(c.earlier, c.msgid), _words(c.string), served, kind)
+        for c in found
+    ]
+
+
+def _line(catalog: Catalog, msgid: str) -> int:
+    message = catalog.get(msgid)
+    return (message.lineno or 0) if message is not None else 0
+
+
 def _change(message: Message) -> str:
     current = _first(message.id)
     previous = _first(message.previous_id)
@@ -105,7 +136,11 @@ def _change(message: Message) -> str:
 
 
 def _translation(message: Message) -> str:
-    return " ".join(_first(message.string).split())
+    return _words(_first(message.string))
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _first(value: object) -> str:

@@ -37,6 +37,7 @@ from carepages.carryover import carried_digest, same_text
 from carepages.catalog_paths import po_path
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.config import load_config
+from carepages.diff import run_diff
 from carepages.fsutil import write_if_changed
 from carepages.history import BlobReader
 from carepages.waivers import text_sha256
@@ -99,7 +100,7 @@ def test_a_cleared_flag_is_found_in_the_history_and_the_page_served_from_before_
     [line] = carried_lines(clinic)
     assert line.startswith("locale/de/LC_MESSAGES/knee.po:") and ": warning: [carried] disclaimer 'knee-risk'" in line
     assert f"(in commit {change[:12]} of 2026-11-25)" in line
-    assert f"git show {change[:12]} -- locale/templates/knee.pot" in line and "locale/de/waivers.toml" in line
+    assert "(carepages diff -l de knee shows it)" in line and "locale/de/waivers.toml" in line
     assert check_passes(clinic)  # served pinned: a warning, as for a fuzzy disclaimer
     assert careless  # the careless commit is history now; the working tree is clean
     assert git(clinic, "status", "--porcelain") == ""
@@ -123,7 +124,19 @@ def test_an_uncommitted_english_change_is_found_against_head(clinic: Path) -> No
     english_edit(clinic, day=None)
     clear_fuzzy(clinic, "knee", NEW_RISK)
     [line] = carried_lines(clinic)
-    assert "(in changes not committed yet)" in line and "git diff HEAD -- locale/templates/knee.pot" in line
+    assert "(in changes not committed yet)" in line
+
+
+def test_diff_shows_the_english_change_since_the_text_it_was_translated_from(clinic: Path) -> None:
+    english_edit(clinic)
+    clear_fuzzy(clinic, "knee", NEW_RISK)
+    lines = run_diff(load_config(clinic), "de", "knee", jobs=1)
+    at = next(i for i, line in enumerate(lines) if "disclaimer carried over" in line)
+    assert lines[at].startswith("locale/de/LC_MESSAGES/knee.po:") and lines[at].endswith(" of knee")
+    assert lines[at + 1] == "  English:     Injections can cause an [-infection.-] {+infection or bleeding.+}"
+    assert lines[at + 2] == f"  translation: {german(RISK)}"
+    assert lines[at + 3].startswith("  served:      knee pinned to revision")
+    assert lines[-1] == "diff: 0 fuzzy messages and 1 disclaimer carried over in de (knee)"
 
 
 def test_a_new_translation_is_not_carried(clinic: Path) -> None:

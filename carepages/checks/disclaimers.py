@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from carepages.catalogs import UI_DOMAIN
+from carepages.catalogs import DISCLAIMERS_DOMAIN, UI_DOMAIN
 from carepages.checks.catalog import excerpt
 from carepages.checks.context import LocaleContext
 from carepages.checks.model import Issue
@@ -94,15 +94,15 @@ def check_carried(ctx: LocaleContext) -> Iterator[Issue]:
             continue  # not what was judged carried (the disclaimer check speaks of a missing or fuzzy one)
         page = ctx.run.source_domains.get(domain)
         name = next((s.disclaimer for s in page.segments if s.msgid == msgid), "") if page else ""
-        show = f"git show {carried.change[:12]}" if carried.change else "git diff HEAD"
+        shared = domain == DISCLAIMERS_DOMAIN  # `diff` takes a page, and shows the shared disclaimers with it
+        show = f"carepages diff -l {ctx.locale}" + ("" if shared else f" {domain}")
         yield Issue(
             entry.path,
             entry.line,
             f"disclaimer {name!r}: the translation is the one the catalog held before this English text arrived "
             f"({carried.when}), so it translates the earlier English (a fuzzy flag cleared without a new "
-            f"translation?): translate the change ({show} -- {ctx.pot_rel(domain)} shows it), then run "
-            f"carepages build; when the new English needs no new translation, a reviewer waives this finding "
-            f"in {waivers}",
+            f"translation?): translate the change ({show} shows it), then run carepages build; when the new "
+            f"English needs no new translation, a reviewer waives this finding in {waivers}",
             entry,
         )
 
