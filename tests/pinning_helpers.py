@@ -10,7 +10,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from helpers import give_interface_safety_strings
+from helpers import give_interface_safety_strings, require_program
 
 from carepages.builder import BuildSummary, run_build
 from carepages.catalog_paths import find_catalogs, po_path
@@ -131,6 +131,15 @@ def commit(root: Path, message: str, day: str) -> str:
 
 def init_repo(root: Path) -> None:
     git(root, "init", "-q", "-b", "main")
+
+
+def committed_clinic(root: Path) -> Path:
+    """The clinic, translated and committed on 2026-11-20, in a git repository of its own (git required)."""
+    require_program("git")
+    make_clinic(root)
+    init_repo(root)
+    commit(root, "Translate everything", "2026-11-20")
+    return root
 
 
 def build(root: Path, **options: object) -> BuildSummary:

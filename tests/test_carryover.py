@@ -14,7 +14,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import require_program
 from pinning_helpers import (
     PARAGRAPH,
     RISK,
@@ -22,12 +21,11 @@ from pinning_helpers import (
     check_findings,
     check_passes,
     commit,
+    committed_clinic,
     dist_page,
     edit_source,
     german,
     git,
-    init_repo,
-    make_clinic,
     refresh,
     set_translation,
 )
@@ -50,10 +48,7 @@ NEW_RISK = "Injections can cause an infection or bleeding."
 @pytest.fixture
 def clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The clinic, translated and committed on 2026-11-20, in a git repository of its own."""
-    require_program("git")
-    root = make_clinic(tmp_path / "clinic")
-    init_repo(root)
-    commit(root, "Translate everything", "2026-11-20")
+    root = committed_clinic(tmp_path / "clinic")
     monkeypatch.chdir(root)
     return root
 

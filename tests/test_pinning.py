@@ -24,6 +24,7 @@ from pinning_helpers import (
     check_findings,
     check_passes,
     commit,
+    committed_clinic,
     dist_page,
     edit_source,
     german,
@@ -50,10 +51,7 @@ NOTICE = "Diese Seite wurde aus der Fassung auf Englisch vom 20. November 2026 Ã
 @pytest.fixture
 def clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The clinic, translated and committed on 2026-11-20, in a git repository of its own."""
-    require_program("git")
-    root = make_clinic(tmp_path / "clinic")
-    init_repo(root)
-    commit(root, "Translate everything", "2026-11-20")
+    root = committed_clinic(tmp_path / "clinic")
     monkeypatch.chdir(root)
     return root
 
