@@ -272,6 +272,37 @@ def render_catalog(catalog: Catalog, locations: str = "full") -> bytes:
     return _with_previous(buffer.getvalue().decode("utf-8"), catalog, width).encode("utf-8")
 
 
+def same_content(one: Catalog, other: Catalog) -> bool:
+    """Whether :func:`render_catalog` would write the two catalogs the same, known without writing them.
+
+    Everything the writer reads is compared: the header comment and fields, each
+    active and obsolete message in order with its context, texts, flags, comments,
+    locations and previous msgid. Line numbers of the messages in the file read
+    (``lineno``) are not written, and are not compared. Rendering is most of what an
+    update costs when a catalog has not changed; a False here only means rendering it.
+    """
+    if (one.header_comment, one.fuzzy, one.mime_headers) != (other.header_comment, other.fuzzy, other.mime_headers):
+        return False
+    return all(
+        [_written(m) for m in mine] == [_written(m) for m in theirs]
+        for mine, theirs in ((list(one), list(other)), (list(one.obsolete.values()), list(other.obsolete.values())))
+    )
+
+
+def _written(message: Message) -> tuple[object, ...]:
+    """What the writer writes of a message (its line in the file read is not)."""
+    return (
+        message.id,
+        message.string,
+        message.context,
+        sorted(message.flags),
+        message.auto_comments,
+        message.user_comments,
+        message.locations,
+        message.previous_id,
+    )
+
+
 def wrap_width(catalog: Catalog) -> int:
     """The line width to write ``catalog`` at: ``WIDTH``, or 0 (unwrapped) when wrapping would cost
     more than ``WRAP_BUDGET`` (see there): only a hostile or broken catalog gets that far."""

@@ -23,7 +23,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 
 from carepages.catalog_paths import domain_file, find_templates, po_path
-from carepages.catalogs import read_catalog, render_catalog
+from carepages.catalogs import read_catalog, render_catalog, same_content
 from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, raise_all
 from carepages.fsutil import WriteSummary, safe_join, write_if_changed
@@ -195,7 +195,10 @@ def plan_catalog(config: Config, locale: str, domain: str, template: Catalog) ->
         data = render_catalog(new_catalog(template, locale), config.locations)
         return PlannedWrite(locale, domain, path, data, False, False)
     old = read_catalog(path, config.relative(path), locale=locale, root=config.root)
-    data = render_catalog(merge(old, template, locale), config.locations)
+    merged = merge(old, template, locale)
+    if same_content(merged, old):  # it would be written as the file read is written: nothing to render
+        return PlannedWrite(locale, domain, path, b"", True, True)
+    data = render_catalog(merged, config.locations)
     # Same content in another tool's wrapping is not a change: compare as we would write it
     # (when the file holds exactly what we would write, there is nothing to render to know it).
     unchanged = data == path.read_bytes() or data == render_catalog(old, config.locations)

@@ -10,7 +10,7 @@ from babel.messages.catalog import Catalog, Message
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carepages.catalogs import WIDTH, read_catalog, render_catalog, wrap_width
+from carepages.catalogs import WIDTH, read_catalog, render_catalog, same_content, wrap_width
 from carepages.errors import CatalogError
 
 HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: de\\n"\n\n'
@@ -129,3 +129,44 @@ def test_a_catalog_too_costly_to_wrap_is_written_unwrapped_and_reads_back(tmp_pa
     read = read_catalog(path, "knee.po", "de")
     assert read["Hostile"].string == hostile
     assert read["A long paragraph " * 20].string == "Ein langer Absatz " * 20
+
+
+def _edited(catalog: Catalog, edit: str, value: str) -> Catalog:
+    """A copy of ``catalog`` with one thing the writer writes changed (or, for "none", nothing)."""
+    import copy
+
+    other = copy.deepcopy(catalog)
+    first = next(m for m in other if m.id)
+    if edit == "string":
+        first.string = value
+    elif edit == "flag":
+        first.flags ^= {"fuzzy"}
+    elif edit == "previous":
+        first.previous_id = [value]
+    elif edit == "comment":
+        first.user_comments = [*first.user_comments, value.replace("\n", " ")]
+    elif edit == "location":
+        first.locations = [("source/elsewhere.md", 7)]
+    elif edit == "lineno":
+        first.lineno = 999  # where it was read: not written
+    elif edit == "obsolete":
+        other.obsolete[value + " (gone)"] = Message(value + " (gone)", value)
+    elif edit == "header":
+        other.fuzzy = not other.fuzzy
+    return other
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    catalogs(),
+    st.sampled_from(["none", "string", "flag", "previous", "comment", "location", "lineno", "obsolete", "header"]),
+    TEXT,
+)
+def test_same_content_says_same_only_when_the_writer_writes_the_same(catalog: Catalog, edit: str, value: str) -> None:
+    """``update`` skips writing a catalog out when :func:`same_content` holds: it must never hide a change."""
+    other = _edited(catalog, edit, value)
+    same = same_content(catalog, other)
+    if same:
+        assert render_catalog(catalog) == render_catalog(other)
+    if edit in ("none", "lineno"):
+        assert same

@@ -219,3 +219,34 @@ def test_the_shipped_catalogs_are_what_extract_and_update_make_of_the_shipped_so
     after = {path: path.read_bytes() for path in sorted((project / "locale").rglob("*.po*"))}
     changed = [str(path.relative_to(project)) for path in after if before.get(path) != after[path]]
     assert not changed, f"run 'carepages extract' and 'carepages update' and commit: {changed}"
+
+
+def test_an_update_that_changes_nothing_renders_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the cache of the last update (a fresh clone, CI), an up-to-date catalog is read and merged, and
+    found unchanged by its content: writing it out only to compare bytes was half of the update's time."""
+    from carepages import update
+
+    repo = Path(__file__).resolve().parent.parent
+    project = tmp_path / "project"
+    for name in ("source", "locale"):
+        shutil.copytree(repo / name, project / name)
+    shutil.copy2(repo / "pyproject.toml", project / "pyproject.toml")
+    rendered: list[int] = []
+    merged: list[int] = []
+    render, merge = update.render_catalog, update.merge
+
+    def counting_render(*args: object, **kwargs: object) -> bytes:
+        rendered.append(1)
+        return render(*args, **kwargs)  # type: ignore[arg-type]
+
+    def counting_merge(*args: object, **kwargs: object) -> object:
+        merged.append(1)
+        return merge(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(update, "render_catalog", counting_render)
+    monkeypatch.setattr(update, "merge", counting_merge)
+    assert run(capsys, "--project", str(project), "update").status == 0
+    assert len(merged) == 6 * 9  # every catalog of every locale was read and merged (no cache here)
+    assert rendered == []
