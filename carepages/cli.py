@@ -52,7 +52,7 @@ def cmd_extract(config: Config, args: argparse.Namespace) -> int:
 def cmd_update(config: Config, args: argparse.Namespace) -> int:
     from carepages.update import run_update
 
-    summary = run_update(config, args.locales)
+    summary = run_update(config, args.locales, args.jobs)
     _report(args, "update", summary)
     return EXIT_OK
 
@@ -220,6 +220,9 @@ def _add_catalog_commands(sub: Subparsers) -> None:
         "Changed messages become fuzzy with their previous msgid; removed ones are kept obsolete.",
     )
     _add_locales(update)
+    update.add_argument(
+        "-j", "--jobs", type=int, default=None, metavar="N", help="parallel workers (default: available cores)"
+    )
     update.set_defaults(func=cmd_update)
 
     stats = sub.add_parser(

@@ -28,6 +28,7 @@ from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, raise_all
 from carepages.fsutil import WriteSummary, safe_join, write_if_changed
 from carepages.pages import PAGE_NAME
+from carepages.parallel import STATE, Failure, Runner, chunked, default_jobs
 from carepages.segments import disclaimer_of, kind_of
 from carepages.update_memo import UpdateMemo
 
@@ -216,27 +217,56 @@ def unfuzzied_with_previous(old: Catalog, template: Catalog) -> int:
     return sum(1 for m in old if m.id in wanted and m.previous_id and not m.fuzzy)
 
 
-def run_update(config: Config, locales: list[str] | None = None) -> WriteSummary:
+#: Catalogs to plan before a second process pays for itself (each takes a few milliseconds).
+PARALLEL_FROM = 100
+
+
+def plan_all(
+    config: Config, templates: dict[str, Catalog], todo: list[tuple[str, str]], jobs: int | None = None
+) -> list[PlannedWrite]:
+    """Each catalog's :func:`plan_catalog`; every error of every catalog raised together, in ``todo``'s order."""
+    workers = (jobs or default_jobs()) if len(todo) >= PARALLEL_FROM else 1
+    batches = list(enumerate(chunked(todo, len(todo), workers)))
+    with Runner(workers, _init_planner, (config, templates)) as runner:
+        done = sorted(runner.run(_plan_batch, batches), key=lambda result: result[0])
+    raise_all([error for _, _, failures in done for failure in failures for error in failure.exceptions()])
+    return [plan for _, plans, _ in done for plan in plans]
+
+
+def _init_planner(config: Config, templates: dict[str, Catalog]) -> None:
+    STATE.clear()
+    STATE.update(config=config, templates=templates)
+
+
+def _plan_batch(batch: tuple[int, list[tuple[str, str]]]) -> tuple[int, list[PlannedWrite], list[Failure]]:
+    """A pool task: plan some catalogs; their input errors come back as data, to be raised in order."""
+    index, todo = batch
+    config, templates = STATE["config"], STATE["templates"]
+    plans: list[PlannedWrite] = []
+    failures: list[Failure] = []
+    for locale, domain in todo:
+        try:
+            plans.append(plan_catalog(config, locale, domain, templates[domain]))
+        except CarepagesError as exc:
+            failures.append(Failure.of(exc))
+    return index, plans, failures
+
+
+def run_update(config: Config, locales: list[str] | None = None, jobs: int | None = None) -> WriteSummary:
     """Create or merge the catalogs of ``locales`` (default: every configured locale).
 
     A catalog whose template and content are byte for byte those the last update left
     (:class:`~carepages.update_memo.UpdateMemo`) is not read at all: merging it again
-    would give it back unchanged, so only what changed since costs anything.
+    would give it back unchanged, so only what changed since costs anything. The others
+    are read and merged by ``jobs`` processes (default: the idle cores) when there are
+    enough of them to share; every file is written here, in one order, after all are planned.
     """
     selected = config.select_locales(locales)
     paths = template_paths(config)
     memo = UpdateMemo(config, paths)
     todo = [(locale, domain) for locale in selected for domain in paths if not memo.current(locale, domain)]
     templates = read_templates(config, {domain for _, domain in todo})
-    plans: list[PlannedWrite] = []
-    errors: list[CarepagesError] = []
-    for locale, domain in todo:
-        try:
-            plans.append(plan_catalog(config, locale, domain, templates[domain]))
-        except CarepagesError as exc:
-            errors.append(exc)
-    raise_all(errors)
-    planned = {(plan.locale, plan.domain): plan for plan in plans}
+    planned = {(plan.locale, plan.domain): plan for plan in plan_all(config, templates, todo, jobs)}
     summary = WriteSummary()
     for key in ((locale, domain) for locale in selected for domain in paths):
         plan = planned.get(key)

@@ -250,3 +250,51 @@ def test_an_update_that_changes_nothing_renders_nothing(
     assert run(capsys, "--project", str(project), "update").status == 0
     assert len(merged) == 6 * 9  # every catalog of every locale was read and merged (no cache here)
     assert rendered == []
+
+
+def _shipped_copy(root: Path) -> Path:
+    repo = Path(__file__).resolve().parent.parent
+    for name in ("source", "locale"):
+        shutil.copytree(repo / name, root / name)
+    shutil.copy2(repo / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+def test_two_processes_plan_what_one_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an English edit of every page, the catalogs two workers merge are byte for byte one process's."""
+    from carepages import update
+    from carepages.config import load_config
+    from carepages.extract import run_extract
+
+    monkeypatch.setattr(update, "PARALLEL_FROM", 1)
+    results = []
+    for jobs in (1, 2):
+        project = _shipped_copy(tmp_path / f"jobs{jobs}")
+        for page in sorted((project / "source").glob("*.md")):
+            text = page.read_text(encoding="utf-8")
+            page.write_text(text.replace("clinic", "clinic (edited)", 1), encoding="utf-8")
+        config = load_config(project)
+        run_extract(config)
+        summary = update.run_update(config, jobs=jobs)
+        files = {p.relative_to(project): p.read_bytes() for p in sorted((project / "locale").rglob("*.po"))}
+        results.append((summary.describe(), files))
+    assert results[0] == results[1]
+    assert any(b"#, fuzzy" in data for data in results[0][1].values())
+
+
+def test_every_broken_catalog_is_reported_in_order_whatever_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carepages import update
+    from carepages.config import load_config
+    from carepages.errors import CarepagesError
+
+    monkeypatch.setattr(update, "PARALLEL_FROM", 1)
+    project = _shipped_copy(tmp_path / "project")
+    for locale in ("zh_CN", "es"):
+        path = po(project, locale, "knee")
+        path.write_text(path.read_text(encoding="utf-8") + '\nmsgstr "stray"\n', encoding="utf-8")
+    with pytest.raises(CarepagesError) as caught:
+        update.run_update(load_config(project), jobs=2)
+    text = caught.value.format()
+    assert text.index("locale/es/LC_MESSAGES/knee.po") < text.index("locale/zh_CN/LC_MESSAGES/knee.po")
