@@ -10,10 +10,15 @@ the change (never from the careless one), and only a reviewer's waiver accepts i
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
+from helpers import require_program
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pinning_helpers import (
     PARAGRAPH,
     RISK,
@@ -26,18 +31,19 @@ from pinning_helpers import (
     edit_source,
     german,
     git,
+    init_repo,
     refresh,
     set_translation,
 )
 
 from carepages.assess import carried_now
-from carepages.carryover import carried_digest, same_text
-from carepages.catalog_paths import po_path
+from carepages.carryover import carried_digest, find_carried, same_text
+from carepages.catalog_paths import po_path, pot_path
 from carepages.catalogs import read_catalog, render_catalog
-from carepages.config import load_config
+from carepages.config import Config, load_config
 from carepages.diff import run_diff
 from carepages.fsutil import write_if_changed
-from carepages.history import BlobReader
+from carepages.history import BlobReader, History
 from carepages.waivers import text_sha256
 
 pytestmark = pytest.mark.usefixtures("pseudo_translations")
@@ -235,3 +241,50 @@ def test_a_second_run_reads_nothing_from_git_but_the_log(clinic: Path, monkeypat
     assert read and len(first["de"]) == 1
     read.clear()
     assert carried_now(config) == first and read == []
+
+
+ENGLISH = ("Call your doctor.", "Call your doctor today.", "Call a doctor at once.")
+GERMAN = ("Rufen Sie Ihren Arzt an.", "Rufen Sie heute Ihren Arzt an.", "Rufen Sie sofort einen Arzt an.")
+STEP = st.tuples(st.integers(0, 2), st.integers(0, 2), st.booleans(), st.booleans())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(STEP, min_size=1, max_size=6))
+def test_the_rule_against_a_model_of_the_history(tmp_path_factory: pytest.TempPathFactory, steps: list) -> None:
+    """Random histories of one disclaimer (its English, its translation, fuzzy or not, committed or not):
+    carried exactly when the catalog held the translation now shown just before the current English
+    came in (the newest commit whose English differs; HEAD for a change not committed yet)."""
+    require_program("git")
+    root = tmp_path_factory.mktemp("model")
+    (root / "source").mkdir()
+    (root / "source" / "_disclaimers.md").write_text("x\n", encoding="utf-8")
+    (root / "pyproject.toml").write_text('[tool.carepages]\nlocales = ["de"]\n', encoding="utf-8")
+    init_repo(root)
+    config = load_config(root)
+    committed: list[tuple[int, int, bool]] = []
+    state = (0, 0, False)
+    for day, (english, german_, fuzzy, commit_it) in enumerate(steps, start=1):
+        state = (english, german_, fuzzy)
+        _write_disclaimer(config, ENGLISH[english], GERMAN[german_], fuzzy)
+        if (commit_it or not committed) and (not committed or committed[-1] != state):  # git has no empty commits
+            commit(root, f"step {day}", f"2026-11-{day:02d}")
+            committed.append(state)
+    english, german_, fuzzy = state
+    before = next((s for s in reversed(committed) if s[0] != english), None)
+    expected = not fuzzy and before is not None and before[1] == german_
+    found = find_carried(config, {"disclaimers": frozenset({ENGLISH[english]})}, ["de"], History.open(root), keep=False)
+    assert bool(found.get("de")) == expected, (steps, committed, state)
+
+
+def _write_disclaimer(config: Config, english: str, translation: str, fuzzy: bool) -> None:
+    """The template and the German catalog of one disclaimer, written through Babel (never PO syntax by hand)."""
+    template = Catalog(locale=None, project="clinic", creation_date=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+    template.add(english, auto_comments=["disclaimer: call"])
+    pot = pot_path(config, "disclaimers")
+    pot.parent.mkdir(parents=True, exist_ok=True)
+    write_if_changed(pot, render_catalog(template))
+    catalog = Catalog(locale="de", project="clinic", creation_date=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+    catalog.add(english, translation, auto_comments=["disclaimer: call"], flags={"fuzzy"} if fuzzy else ())
+    path = po_path(config, "de", "disclaimers")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_if_changed(path, render_catalog(catalog))
