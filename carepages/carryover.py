@@ -36,8 +36,10 @@ from typing import Any
 from carepages.catalog_paths import po_path, pot_path
 from carepages.catalogs import UI_DOMAIN, read_catalog, read_catalog_data
 from carepages.config import Config
-from carepages.errors import CarepagesError
+from carepages.errors import CarepagesError, CatalogError
+from carepages.fsutil import read_input
 from carepages.history import BlobReader, GitError, History, Revision
+from carepages.limits import CATALOG_FILE
 from carepages.memo import cache_path, code_digest, digest, read_json, write_json
 
 
@@ -224,10 +226,10 @@ class _Walk:
         config = self.config
         path = po_path(config, locale, domain)
         rel = config.relative(path)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return {}  # no catalog: the disclaimer check says so
+        try:  # as every catalog is read: a link out of the project, a FIFO or a huge file is refused unread
+            data = read_input(path, rel, config.root, CATALOG_FILE, CatalogError)
+        except (CarepagesError, FileNotFoundError):
+            return {}  # no catalog, or one that cannot be read: the assessment says so
         key = f"carried\n{rel}\n{hashlib.sha256(data).hexdigest()}\n" + digest(
             *(part for msgid, intro in sorted(changed.items()) for part in (msgid, intro.before))
         )

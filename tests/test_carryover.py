@@ -11,7 +11,9 @@ the change (never from the careless one), and only a reviewer's waiver accepts i
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -288,3 +290,26 @@ def _write_disclaimer(config: Config, english: str, translation: str, fuzzy: boo
     path = po_path(config, "de", "disclaimers")
     path.parent.mkdir(parents=True, exist_ok=True)
     write_if_changed(path, render_catalog(catalog))
+
+
+@pytest.mark.parametrize("kind", ["link out", "fifo"])
+def test_a_catalog_that_is_no_plain_file_of_the_project_is_not_read(clinic: Path, tmp_path: Path, kind: str) -> None:
+    """The history walk reads catalogs as every reader does: a link out of the project or a FIFO (which would
+    block a plain read for ever) is refused unread, and the check says why."""
+    english_edit(clinic)
+    clear_fuzzy(clinic, "knee", NEW_RISK)
+    catalog = clinic / "locale" / "de" / "LC_MESSAGES" / "knee.po"
+    data = catalog.read_bytes()
+    catalog.unlink()
+    if kind == "fifo":
+        os.mkfifo(catalog)
+    else:
+        (tmp_path / "outside.po").write_bytes(data)
+        catalog.symlink_to(tmp_path / "outside.po")
+    found: list[object] = []
+    worker = threading.Thread(target=lambda: found.append(carried_now(load_config(clinic))), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert found == [{}], "the walk must not read it"
+    expected = "is not a regular file" if kind == "fifo" else "link to a file outside"
+    assert any(expected in line for line in check_findings(clinic))
