@@ -144,7 +144,12 @@ class Assessment:
 
 
 def load_run(
-    config: Config, parser: PageParser | None = None, *, own_interface: bool = False, project_key: str = ""
+    config: Config,
+    parser: PageParser | None = None,
+    *,
+    own_interface: bool = False,
+    project_key: str = "",
+    carried: CarriedMap | None = None,
 ) -> RunContext:
     """Parse the sources once and run the project checks: what every locale shares.
 
@@ -160,8 +165,8 @@ def load_run(
     run = RunContext(config, sources)
     if own_interface:
         run.interface = run.templates.get(UI_DOMAIN)  # a revision: its carried translations are the judge's to find
-    else:
-        run.carried = carried_now(config, run)
+    else:  # ``carried``: found already (by the keys), not found twice
+        run.carried = carried_now(config, run) if carried is None else carried
     run.project_findings = _project_findings(run, "" if own_interface else project_key)
     return run
 

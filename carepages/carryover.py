@@ -215,7 +215,7 @@ class _Walk:
     def _read(self, commit: str, rel: str) -> Any:
         data = self.reader.read(commit, rel)
         if data is None:
-            return None if rel.endswith(".po") else _EMPTY
+            return _EMPTY
         try:
             return read_catalog_data(data, rel)
         except CarepagesError:

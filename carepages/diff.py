@@ -17,14 +17,15 @@ and the change is written as ``git diff --word-diff=plain`` writes it:
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog, Message
 
 from carepages.assess import load_run
+from carepages.carryover import Carried
 from carepages.catalog_paths import po_path
 from carepages.catalogs import DISCLAIMERS_DOMAIN, UI_DOMAIN, read_catalog
-from carepages.checks.context import RunContext
 from carepages.config import Config
 from carepages.errors import CarepagesError
 from carepages.gate import assess_pinned
@@ -80,8 +81,17 @@ def run_diff(config: Config, locale: str, page: str | None = None, jobs: int | N
             raise CarepagesError(f"no page {page!r}", hint="name one of: " + ", ".join(pages))
         domains = [DISCLAIMERS_DOMAIN, page]
     verdict = assess_pinned(run, [locale], jobs or default_jobs()).pinning.verdicts[locale]
-    changes = [change for domain in domains for change in fuzzy_changes(config, locale, domain, verdict)]
-    carried = [change for domain in domains for change in carried_changes(config, run, locale, domain, verdict)]
+    changes: list[FuzzyChange] = []
+    carried: list[FuzzyChange] = []
+    for domain in domains:
+        path = po_path(config, locale, domain)
+        if not path.is_file():
+            continue  # the catalog does not exist yet
+        rel = config.relative(path)
+        catalog = read_catalog(path, rel, locale)
+        served = served_text(verdict, domain)
+        changes += fuzzy_changes(catalog, rel, domain, served)
+        carried += carried_changes(catalog, rel, domain, served, run.carried.get(locale, {}))
     lines = [line for change in changes + carried for line in change.lines()]
     where = f"{locale} ({page})" if page else locale
     also = f" and {len(carried)} disclaimer{'s' if len(carried) != 1 else ''} carried over" if carried else ""
@@ -89,14 +99,8 @@ def run_diff(config: Config, locale: str, page: str | None = None, jobs: int | N
     return lines
 
 
-def fuzzy_changes(config: Config, locale: str, domain: str, verdict: LocaleVerdict) -> list[FuzzyChange]:
-    """The fuzzy messages of one catalog (none when the catalog does not exist yet)."""
-    path = po_path(config, locale, domain)
-    if not path.is_file():
-        return []
-    rel = config.relative(path)
-    catalog = read_catalog(path, rel, locale)
-    served = served_text(verdict, domain)
+def fuzzy_changes(catalog: Catalog, rel: str, domain: str, served: str) -> list[FuzzyChange]:
+    """The fuzzy messages of one catalog (``rel``), whose pages are ``served`` so."""
     return [
         FuzzyChange(rel, message.lineno or 0, domain, _change(message), _translation(message), served)
         for message in catalog
@@ -105,16 +109,10 @@ def fuzzy_changes(config: Config, locale: str, domain: str, verdict: LocaleVerdi
 
 
 def carried_changes(
-    config: Config, run: RunContext, locale: str, domain: str, verdict: LocaleVerdict
+    catalog: Catalog, rel: str, domain: str, served: str, carried: Mapping[tuple[str, str], Carried]
 ) -> list[FuzzyChange]:
     """The catalog's disclaimers carried over: the English change since the text they were translated from."""
-    found = sorted((c for (d, _), c in run.carried.get(locale, {}).items() if d == domain), key=lambda c: c.msgid)
-    if not found:
-        return []
-    path = po_path(config, locale, domain)
-    rel = config.relative(path)
-    catalog = read_catalog(path, rel, locale)
-    served = served_text(verdict, domain)
+    found = sorted((c for (d, _), c in carried.items() if d == domain), key=lambda c: c.msgid)
     kind = "disclaimer carried over (fuzzy flag cleared, translation unchanged)"
     return [
         FuzzyChange(rel, _line(catalog, c.msgid), domain, word_diff(c.earlier, c.msgid), _words(c.string), served, kind)

@@ -25,7 +25,7 @@ from carepages.assess import Assessment, assess_locale, carried_now, load_run
 from carepages.builder.cache import LocaleEntry, fetch, fetch_findings, pin_store, read_cache, stash_rows, write_cache
 from carepages.builder.keys import FileHashes, locale_key, source_key
 from carepages.builder.worker import AssessJob
-from carepages.carryover import CarriedMap, carried_digest
+from carepages.carryover import CarriedMap
 from carepages.checks.context import RunContext
 from carepages.checks.model import DIST, TEMPLATES, Finding
 from carepages.checks.outputs import LocaleOutput, built_findings
@@ -144,8 +144,7 @@ class Keys:
     def locale(self, locale: str) -> str:
         if self.carried is None:
             self.carried = carried_now(self.config)
-        carried = carried_digest(self.carried.get(locale, {}))
-        return locale_key(self.config, self.base, locale, self.hashes, carried)
+        return locale_key(self.config, self.base, locale, self.hashes, self.carried)
 
 
 def assess_pinned(run: RunContext, selected: list[str], jobs: int, keys: Keys | None = None) -> Assessed:
@@ -166,7 +165,7 @@ def served_pages(config: Config, locales: list[str]) -> dict[str, dict[str, dict
     keys = Keys(config)
     verdicts = _kept_verdicts(config, locales, keys)
     if verdicts is None:
-        run = load_run(config, project_key=keys.base)
+        run = load_run(config, project_key=keys.base, carried=keys.carried)
         verdicts = assess_pinned(run, locales, default_jobs(), keys.use(run)).pinning.verdicts
     return {locale: verdict.served() for locale, verdict in verdicts.items()}
 

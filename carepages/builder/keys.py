@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
+from carepages.carryover import CarriedMap, carried_digest
 from carepages.catalog_paths import domain_file, find_catalogs, find_templates, locale_files, po_path
 from carepages.catalogs import SHARED_DOMAINS
 from carepages.config import Config
@@ -62,16 +63,20 @@ def source_key(config: Config, hashes: FileHashes | None = None) -> str:
     return digest(str(CACHE_FORMAT), code_digest(), settings_digest(config), files)
 
 
-def locale_key(config: Config, base: str, locale: str, hashes: FileHashes | None = None, carried: str = "") -> str:
+def locale_key(
+    config: Config, base: str, locale: str, hashes: FileHashes | None = None, carried: CarriedMap | None = None
+) -> str:
     """A locale's key: the base plus its catalogs (nested ones too, in its folder on disk), review file,
-    sign-off ledger and glossary, and what git history says of them (``carried``:
-    :func:`carepages.carryover.carried_digest`). The source language has none.
+    sign-off ledger and glossary, and what git history says of them (the run's ``carried`` map:
+    :mod:`carepages.carryover`). The source language has none.
     """
     if locale == config.source_language:
         return digest(base, "source")
     files = [p for p in find_catalogs(config, locale).values() if p.is_file()]
     files += [path for path in locale_files(config, locale) if path.is_file()]
-    return digest(base, locale, files_digest(files, config.root, hashes), carried)
+    return digest(
+        base, locale, files_digest(files, config.root, hashes), carried_digest((carried or {}).get(locale, {}))
+    )
 
 
 def pins_key(config: Config) -> str:

@@ -47,7 +47,6 @@ from carepages.builder.worker import (
     init_worker,
     render_task,
 )
-from carepages.carryover import carried_digest
 from carepages.checks.context import ExpectedDisclaimers
 from carepages.checks.model import Finding
 from carepages.checks.outputs import LocaleOutput, built_findings
@@ -127,7 +126,7 @@ class Build:
             hashes, base = self.page_keys.hashes, self.base
             carried = self.run_ctx.carried
             keys = {
-                code: locale_key(self.config, base, code, hashes, carried_digest(carried.get(code, {})))
+                code: locale_key(self.config, base, code, hashes, carried)
                 for code in self.order
                 if code in self.selected
             }
