@@ -136,3 +136,29 @@ def test_the_tool_runs_where_fcntl_does_not_exist(project: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 1  # a fresh project's translations are empty: the check fails, cleanly
+
+
+def test_a_command_runs_with_the_collector_thresholds_and_restores_them(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A command runs with the fewer collections its workers inherit; the caller's thresholds come back."""
+    import gc
+
+    from carepages import cli
+
+    seen: list[tuple[int, ...]] = []
+    real = cli.load_config
+
+    def recording(project_arg: Path | None) -> object:
+        seen.append(gc.get_threshold())
+        return real(project_arg)
+
+    monkeypatch.setattr(cli, "load_config", recording)
+    before = gc.get_threshold()
+    assert before != cli.COLLECTOR_THRESHOLDS
+    assert main(["--project", str(project), "-q", "extract"]) == 0
+    assert seen == [cli.COLLECTOR_THRESHOLDS]
+    assert gc.get_threshold() == before
+    with pytest.raises(SystemExit):  # an error leaves through the same door
+        main(["--no-such-option"])
+    assert gc.get_threshold() == before
