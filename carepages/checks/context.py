@@ -222,6 +222,7 @@ class LocaleContext:
         self.paths = find_catalogs(self.config, locale)
         self.unread = kept & self.paths.keys()
         self.kept_rows: dict[str, list[Repeated]] = {}
+        self._repeated: list[Repeated] | None = None  # :meth:`repeated`, found once
         self.catalogs: dict[str, LoadedCatalog] = {}
         #: Catalogs (and the review file) that could not be read, as (check code, issue).
         self.failures: list[tuple[Code, Issue]] = []
@@ -272,6 +273,7 @@ class LocaleContext:
         self.unread = self.unread - domains
         self._load(domains)
         self.kept_rows = {domain: rows.get(domain, []) for domain in sorted(self.unread)}
+        self._repeated = None
 
     def _load(self, only: frozenset[str] | None = None) -> None:
         for domain, path in self.paths.items():
@@ -330,7 +332,15 @@ class LocaleContext:
         return [entry for entry in self.entries if self._shown(entry)]
 
     def repeated(self) -> list[Repeated]:
-        """The consistency check's rows of every page, kept ones included, in catalog order (the check's order)."""
+        """The consistency check's rows of every page, kept ones included, in catalog order (the check's order).
+
+        Found once: the check and the rows kept for the next assessment both ask.
+        """
+        if self._repeated is None:
+            self._repeated = self._find_repeated()
+        return self._repeated
+
+    def _find_repeated(self) -> list[Repeated]:
         rows = list(itertools.chain.from_iterable(self.kept_rows.values()))
         index: Counter[str] = Counter()
         # Whether an entry is shown was decided for ``_translated``: asked again here, each

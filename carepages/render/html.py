@@ -95,6 +95,7 @@ def make_environment() -> Environment:
         keep_trailing_newline=True,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
+        auto_reload=False,  # the templates ship with the code: not asked of the disk again for every page
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return env
