@@ -77,7 +77,7 @@ def read_catalog(path: Path, rel: str, locale: str | None = None, root: Path | N
 
 def read_catalog_text(path: Path, rel: str, locale: str | None = None, root: Path | None = None) -> tuple[Catalog, str]:
     """:func:`read_catalog`, with the file's text (the checks look up header lines in it)."""
-    return _read_text(decode_catalog(path, rel, root), rel, locale, path.suffix)
+    return parse_catalog_text(decode_catalog(path, rel, root), rel, locale, path.suffix)
 
 
 def read_catalog_data(data: bytes, rel: str) -> Catalog:
@@ -89,10 +89,11 @@ def read_catalog_data(data: bytes, rel: str) -> Catalog:
     size, what = limits.CATALOG_FILE
     if len(data) > size:
         raise CatalogError(f"is more than the {size} bytes accepted for {what}", path=rel, hint="split it up")
-    return _read_text(decode_catalog_data(data, rel), rel, None, "")[0]
+    return parse_catalog_text(decode_catalog_data(data, rel), rel, None, "")[0]
 
 
-def _read_text(text: str, rel: str, locale: str | None, suffix: str) -> tuple[Catalog, str]:
+def parse_catalog_text(text: str, rel: str, locale: str | None, suffix: str) -> tuple[Catalog, str]:
+    """The strict parse of a catalog's decoded text (``suffix``: ``.po`` needs a ``Language`` header)."""
     check_string_literals(text, rel)
     check_nplurals(text, rel)
     check_pairs(text, rel)

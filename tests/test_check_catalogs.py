@@ -17,16 +17,20 @@ error at all in that file.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from check_helpers import DATA, check, codes, make_clinic
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carepages.catalog_paths import find_templates
 from carepages.catalogs import msgids, read_catalog
-from carepages.checks.context import catalog_head, load_templates
+from carepages.checks import context
+from carepages.checks.context import Template, catalog_head, load_templates
 from carepages.checks.registry import BY_CODE
 from carepages.config import load_config
 from carepages.extract import run_extract
@@ -172,6 +176,51 @@ def test_a_run_keeps_of_each_template_what_its_catalog_says(clinic: Path) -> Non
     }
     assert templates["extra"].ids == ("Open", "Ask your doctor before you stop a medicine.")
     assert templates["extra"].tally == (0, 0, 3, 13, 13, 0)  # 1 + (2 + 2) + 8 words
+    assert load_templates(config) == (templates, [])  # the next run's, from the memo: the same
+
+
+def test_the_next_run_takes_the_templates_from_the_memo_and_never_keeps_a_broken_one(
+    clinic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = clinic / "locale/templates/broken.pot"
+    broken.write_text('msgid ""\nmsgstr ""\n\nmsgid "Open\nmsgstr ""\n', encoding="utf-8")
+    config = load_config(clinic)
+    templates, failures = load_templates(config)
+    assert [f.path for f in failures] == ["locale/templates/broken.pot"]
+    parsed: list[str] = []
+    original = context.parse_catalog_text
+    monkeypatch.setattr(
+        context, "parse_catalog_text", lambda text, rel, *a: parsed.append(rel) or original(text, rel, *a)
+    )
+    again, failures_again = load_templates(config)
+    assert (again, failures_again) == (templates, failures)
+    assert parsed == ["locale/templates/broken.pot"]  # its error is found anew, the others were kept
+    knee = clinic / "locale/templates/knee.pot"
+    knee.write_text(knee.read_text(encoding="utf-8") + '\nmsgid "A new sentence."\nmsgstr ""\n', encoding="utf-8")
+    assert "A new sentence." in load_templates(config)[0]["knee"].ids  # a changed file: parsed anew
+    memo = context.TemplateMemo(config)
+    memo.kept = {key: {**value, "tally": "damaged"} for key, value in memo.kept.items()}
+    assert memo.template(knee.read_text(encoding="utf-8"), "knee.pot", ".pot") == load_templates(config)[0]["knee"]
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+
+
+@given(
+    ids=st.lists(_TEXT, max_size=6),
+    context_keys=st.lists(st.tuples(_TEXT | st.tuples(_TEXT, _TEXT), _TEXT), max_size=4),
+    plurals=st.lists(st.tuples(_TEXT, _TEXT), max_size=3),
+    counts=st.tuples(*[st.integers(0, 10**6)] * 6),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_template_comes_back_from_the_memo_as_it_was_kept(
+    ids: list[str], context_keys: list[tuple[object, str]], plurals: list[tuple[str, str]], counts: tuple[int, ...]
+) -> None:
+    """Keys of every kind (a msgid, a plural pair, either with a context) survive JSON, and the msgids
+    that only a context made a key stay out of the keys."""
+    with_context = [key[0] for key in context_keys if isinstance(key[0], str)]
+    kept = Template(frozenset([*ids, *context_keys, *plurals]), tuple(ids + with_context), len(ids), counts)
+    assert context.Template.from_json(json.loads(json.dumps(kept.as_json()))) == kept
 
 
 def test_the_interface_template_is_compared_with_the_page_templates(clinic: Path) -> None:

@@ -13,6 +13,7 @@ simply do not see it, so one broken file gives one clear error, not a cascade.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sys
 from collections import Counter
@@ -21,18 +22,19 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from babel.messages.catalog import Catalog
 
 from carepages.carryover import CarriedMap
 from carepages.catalog_paths import find_catalogs, find_templates, po_path, pot_path
-from carepages.catalogs import UI_DOMAIN, msgids, read_catalog, read_catalog_text
+from carepages.catalogs import UI_DOMAIN, decode_catalog, msgids, parse_catalog_text, read_catalog_text
 from carepages.checks.model import Code, Entry, Finding, Issue, Repeated
 from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, Severity
 from carepages.extract import PageMessages, Sources
 from carepages.glossary import glossary_path, load_glossary
+from carepages.memo import cache_path, code_digest, digest, read_json, write_json
 from carepages.readback import Readings
 from carepages.render.body import Rendered
 from carepages.review import REVIEWED, Review, line_of, load_review, review_path
@@ -87,6 +89,77 @@ class Template:
         ids = tuple(sys.intern(m.id) for m in catalog if isinstance(m.id, str) and m.id)
         keys = frozenset(sys.intern(key) if isinstance(key, str) else key for key in msgids(catalog))
         return cls(keys, ids, sum(1 for m in catalog if m.id), tuple(tally(catalog)))
+
+    def as_json(self) -> dict[str, Any]:
+        """The template for :class:`TemplateMemo`: the msgids once, and the keys that are not one of them.
+
+        A key that is a string is always one of ``ids``; only the msgids with a context
+        alone are no key by themselves (``unkeyed``).
+        """
+        plain = {key for key in self.keys if isinstance(key, str)}
+        return {
+            "ids": list(self.ids),
+            "unkeyed": sorted(set(self.ids) - plain),
+            "other": sorted((_key_json(key) for key in self.keys if not isinstance(key, str)), key=json.dumps),
+            "messages": self.messages,
+            "tally": list(self.tally),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Template:
+        """The template :meth:`as_json` kept; a ValueError (or Key/TypeError) when ``data`` is not one."""
+        ids = tuple(sys.intern(_text(msgid)) for msgid in data["ids"])
+        plain = set(ids) - {_text(msgid) for msgid in data["unkeyed"]}
+        keys = frozenset(plain | {_key_of(key) for key in data["other"]})
+        tally_ = tuple(int(n) for n in data["tally"])
+        return cls(keys, ids, int(data["messages"]), tally_)
+
+
+def _key_json(key: object) -> Any:
+    """A message key (:func:`carepages.catalogs.msgids`) as JSON: its tuples as lists."""
+    return [_key_json(part) for part in key] if isinstance(key, tuple) else key
+
+
+def _key_of(data: Any) -> object:
+    """The message key :func:`_key_json` wrote."""
+    if isinstance(data, list) and len(data) == 2:
+        return tuple(_key_of(part) for part in data)
+    return sys.intern(_text(data))
+
+
+def _text(data: Any) -> str:
+    if not isinstance(data, str):
+        raise TypeError("not a string")
+    return data
+
+
+class TemplateMemo:
+    """Each template's :class:`Template`, by a hash of its text: every process that judges catalogs
+    reads the templates, and parsing them all took half a second at 200 pages.
+
+    Kept in the user's cache folder under the tool's code (:mod:`carepages.memo`), for the
+    templates of the last run that read them. A template that cannot be read is never
+    kept: its error is reported every time, from a new parse.
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.path = cache_path(config.root, "templates")
+        self.kept = read_json(self.path, code_digest())
+        self.used: dict[str, Any] = {}
+
+    def template(self, text: str, rel: str, suffix: str) -> Template:
+        """The template of a file's decoded text, parsed as strictly as a catalog unless it was kept."""
+        key = digest(suffix, text)
+        try:
+            template = Template.from_json(self.kept[key])
+        except (KeyError, TypeError, ValueError):
+            template = Template.of(parse_catalog_text(text, rel, None, suffix)[0])
+        self.used[key] = template.as_json()
+        return template
+
+    def save(self) -> None:
+        if self.used != self.kept:
+            write_json(self.path, code_digest(), self.used)
 
 
 @dataclass
@@ -185,15 +258,19 @@ class RunContext:
 def load_templates(config: Config) -> tuple[dict[str, Template], list[Issue]]:
     """The templates on disk, by domain, and an issue for each one that cannot be read.
 
-    Each is parsed as strictly as a catalog, and only what the run needs of it is kept.
+    Each is parsed as strictly as a catalog, and only what the run needs of it is kept
+    (and kept for the next run, :class:`TemplateMemo`).
     """
     templates: dict[str, Template] = {}
     failures: list[Issue] = []
+    memo = TemplateMemo(config)
     for domain, path in find_templates(config).items():
+        rel = config.relative(path)
         try:
-            templates[domain] = Template.of(read_catalog(path, config.relative(path), root=config.root))
+            templates[domain] = memo.template(decode_catalog(path, rel, config.root), rel, path.suffix)
         except CarepagesError as exc:
-            failures.append(Issue(config.relative(path), exc.line or 0, describe(exc), domain=domain))
+            failures.append(Issue(rel, exc.line or 0, describe(exc), domain=domain))
+    memo.save()
     return templates, failures
 
 
