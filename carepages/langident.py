@@ -6,8 +6,8 @@ mistake, or one of its other locales, pasted from the wrong catalog)? A classifi
 over all of langid.py's 97 languages mistakes short Spanish for Galician or Occitan
 and short Chinese for Cantonese; restricted to the project's own languages it made
 no such mistake on the shipped translations (see the README's "Checking"), and still
-tells Spanish from Portuguese. The model loads once per process (under a second),
-and only when some text needs judging.
+tells Spanish from Portuguese. The model loads once per process (a tenth of a second
+from its unpacked copy in the user's cache folder), and only when some text needs judging.
 
 A catalog's texts are judged together (:meth:`Identifier.identify_all`): the model's
 walk over each text's bytes, one Python step per byte in py3langid, takes one numpy
@@ -22,12 +22,20 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import lzma
+import zipfile
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from babel import Locale
+
+from carepages.fsutil import write_chunks_if_changed
+from carepages.memo import cache_root
 
 
 def language_of(locale: str) -> str:
@@ -37,10 +45,76 @@ def language_of(locale: str) -> str:
 
 @functools.cache
 def _base_model() -> Any:
-    """langid.py's model with probabilities normalised over the candidates (loaded once, slow)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """langid.py's model with probabilities normalised over the candidates (loaded once per process).
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    py3langid ships it as an LZMA-compressed ``.npz``; unpacking it was most of the
+    load (0.3 of 0.4 s, in every process that judges a language: each build worker,
+    each ``check``). The unpacked file is kept in the user's cache folder under the
+    packed file's hash, and read from there (:func:`_model_arrays`); when that fails,
+    py3langid loads its file itself.
+    """
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    packed = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
+    arrays = _model_arrays(packed)
+    if arrays is None:
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ptc, pc, classes, nextmove, row, output = arrays
+    return LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+
+
+#: The arrays of py3langid's model file, and how its loader turns each into the model's part.
+_MODEL_PARTS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
+    ("ptc", lambda a: a),
+    ("pc", lambda a: a),
+    ("classes", lambda a: a.tolist()),
+    ("nextmove", lambda a: _uint_array(a)),
+    ("nextmove_row", lambda a: _uint_array(a)),
+    ("out_feat", lambda a: a.tolist()),
+)
+
+
+def _model_arrays(packed: Path) -> tuple[Any, ...] | None:
+    """The model's parts, as py3langid's loader makes them, from the unpacked copy in the cache folder.
+
+    The copy is made on first use, unpacked a piece at a time as py3langid does (the
+    unpacked file is 68 MB). A copy that cannot be read (damaged: the ``.npz``'s CRCs
+    fail) is unpacked again. None when there is no copy to be had (a cache folder that
+    cannot be written, a model in another layout): py3langid then loads its file itself.
+    """
+    try:
+        with packed.open("rb") as handle:
+            name = hashlib.file_digest(handle, "sha256").hexdigest()[:32]
+    except OSError:
+        return None
+    kept = cache_root() / f"langid-{name}.npz"
+    for attempt in range(2):
+        try:
+            return _read_model(kept)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+            if attempt:
+                return None
+        try:
+            with lzma.open(packed) as unpacking:
+                write_chunks_if_changed(kept, iter(functools.partial(unpacking.read, 1 << 20), b""))
+        except (OSError, lzma.LZMAError, EOFError):
+            return None
+    return None
+
+
+def _read_model(source: Path) -> tuple[Any, ...]:
+    with np.load(source, allow_pickle=False) as found:
+        return tuple(convert(found[name]) for name, convert in _MODEL_PARTS)
+
+
+_TYPECODES = {2: "H", 4: "I", 8: "L"}
+
+
+def _uint_array(values: Any) -> array:
+    """An unsigned integer numpy array as the standard library's ``array`` (what py3langid's DFA walks)."""
+    made = array(_TYPECODES[values.dtype.itemsize])
+    made.frombytes(np.ascontiguousarray(values).data.cast("B"))
+    return made
 
 
 @functools.cache

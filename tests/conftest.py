@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 from collections.abc import Iterator
@@ -50,12 +51,36 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def _unpacked_model(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """The language model unpacked once for the session (68 MB; :func:`carepages.langident._model_arrays`)."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    from carepages import langident
+
+    folder = tmp_path_factory.mktemp("model")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CAREPAGES_CACHE_DIR", str(folder))
+        langident._model_arrays(Path(MODEL_DIR) / MODEL_FILE)
+    return next(folder.glob("langid-*.npz"), None)
+
+
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Variables that change output (dates, language, colour) are cleared; each test has its own cache folder."""
+def _isolated_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, _unpacked_model: Path | None
+) -> None:
+    """Variables that change output (dates, language, colour) are cleared; each test has its own cache folder.
+
+    The folder starts with the session's unpacked language model, linked: unpacked in
+    each test's folder, it took 68 MB of disk per test that judged a language.
+    """
     for name in ("SOURCE_DATE_EPOCH", "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "NO_COLOR", "CI", "XDG_CACHE_HOME"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    cache = tmp_path_factory.mktemp("cache")
+    if _unpacked_model is not None:
+        with contextlib.suppress(OSError):  # another file system: each test unpacks its own
+            (cache / _unpacked_model.name).hardlink_to(_unpacked_model)
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(cache))
 
 
 @pytest.fixture(scope="module")

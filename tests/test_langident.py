@@ -10,7 +10,7 @@ import polib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 from carepages import langident
 from carepages.langident import identifier, known_languages
@@ -165,3 +165,40 @@ def test_a_model_the_batch_path_cannot_reproduce_is_judged_one_text_at_a_time() 
     abstaining = copy.copy(identifier(CANDIDATE_SETS[1]).model)
     abstaining.min_confidence = 0.9
     assert langident._Batch.of(abstaining) is None
+
+
+def _parts(model: LanguageIdentifier) -> list[object]:
+    arrays = [np.asarray(model.nb_ptc), np.asarray(model.nb_pc)]
+    return [*(a.tobytes() for a in arrays), model.nb_classes, model.tk_nextmove, model.tk_row, model.tk_output]
+
+
+def test_the_model_read_from_its_unpacked_copy_is_py3langids_own(
+    whole_model: LanguageIdentifier, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy in the cache folder is made on first use and read after; a damaged copy is made again."""
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path))
+    packed = Path(MODEL_DIR) / MODEL_FILE
+    fresh = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)  # whole_model's columns were cut
+    for _ in range(2):  # made, then read
+        parts = langident._model_arrays(packed)
+        assert parts is not None
+        ptc, pc, classes, nextmove, row, output = parts
+        model = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+        assert _parts(model) == _parts(fresh)
+        (copy_,) = tmp_path.glob("langid-*.npz")
+    unpacked = copy_.read_bytes()
+    copy_.write_bytes(unpacked[:1000] + b"damaged" + unpacked[1007:])  # inside the first array: its CRC fails
+    assert langident._model_arrays(packed) is not None
+    assert copy_.read_bytes() == unpacked  # unpacked again
+
+
+def test_without_a_cache_folder_py3langid_loads_its_own_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(blocked / "cache"))
+    assert langident._model_arrays(Path(MODEL_DIR) / MODEL_FILE) is None
+    langident._base_model.cache_clear()
+    try:
+        assert "de" in langident._base_model().nb_classes
+    finally:
+        langident._base_model.cache_clear()
