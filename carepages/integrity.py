@@ -23,6 +23,7 @@ which compares the manifest's verdicts with its own.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -33,9 +34,13 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carepages.htmltree import Node, parse
+from carepages.memo import digest
+
+if TYPE_CHECKING:
+    from carepages.memo import KeptAnswers
 
 MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.json.sig"
@@ -159,28 +164,48 @@ def check_folder(
     manifest: Manifest | None = None,
     read_page: PageReader | None = None,
     held: Snapshot | None = None,
+    kept: KeptAnswers | None = None,
 ) -> list[Found]:
     """Every problem of a dist/ folder: against its manifest, and in its pages (``stylesheet``: the shipped CSS).
 
     ``manifest`` defaults to the folder's own ``manifest.json``; ``read_page`` stands in for
     :func:`page_problems` with that stylesheet (``check`` passes its memo of the pages read back);
     ``held`` is the folder's :func:`snapshot` when the caller has just taken it: its sizes and
-    hashes are used instead of reading every file a second time.
+    hashes are used instead of reading every file a second time. With ``held``, ``kept`` answers
+    for a bundle or a page whose bytes (and, for a bundle, whose manifest entries) it has judged before.
     """
     if manifest is None:
         try:
             manifest = read_manifest(folder / MANIFEST_NAME)
         except ManifestError as exc:
             return [Found("manifest", MANIFEST_NAME, 0, str(exc))]
-    found = list(_listed_files(folder, manifest, held or {}))
+    held = held or {}
+    found = list(_listed_files(folder, manifest, held))
     found += _unlisted_files(folder, manifest)
+    css = "" if stylesheet is None else hashlib.sha256(stylesheet.encode("utf-8")).hexdigest()
     for rel in sorted(manifest.files):
         path = folder / rel
+        sha = held[rel][1] if rel in held else None
         if rel.endswith(".zip") and path.is_file() and not path.is_symlink():
-            found += check_bundle(path, rel, manifest)
+            wanted = json.dumps(sorted(bundle_members(path, manifest).items()))
+            key = digest("bundle", rel, sha, wanted) if sha else None
+            found += _kept_found(kept, key, rel, functools.partial(check_bundle, path, rel, manifest))
         if rel.endswith(".html") and path.is_file() and not path.is_symlink():
-            found += check_page(path, rel, stylesheet, read_page)
+            key = digest("visible", sha, css, "memo" if read_page else "") if sha else None
+            found += _kept_found(kept, key, rel, functools.partial(check_page, path, rel, stylesheet, read_page))
     return found
+
+
+def _kept_found(kept: KeptAnswers | None, key: str | None, rel: str, find: Callable[[], list[Found]]) -> list[Found]:
+    """``find()``, or what ``kept`` holds under ``key`` (the problems of one file, which all name it)."""
+    if kept is None:
+        return find()
+    answers = kept.answer(
+        key,
+        lambda: [[one.kind, one.line, one.message] for one in find()],
+        lambda kept: [Found(str(kind), rel, int(line), str(message)) for kind, line, message in kept],
+    )
+    return answers
 
 
 def _listed_files(folder: Path, manifest: Manifest, held: Snapshot) -> Iterator[Found]:
@@ -246,10 +271,15 @@ def check_zip(path: Path, manifest: Manifest, stylesheet: str | None) -> list[Fo
     return found
 
 
+def bundle_members(path: Path, manifest: Manifest) -> dict[str, tuple[int, str]]:
+    """What a bundle (``downloads/<lang>.zip``) must hold: its locale's files, as the manifest lists them."""
+    locale = PurePosixPath(path.name).stem
+    return {name: info for name, info in manifest.files.items() if name.startswith(f"{locale}/")}
+
+
 def check_bundle(path: Path, rel: str, manifest: Manifest) -> list[Found]:
     """A bundle holds exactly its locale's pages as the manifest lists them (read within their sizes)."""
-    locale = PurePosixPath(path.name).stem
-    wanted = {name: info for name, info in manifest.files.items() if name.startswith(f"{locale}/")}
+    wanted = bundle_members(path, manifest)
     try:
         with zipfile.ZipFile(path) as bundle:
             members = {info.filename: info for info in bundle.infolist() if not info.is_dir()}

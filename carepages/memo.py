@@ -16,9 +16,10 @@ import hashlib
 import importlib.metadata
 import json
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import carepages
 from carepages.errors import CarepagesError
@@ -27,6 +28,8 @@ from carepages.limits import CATALOG_FILE
 
 if TYPE_CHECKING:
     from carepages.config import Config
+
+T = TypeVar("T")
 
 #: Libraries whose version can change an output (a new Babel may merge or write a catalog differently).
 LIBRARIES = (
@@ -131,3 +134,50 @@ def write_json(path: Path, version: str, data: dict[str, Any]) -> None:
     payload = json.dumps({"version": version, "data": data}, sort_keys=True, ensure_ascii=False) + "\n"
     with contextlib.suppress(OSError):
         write_if_changed(path, payload.encode("utf-8"))
+
+
+class KeptAnswers:
+    """Answers that are a pure function of what they read, kept for the next run under a hash of all of it.
+
+    The checks of dist/ read every built page and bundle on each run, though most are
+    the same bytes judged against the same expectations as the last time (one catalog
+    edited changes one locale's pages; one source page, one page per locale). Each
+    answer is kept under a key that its caller makes from everything the answer
+    depends on (the file's sha256 from the snapshot just taken, and what it is judged
+    against); the tool's code is the file's version. Without a project root it keeps
+    nothing. Answers must be JSON: lists, strings, numbers.
+    """
+
+    def __init__(self, root: Path | None, purpose: str) -> None:
+        self.path = cache_path(root, purpose) if root is not None else None
+        self.kept = read_json(self.path, code_digest()) if self.path is not None else {}
+        self.used: dict[str, Any] = {}
+
+    def answer(self, key: str | None, find: Callable[[], list[Any]], load: Callable[[list[Any]], T]) -> T:
+        """``load`` of the answer kept under ``key``, else of ``find()``'s (then kept).
+
+        ``key`` None: found, not kept. A kept answer that ``load`` cannot take (a damaged
+        cache file: a TypeError, ValueError or KeyError) is found again.
+        """
+        if key is not None and isinstance(kept := self.kept.get(key), list):
+            with contextlib.suppress(TypeError, ValueError, KeyError):
+                value = load(kept)
+                self.used[key] = kept
+                return value
+        found = find()
+        if key is not None:
+            self.used[key] = found
+        return load(found)
+
+    def save(self) -> None:
+        """Keep this run's answers, and the others' while they are fewer than twice as many.
+
+        A run over fewer locales (``check -l de``) leaves the others' answers for the next
+        full one; a run's answers to files since changed drop out after a few runs.
+        """
+        if self.path is None or not self.used:
+            return
+        others = {key: value for key, value in self.kept.items() if key not in self.used}
+        kept = {**others, **self.used} if len(others) <= 2 * len(self.used) else self.used
+        if kept != self.kept:
+            write_json(self.path, code_digest(), kept)

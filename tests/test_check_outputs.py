@@ -19,11 +19,14 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import polib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from carepages import integrity
 from carepages.builder import run_build
+from carepages.checks import built as built_checks
 from carepages.checks import outputs
 from carepages.checks.report import Report
 from carepages.config import load_config
@@ -102,9 +105,11 @@ def summary(report: Report) -> list[dict[str, object]]:
 
 
 def fresh(root: Path) -> Report:
-    """What a check finds that keeps no finding and no page read back (the memos of :mod:`carepages.checks.outputs`
-    and :mod:`carepages.readback` removed; the assessments, which these checks do not make, are kept)."""
+    """What a check finds that keeps no finding and no page read back (the memos of :mod:`carepages.checks.outputs`,
+    its answers per file and :mod:`carepages.readback` removed; the assessments, which these checks do not make,
+    are kept)."""
     cache_path(root, "checked").unlink(missing_ok=True)
+    cache_path(root, "checked-files").unlink(missing_ok=True)
     shutil.rmtree(readings_folder(root), ignore_errors=True)
     return collect(load_config(root))
 
@@ -191,6 +196,65 @@ def test_after_any_edit_of_dist_the_check_finds_what_a_fresh_check_finds(
     assert summary(with_memo) == summary(nothing_kept)
     if changed:  # an edit that changed nothing (a disclaimer dropped where there is none) is no finding
         assert any(f.severity == Severity.ERROR and f.code == "manifest" for f in with_memo.findings)
+
+
+def _retranslate(root: Path, locale: str, domain: str, at: int) -> None:
+    """A translator's edit: one translation changed (a disclaimer's or another), dist/ not built again."""
+    path = root / "locale" / locale / "LC_MESSAGES" / f"{domain}.po"
+    catalog = polib.pofile(str(path))
+    entries = [entry for entry in catalog if entry.msgstr]
+    entry = entries[at % len(entries)]
+    entry.msgstr = entry.msgstr[: at % len(entry.msgstr)] + "x" + entry.msgstr[at % len(entry.msgstr) + 1 :]
+    catalog.save(str(path))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    edits=st.lists(
+        st.tuples(st.sampled_from(["ar", "de", "zh_CN"]), st.sampled_from(["disclaimers", "guide", "overview"]),
+                  st.integers(0, 10**6)),
+        min_size=1, max_size=3,
+    )
+)  # fmt: skip
+def test_after_a_translation_changes_the_answers_kept_per_page_are_a_fresh_checks(
+    edits: list[tuple[str, str, int]], built: tuple[Path, Path]
+) -> None:
+    """The pages' bytes are the same, what their disclaimers must show may not be: each page's kept answer is
+    taken only when both are the same (a changed disclaimer then gives ``built-disclaimer`` findings)."""
+    with as_built(built) as root:
+        saved = {path: path.read_bytes() for path in (root / "locale").rglob("*.po")}
+        try:
+            for locale, domain, at in edits:
+                _retranslate(root, locale, domain, at)
+            with_answers = collect(load_config(root))
+            nothing_kept = fresh(root)
+        finally:
+            for path, data in saved.items():
+                path.write_bytes(data)
+    assert summary(with_answers) == summary(nothing_kept)
+
+
+def test_a_check_after_an_edit_reads_no_page_and_no_bundle_it_judged_before(
+    project: Path, checks_run: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A translation that no disclaimer shows changes the locale's key (its checks run), not its pages."""
+    catalog = polib.pofile(str(project / "locale/de/LC_MESSAGES/guide.po"))
+    entry = next(e for e in catalog if e.msgstr and "Arzt" not in e.msgstr and "Notfall" not in e.msgstr)
+    entry.msgstr += " Ja."
+    catalog.save(str(project / "locale/de/LC_MESSAGES/guide.po"))
+    read: list[str] = []
+    original_page, original_bundle = built_checks.BuiltPage.__init__, integrity.check_bundle
+    monkeypatch.setattr(
+        built_checks.BuiltPage,
+        "__init__",
+        lambda self, ctx, page, files: read.append(page.domain) or original_page(self, ctx, page, files),
+    )
+    monkeypatch.setattr(integrity, "check_bundle", lambda path, *a: read.append(path.name) or original_bundle(path, *a))
+    report = collect(load_config(project))
+    assert checks_run == CHECKED  # the run's findings were not kept: de's catalog changed
+    assert read == []
+    assert summary(report) == summary(fresh(project))
+    assert read  # the fresh check read them
 
 
 def test_a_dist_holding_a_link_is_never_kept(project: Path, checks_run: list[str]) -> None:

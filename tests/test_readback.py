@@ -152,7 +152,8 @@ def test_a_reading_that_is_gone_or_damaged_is_read_again(root: Path, pages_read:
         kept.unlink()
     else:
         kept.write_text("{" if damage == "not JSON" else '{"shown": 3}', encoding="utf-8")
-    cache_path(root, "checked").unlink()  # so the check reads dist/ (not the build's findings)
+    cache_path(root, "checked").unlink()  # so the check reads dist/ (not the build's findings,
+    cache_path(root, "checked-files").unlink()  # nor its answers per page)
     before = len(pages_read)
     after = collect(load_config(root))
     assert pages_read[before:] == [parse(page.read_text(encoding="utf-8"))]  # that page, and no other

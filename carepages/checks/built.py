@@ -32,6 +32,7 @@ from carepages.checks.model import Issue
 from carepages.clinics import Edition, fill
 from carepages.extract import PageMessages
 from carepages.layout import MANIFEST_NAME, page_suffixes
+from carepages.memo import digest
 from carepages.pdftext import find_in_order
 from carepages.segments import FIELD, squeeze
 
@@ -114,9 +115,32 @@ def check_built_disclaimers(ctx: OutputContext) -> Iterator[Issue]:
             files = page_files(ctx, edition, page, handouts)
             if not ctx.verdict.publishes(page.domain) or not all(path.is_file() for path in files):
                 continue  # the "built" check reports it
-            built = BuiltPage(ctx, page, files, values, chunks)
-            for disclaimer in page.disclaimers:
-                yield from built.check(disclaimer)
+            wanted = {
+                disclaimer: expected_chunks(ctx, page, values, chunks, disclaimer) for disclaimer in page.disclaimers
+            }
+            yield from _page_issues(ctx, page, files, wanted)
+
+
+def _page_issues(ctx: OutputContext, page: PageMessages, files: list[Path], wanted: dict[str, Chunks]) -> list[Issue]:
+    """The issues of one built page with its disclaimers, kept under a hash of its files and what they must show.
+
+    The key holds each file's path and sha256 (from the snapshot of dist/ the checks
+    took), the locale and each disclaimer's chunks as filled in: the issues are a
+    function of these alone (:class:`BuiltPage`). Without a snapshot the page is read.
+    """
+    rels = [ctx.config.relative(path) for path in files]
+    shas = ctx.held_shas(files)
+    what = json.dumps([[disclaimer, chunks.filled] for disclaimer, chunks in wanted.items()], ensure_ascii=False)
+    key = digest("built-disclaimers", ctx.locale, *rels, *shas, what) if shas is not None else None
+
+    def find() -> list[list[object]]:
+        built = BuiltPage(ctx, page, files)
+        return [[one.path, one.line, one.message] for d, chunks in wanted.items() for one in built.check(d, chunks)]
+
+    def load(answers: list[list[object]]) -> list[Issue]:
+        return [Issue(str(path), int(line), str(message), domain=page.domain) for path, line, message in answers]  # type: ignore[call-overload]
+
+    return ctx.kept.answer(key, find, load) if ctx.kept is not None else load(find())
 
 
 def _field_values(ctx: OutputContext, edition: Edition) -> dict[str, str] | None:
@@ -132,54 +156,50 @@ class Chunks:
     squeezed: list[list[str]]
 
 
-class BuiltPage:
-    """One built page in its formats, read once, against the disclaimers it must carry.
+def expected_chunks(
+    ctx: OutputContext,
+    page: PageMessages,
+    values: dict[str, str] | None,
+    chunks: dict[tuple[str, str], Chunks],
+    disclaimer: str,
+) -> Chunks:
+    """What one of the page's disclaimers shows, with the clinic's ``values`` in place of its fields.
 
-    ``chunks`` is the edition's memo of what each disclaimer must show (by its domain and id):
-    the shared disclaimers are on every page, and are filled in and squeezed once.
+    ``chunks`` is the edition's memo of what each disclaimer must show (by its domain and
+    id): the shared disclaimers are on every page, and are filled in and squeezed once.
     """
+    domain = ctx.run.disclaimer_domain(page, disclaimer)
+    pinned = page.domain in ctx.pinned  # it shows its revision's translations: not the memo's
+    if not pinned and (domain, disclaimer) in chunks:
+        return chunks[domain, disclaimer]
+    found = ctx.expected_for(page.domain).get(domain, {}).get(disclaimer, [])
+    if values is None:
+        filled = [[FIELD.sub("", chunk) for chunk in pieces] for pieces in found]
+    else:
+        filled = [[fill(chunk, values, html=False) for chunk in pieces] for pieces in found]
+    made = Chunks(filled, [[squeeze(chunk) for chunk in pieces] for pieces in filled])
+    if not pinned:
+        chunks[domain, disclaimer] = made
+    return made
+
+
+class BuiltPage:
+    """One built page in its formats, read once, to be checked against the disclaimers it must carry."""
 
     FIX = "check the page template and the renderer, then run carepages build"
 
-    def __init__(
-        self,
-        ctx: OutputContext,
-        page: PageMessages,
-        files: list[Path],
-        values: dict[str, str] | None,
-        chunks: dict[tuple[str, str], Chunks] | None = None,
-    ):
+    def __init__(self, ctx: OutputContext, page: PageMessages, files: list[Path]):
         self.ctx = ctx
         self.page = page
-        self.chunks = {} if chunks is None else chunks
         self.files = files
         self.rel = [ctx.config.relative(path) for path in files]
-        self.values = values
         # Read back through the memo: a page the build read back (same bytes) is not parsed again.
         self.shown = ctx.readings.page(files[0].read_bytes()).shown
         self.text = squeeze(files[1].read_text(encoding="utf-8", errors="replace"))
         self.pdf = ctx.readings.handout(files[2].read_bytes()) if len(files) > 2 else None
 
-    def expected(self, disclaimer: str) -> Chunks:
-        """What the disclaimer's messages show, with the clinic's values in place of its fields."""
-        ctx = self.ctx
-        domain = ctx.run.disclaimer_domain(self.page, disclaimer)
-        pinned = self.page.domain in ctx.pinned  # it shows its revision's translations: not the memo's
-        if not pinned and (domain, disclaimer) in self.chunks:
-            return self.chunks[domain, disclaimer]
-        found = ctx.expected_for(self.page.domain).get(domain, {}).get(disclaimer, [])
-        if self.values is None:
-            filled = [[FIELD.sub("", chunk) for chunk in chunks] for chunks in found]
-        else:
-            values = self.values
-            filled = [[fill(chunk, values, html=False) for chunk in chunks] for chunks in found]
-        made = Chunks(filled, [[squeeze(chunk) for chunk in chunks] for chunks in filled])
-        if not pinned:
-            self.chunks[domain, disclaimer] = made
-        return made
-
-    def check(self, disclaimer: str) -> Iterator[Issue]:
-        """Check one disclaimer in each format of the page."""
+    def check(self, disclaimer: str, expected: Chunks) -> Iterator[Issue]:
+        """Check one disclaimer (which must show ``expected``) in each format of the page."""
         rel = self.rel
         domain = self.page.domain
         shown = self.shown.get(disclaimer)
@@ -188,7 +208,6 @@ class BuiltPage:
             yield Issue(rel[0], 0, missing, domain=domain)
             return
         line, shown_text = shown
-        expected = self.expected(disclaimer)
         squeezed = squeeze(shown_text)
         if any(not _in_order(squeezed, chunks) for chunks in expected.squeezed):
             message = f"disclaimer {disclaimer!r} does not show its {self.ctx.locale} translation: {self.FIX}"

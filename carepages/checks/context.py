@@ -34,7 +34,8 @@ from carepages.config import Config
 from carepages.errors import CarepagesError, CatalogError, Severity
 from carepages.extract import PageMessages, Sources
 from carepages.glossary import glossary_path, load_glossary
-from carepages.memo import cache_path, code_digest, digest, read_json, write_json
+from carepages.integrity import Snapshot
+from carepages.memo import KeptAnswers, cache_path, code_digest, digest, read_json, write_json
 from carepages.readback import Readings
 from carepages.render.body import Rendered
 from carepages.review import REVIEWED, Review, line_of, load_review, review_path
@@ -521,10 +522,21 @@ class OutputContext:
     pinned: dict[str, ExpectedDisclaimers] = field(default_factory=dict)
     #: The built files read back, by content (shared by every locale and by the dist checks).
     readings: Readings = field(default_factory=Readings)
+    #: dist/ file by file, when the caller has just hashed it; with it, ``kept`` answers for pages judged before.
+    held: Snapshot | None = None
+    kept: KeptAnswers | None = None
 
     @property
     def config(self) -> Config:
         return self.run.config
+
+    def held_shas(self, files: list[Path]) -> list[str] | None:
+        """The sha256 of each file as the snapshot of dist/ has it; None without one, or when one is not in it."""
+        if self.held is None:
+            return None
+        dist = self.config.dist_dir
+        found = [self.held.get(path.relative_to(dist).as_posix()) for path in files]
+        return [known[1] for known in found if known is not None] if all(found) else None
 
     def expected_for(self, page: str) -> ExpectedDisclaimers:
         """What the disclaimers of ``page`` must show as built: its pinned revision's, or the current ones."""

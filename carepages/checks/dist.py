@@ -21,6 +21,7 @@ from functools import cached_property
 from carepages.checks.context import RunContext
 from carepages.checks.model import Issue
 from carepages.integrity import MANIFEST_NAME, Found, ManifestError, Snapshot, check_folder, read_manifest
+from carepages.memo import KeptAnswers
 from carepages.readback import STYLESHEET, Readings
 from carepages.verdict import LocaleVerdict
 
@@ -35,6 +36,7 @@ class DistContext:
     verdicts: tuple[LocaleVerdict, ...]
     readings: Readings = field(default_factory=Readings)
     held: Snapshot | None = None  # dist/ file by file, when the caller has just hashed it (not hashed again)
+    kept: KeptAnswers | None = None  # with ``held``: what bundles and pages judged before showed
 
     @cached_property
     def found(self) -> list[Found]:
@@ -50,7 +52,7 @@ class DistContext:
             if not folder.is_dir():
                 found.append(Found("manifest", edition.prefix, 0, "the edition's folder does not exist"))
                 continue
-            checked = check_folder(folder, stylesheet, None, read_page, self._held_in(edition.prefix))
+            checked = check_folder(folder, stylesheet, None, read_page, self._held_in(edition.prefix), self.kept)
             found += [replace(f, path=edition.prefix + f.path) for f in checked]
         return found
 

@@ -33,7 +33,7 @@ from carepages.checks.dist import DistContext
 from carepages.checks.model import Finding
 from carepages.checks.registry import dist_findings, output_findings
 from carepages.integrity import Snapshot, snapshot
-from carepages.memo import cache_path, code_digest, digest, read_json, write_json
+from carepages.memo import KeptAnswers, cache_path, code_digest, digest, read_json, write_json
 from carepages.readback import Readings
 from carepages.verdict import LocaleVerdict
 
@@ -75,11 +75,14 @@ def built_findings(
     if key and (found := _kept_findings(kept, key)) is not None:
         return found
     read = Readings(config.root)
+    answers = KeptAnswers(config.root, "checked-files")  # each page's and bundle's, for a run that differs
     findings: list[Finding] = []
     for one in locales:
-        output = OutputContext(run, one.locale, one.verdict, one.expected, one.pinned, read)
+        output = OutputContext(run, one.locale, one.verdict, one.expected, one.pinned, read, held, answers)
         findings += output_findings(output, skip)
-    findings += dist_findings(DistContext(run, tuple(one.verdict for one in locales), read, held), skip)
+    verdicts = tuple(one.verdict for one in locales)
+    findings += dist_findings(DistContext(run, verdicts, read, held, answers), skip)
+    answers.save()
     if key:
         _keep(path, kept, key, findings)
     return findings
