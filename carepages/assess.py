@@ -40,7 +40,7 @@ from carepages.incremental import (
     unit_keys,
 )
 from carepages.markdown_ext import PageParser
-from carepages.memo import cache_path, read_json, write_json
+from carepages.memo import FileHashes, cache_path, read_json, write_json
 from carepages.render.body import Draft, Rendered, render_body
 from carepages.render.html import language
 from carepages.reviewstate import page_reviews
@@ -150,6 +150,7 @@ def load_run(
     own_interface: bool = False,
     project_key: str = "",
     carried: CarriedMap | None = None,
+    hashes: FileHashes | None = None,
 ) -> RunContext:
     """Parse the sources once and run the project checks: what every locale shares.
 
@@ -159,10 +160,13 @@ def load_run(
     templates, settings and code: :func:`carepages.builder.keys.source_key`) keeps the
     project checks' findings for the next run with the same key. ``own_interface`` judges
     ``ui.pot`` against itself, not against the running tool's templates: an earlier
-    revision's interface template records the tool of that revision (pinning).
+    revision's interface template records the tool of that revision (pinning). ``hashes``: the files
+    the caller hashed for this run's keys, shared with the run (:attr:`RunContext.hashes`).
     """
     sources = extract_sources(config, parser, memo=not own_interface)  # a revision's pages are not kept
     run = RunContext(config, sources)
+    if hashes is not None:
+        run.hashes = hashes
     if own_interface:
         run.interface = run.templates.get(UI_DOMAIN)  # a revision: its carried translations are the judge's to find
     else:  # ``carried``: found already (by the keys), not found twice

@@ -23,7 +23,7 @@ from typing import TextIO
 
 from carepages.assess import Assessment, assess_locale, carried_now, load_run
 from carepages.builder.cache import LocaleEntry, fetch, fetch_findings, pin_store, read_cache, stash_rows, write_cache
-from carepages.builder.keys import FileHashes, locale_key, source_key
+from carepages.builder.keys import locale_key, source_key
 from carepages.builder.worker import AssessJob
 from carepages.carryover import CarriedMap
 from carepages.checks.context import RunContext
@@ -34,6 +34,7 @@ from carepages.checks.report import FORMATS, Report, format_check_list, format_f
 from carepages.config import Config
 from carepages.errors import EXIT_FAILED, EXIT_OK, CarepagesError
 from carepages.markdown_ext import PageParser
+from carepages.memo import FileHashes
 from carepages.parallel import STATE, LazyRunner, default_jobs, guarded
 from carepages.pinning import Pinning, resolve_pins
 from carepages.stats import keep_counts
@@ -137,8 +138,11 @@ class Keys:
         self.carried: CarriedMap | None = None  # the run's (:func:`use`), else found when first needed
 
     def use(self, run: RunContext) -> Keys:
-        """Take the run's carried translations (found once per run) instead of finding them again."""
+        """Take the run's carried translations (found once per run) instead of finding them again, and give
+        it the files hashed for the keys (its workers' keys of each page hash them again otherwise)."""
         self.carried = run.carried
+        run.hashes.update(self.hashes)
+        self.hashes = run.hashes
         return self
 
     def locale(self, locale: str) -> str:

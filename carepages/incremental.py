@@ -39,7 +39,7 @@ from carepages.catalogs import RESERVED_DOMAINS, UI_DOMAIN
 from carepages.checks.allow import waiver_reason
 from carepages.checks.model import Code, Finding, Repeated
 from carepages.checks.registry import BY_CODE
-from carepages.memo import code_digest, digest, file_digest, settings_digest
+from carepages.memo import code_digest, digest, hashed, settings_digest
 
 if TYPE_CHECKING:
     from carepages.checks.context import ExpectedDisclaimers, LocaleContext, RunContext
@@ -81,7 +81,6 @@ class UnitKeys:
 def unit_keys(run: RunContext, locale: str) -> UnitKeys:
     """Hash the locale's inputs: what every page shares, and what each page alone is made from."""
     config = run.config
-    root = config.root
     catalogs = find_catalogs(config, locale)
     templates = find_templates(config)
     pages = [messages.domain for messages in run.sources.pages]
@@ -93,17 +92,18 @@ def unit_keys(run: RunContext, locale: str) -> UnitKeys:
     of_pages = {page: {k: v for k, v in carried.items() if k[0] == page} for page in pages}
     others = carried_digest({k: v for k, v in carried.items() if k[0] not in of_pages})
     shared = digest(
-        UNITS_FORMAT, code_digest(), settings_digest(config), locale, listing, *_hashes(shared_files, root), others
+        UNITS_FORMAT, code_digest(), settings_digest(config), locale, listing, *_hashes(shared_files, run), others
     )
     keys = {}
     for page in pages:
         own = [run.source_domains[page].page.path, po_path(config, locale, page), pot_path(config, page)]
-        keys[page] = digest(shared, page, *_hashes(own, root), carried_digest(of_pages[page]))
+        keys[page] = digest(shared, page, *_hashes(own, run), carried_digest(of_pages[page]))
     return UnitKeys(shared, keys)
 
 
-def _hashes(paths: Iterable[Path], root: Path) -> list[str]:
-    return [part for path in paths for part in (str(path), file_digest(path, root))]
+def _hashes(paths: Iterable[Path], run: RunContext) -> list[str]:
+    """Each path and its hash: the run's (:attr:`RunContext.hashes`), which the locale keys mostly made already."""
+    return [part for path in paths for part in (str(path), hashed(path, run.config.root, run.hashes))]
 
 
 def merge_findings(fresh: Iterable[Finding], last: Iterable[Finding], kept: frozenset[str]) -> list[Finding]:

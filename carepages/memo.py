@@ -76,6 +76,19 @@ def file_digest(path: Path, root: Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: The files hashed in one run, by path: the keys of the run (the project's, each locale's, each
+#: page's) read each file once, in the main process and in the workers it forks. Never kept from
+#: one run to the next.
+FileHashes = dict[Path, str]
+
+
+def hashed(path: Path, root: Path, hashes: FileHashes) -> str:
+    """:func:`file_digest` of ``path``, once per run (``hashes``)."""
+    if path not in hashes:
+        hashes[path] = file_digest(path, root)
+    return hashes[path]
+
+
 def settings_digest(config: Config) -> str:
     """Every setting of ``[tool.carepages]`` as read (thresholds, review and stale policies, paths, widths).
 

@@ -21,15 +21,11 @@ from carepages.carryover import CarriedMap, carried_digest
 from carepages.catalog_paths import domain_file, find_catalogs, find_templates, locale_files, po_path
 from carepages.catalogs import SHARED_DOMAINS
 from carepages.config import Config
-from carepages.memo import code_digest, digest, file_digest, settings_digest
+from carepages.memo import FileHashes, code_digest, digest, hashed, settings_digest
 from carepages.verdict import PageVerdict
 
 #: Bump when the cache's layout or meaning changes: an old cache is then ignored.
 CACHE_FORMAT = 8
-
-
-#: The files hashed in one run, by path: the locale keys and the page keys read each file once.
-FileHashes = dict[Path, str]
 
 
 def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = None) -> str:
@@ -42,13 +38,6 @@ def files_digest(paths: Iterable[Path], root: Path, hashes: FileHashes | None = 
     """
     hashes = {} if hashes is None else hashes
     return digest(*(part for path in sorted(set(paths)) for part in (_name(path, root), hashed(path, root, hashes))))
-
-
-def hashed(path: Path, root: Path, hashes: FileHashes) -> str:
-    """:func:`carepages.memo.file_digest` of ``path``, once per run (``hashes``)."""
-    if path not in hashes:
-        hashes[path] = file_digest(path, root)
-    return hashes[path]
 
 
 def _name(path: Path, root: Path) -> str:

@@ -109,7 +109,7 @@ class Build:
         self.work = dist_folder.make_folder(self.dist, "work")
         self.page_keys = PageKeys(config)
         self.base = source_key(config, self.page_keys.hashes)  # what every locale's key and the project checks share
-        self.run_ctx = load_run(config, project_key=self.base)
+        self.run_ctx = load_run(config, project_key=self.base, hashes=self.page_keys.hashes)
         self.no_handouts = handouts_unavailable() if config.site.handouts else ""
         self.handouts = config.site.handouts and not self.no_handouts
         self._runner: Runner | None = None

@@ -35,7 +35,7 @@ from carepages.errors import CarepagesError, CatalogError, Severity
 from carepages.extract import PageMessages, Sources
 from carepages.glossary import glossary_path, load_glossary
 from carepages.integrity import Snapshot
-from carepages.memo import KeptAnswers, cache_path, code_digest, digest, read_json, write_json
+from carepages.memo import FileHashes, KeptAnswers, cache_path, code_digest, digest, read_json, write_json
 from carepages.readback import Readings
 from carepages.render.body import Rendered
 from carepages.review import REVIEWED, Review, line_of, load_review, review_path
@@ -194,6 +194,9 @@ class RunContext:
     handouts_made: dict[Path, bool] = field(default_factory=dict)
     #: Per locale, the disclaimer translations older than their English text (:mod:`carepages.carryover`).
     carried: CarriedMap = field(default_factory=dict)
+    #: The files this run hashed for its keys (:data:`carepages.memo.FileHashes`): the main process
+    #: fills it before it forks the workers, which then hash no file of a page's key again.
+    hashes: FileHashes = field(default_factory=dict)
 
     @cached_property
     def _templates(self) -> tuple[dict[str, Template], list[Issue]]:
