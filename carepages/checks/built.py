@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from carepages.checks.context import OutputContext
@@ -130,8 +131,8 @@ def _page_issues(ctx: OutputContext, page: PageMessages, files: list[Path], want
     """
     rels = [ctx.config.relative(path) for path in files]
     shas = ctx.held_shas(files)
-    what = json.dumps([[disclaimer, chunks.filled] for disclaimer, chunks in wanted.items()], ensure_ascii=False)
-    key = digest("built-disclaimers", ctx.locale, *rels, *shas, what) if shas is not None else None
+    what = [part for disclaimer, chunks in wanted.items() for part in (disclaimer, chunks.digest)]
+    key = digest("built-disclaimers", ctx.locale, str(len(rels)), *rels, *shas, *what) if shas is not None else None
 
     def find() -> list[list[object]]:
         built = BuiltPage(ctx, page, files)
@@ -154,6 +155,12 @@ class Chunks:
 
     filled: list[list[str]]
     squeezed: list[list[str]]
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the filled chunks, for the key of a page's answer (made once: the shared disclaimers'
+        chunks are every page's)."""
+        return digest(json.dumps(self.filled, ensure_ascii=False))
 
 
 def expected_chunks(
