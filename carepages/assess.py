@@ -241,7 +241,9 @@ def assess_locale(
         if drafts is not None:
             for messages in run.sources.all():
                 if messages.domain not in kept:
-                    _render(run, messages, Lookup(None), parser, drafts, None)
+                    # The source renderings the next locales are compared with, made on the way.
+                    rendered = _render(run, messages, Lookup(None), parser, drafts, None)
+                    run.source_renderings.setdefault(messages.domain, rendered)
         return Assessment(locale, source_verdict(locale, pages), units=units, drafted=frozenset(pages) - kept)
     source_renderings(run, parser, kept)
     ctx = LocaleContext(run, locale, WAIVABLE, kept)
@@ -279,9 +281,13 @@ def _render(
     drafts: Path | None,
     fallback: dict[str, str] | None,
 ) -> dict[str, Rendered]:
-    """Render one domain's page with the locale's translations; keep a draft when building."""
-    source = lookup.messages is None
-    body = render_body(parser, messages.page, lookup, summarise=not source, fallback=fallback)
+    """Render one domain's page with the locale's translations; keep a draft when building.
+
+    The source language's page is summarised too: it is what :func:`source_renderings` makes,
+    and the process that drafts it assesses other locales after it (with no handler and with
+    ``Lookup(None)`` the page converts alike).
+    """
+    body = render_body(parser, messages.page, lookup, fallback=fallback)
     if drafts is not None:
         page = messages.page
         title = body.title or lookup.text(page.meta.title)

@@ -389,3 +389,16 @@ def test_the_cache_keeps_any_text_a_finding_quotes(built: Path) -> None:
     assert {code: e.assessment.kept() for code, e in again.items()} == {
         code: stash(config, e.assessment).kept() for code, e in entries.items()
     }
+
+
+def test_drafting_the_source_pages_makes_the_renderings_the_locales_are_compared_with(
+    template: Path, tmp_path: Path
+) -> None:
+    """The process that drafts the source language's pages keeps their renderings, as rendering them anew gives."""
+    config = load_config(template)
+    run = assess.load_run(config)
+    assess.assess_locale(run, config.source_language, PageParser(keep_blocks=True), tmp_path / "drafts")
+    assert set(run.source_renderings) == {messages.domain for messages in run.sources.all()}
+    anew = assess.source_renderings(assess.load_run(config), PageParser(keep_blocks=True))
+    assert run.source_renderings == anew
+    assert any(rendered for rendered in anew.values())

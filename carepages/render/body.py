@@ -122,21 +122,18 @@ def render_body(
     page: Page,
     handler: Handler | None,
     *,
-    summarise: bool = True,
     fallback: dict[str, str] | None = None,
 ) -> Body:
     """Convert a page body with ``handler`` putting translations in; summarise each message.
 
-    ``summarise`` is false where nobody compares messages (the source language's pages);
     ``fallback`` marks blocks left in the source language (``lang``, ``dir``).
     """
     html_text, conversion = parser.convert(page.body, page.rel, page.body_line, [], handler, fallback)
     messages: dict[str, Rendered] = {}
     stash = [item for item in parser.md.htmlStash.rawHtmlBlocks if isinstance(item, str)]
-    if summarise:
-        for placement in conversion.placements:
-            if placement.segment.msgid not in messages:
-                messages[placement.segment.msgid] = summarise_placement(placement, stash)
+    for placement in conversion.placements:
+        if placement.segment.msgid not in messages:
+            messages[placement.segment.msgid] = summarise_placement(placement, stash)
     title = _heading_title(page, conversion.placements, messages, stash)
     return Body(sanitize(html_text), messages, title)
 
