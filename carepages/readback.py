@@ -191,8 +191,13 @@ class Readings:
         return self.folder / f"{kind}-{sha}.json"
 
     def read_made(self, files: dict[str, bytes]) -> None:
-        """Read back files made here (the build's landing pages), by their paths and bytes."""
+        """Read back files made here (the build's landing pages), by their paths and bytes; a page whose
+        reading is kept already (same bytes: the other locales' index after one catalog changed) is not
+        parsed again."""
         for name, data in files.items():
+            if name.endswith(".html") and self._fetch(key := "html:" + _sha(data)) is not None:
+                self.made.add(key.partition(":")[2])
+                continue
             reading = reading_of(name, data)
             if reading is not None:
                 self.keep(*reading)

@@ -143,6 +143,23 @@ def test_the_workers_readings_serve_the_check(root: Path, pages_read: list[Node]
     assert not [finding for finding in report.findings if finding.severity == Severity.ERROR]
 
 
+def test_a_build_reads_back_only_the_landing_pages_that_changed(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an edit of one German catalog, the landing pages whose bytes did not change (the other locales')
+    are not parsed again: their readings are kept already."""
+    run_build(load_config(root), jobs=1)
+    landing = {page: page.read_bytes() for page in (root / "dist").rglob("index.html")}
+    parsed: list[bytes] = []
+    original = readback.read_page
+    monkeypatch.setattr(readback, "read_page", lambda data: parsed.append(data) or original(data))
+    catalog = root / "locale" / "de" / "LC_MESSAGES" / "disclaimers.po"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(re.sub(r'msgstr "(?=[^"])', 'msgstr "Bitte: ', text, count=1), encoding="utf-8")
+    run_build(load_config(root), jobs=1)
+    changed = sorted(page.read_bytes() for page, data in landing.items() if page.read_bytes() != data)
+    assert len(changed) < len(landing)  # the other locales' landing pages are the same bytes
+    assert sorted(parsed) == changed
+
+
 @pytest.mark.parametrize("damage", ["deleted", "not JSON", "JSON of another shape"])
 def test_a_reading_that_is_gone_or_damaged_is_read_again(root: Path, pages_read: list[Node], damage: str) -> None:
     run_build(load_config(root), jobs=1)
