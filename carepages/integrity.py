@@ -200,12 +200,11 @@ def _kept_found(kept: KeptAnswers | None, key: str | None, rel: str, find: Calla
     """``find()``, or what ``kept`` holds under ``key`` (the problems of one file, which all name it)."""
     if kept is None:
         return find()
-    answers = kept.answer(
+    return kept.answer(
         key,
         lambda: [[one.kind, one.line, one.message] for one in find()],
-        lambda kept: [Found(str(kind), rel, int(line), str(message)) for kind, line, message in kept],
+        lambda answers: [Found(str(kind), rel, int(line), str(message)) for kind, line, message in answers],
     )
-    return answers
 
 
 def _listed_files(folder: Path, manifest: Manifest, held: Snapshot) -> Iterator[Found]:

@@ -20,9 +20,12 @@ release), the text is asked of :meth:`Identifier.identify` instead.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import hashlib
+import importlib.metadata
+import json
 import lzma
 import zipfile
 from array import array
@@ -57,10 +60,34 @@ def _base_model() -> Any:
 
     packed = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
     arrays = _model_arrays(packed)
-    if arrays is None:
-        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    if arrays is not None:
+        with contextlib.suppress(TypeError, ValueError):  # another py3langid's constructor
+            return _identifier_of(arrays)
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _identifier_of(arrays: tuple[Any, ...]) -> Any:
+    """py3langid's identifier of the model's parts (:data:`_MODEL_PARTS`), as its own loader makes it."""
+    from py3langid.langid import LanguageIdentifier
+
     ptc, pc, classes, nextmove, row, output = arrays
     return LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+
+
+def _model_digest(model: Any) -> str:
+    """A hash of everything an identifier's model holds (its parts one at a time: two whole models at once
+    would take 68 MB more)."""
+    hasher = hashlib.sha256()
+    for part in (model.nb_ptc, model.nb_pc, model.nb_classes, model.tk_nextmove, model.tk_row, model.tk_output):
+        if isinstance(part, np.ndarray):
+            hasher.update(f"{part.dtype}{part.shape}".encode())
+            hasher.update(np.ascontiguousarray(part).data.cast("B"))
+        elif isinstance(part, array):
+            hasher.update(part.typecode.encode())
+            hasher.update(memoryview(part).cast("B"))
+        else:
+            hasher.update(json.dumps(part).encode())
+    return hasher.hexdigest()
 
 
 #: The arrays of py3langid's model file, and how its loader turns each into the model's part.
@@ -77,28 +104,35 @@ _MODEL_PARTS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
 def _model_arrays(packed: Path) -> tuple[Any, ...] | None:
     """The model's parts, as py3langid's loader makes them, from the unpacked copy in the cache folder.
 
-    The copy is made on first use, unpacked a piece at a time as py3langid does (the
-    unpacked file is 68 MB). A copy that cannot be read (damaged: the ``.npz``'s CRCs
-    fail) is unpacked again. None when there is no copy to be had (a cache folder that
-    cannot be written, a model in another layout): py3langid then loads its file itself.
+    The copy is named by py3langid's version and the packed file's hash. It is made on
+    first use, unpacked a piece at a time as py3langid does (the unpacked file is 68 MB),
+    and kept only when the identifier made from it is, part for part, the one py3langid's
+    own loader makes (another release could read its file otherwise). A copy that cannot
+    be read (damaged: the ``.npz``'s CRCs fail) is made again. None when there is no copy
+    to be had (a cache folder that cannot be written, another layout): py3langid then
+    loads its file itself.
     """
+    from py3langid.langid import LanguageIdentifier
+
     try:
         with packed.open("rb") as handle:
             name = hashlib.file_digest(handle, "sha256").hexdigest()[:32]
-    except OSError:
+        version = importlib.metadata.version("py3langid")
+    except (OSError, importlib.metadata.PackageNotFoundError):
         return None
-    kept = cache_root() / f"langid-{name}.npz"
-    for attempt in range(2):
-        try:
+    kept = cache_root() / f"langid-{version}-{name}.npz"
+    with contextlib.suppress(OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+        return _read_model(kept)
+    try:
+        with lzma.open(packed) as unpacking:
+            write_chunks_if_changed(kept, iter(functools.partial(unpacking.read, 1 << 20), b""))
+        made = _model_digest(_identifier_of(_read_model(kept)))
+        if made == _model_digest(LanguageIdentifier.from_model_file(packed, norm_probs=True)):
             return _read_model(kept)
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
-            if attempt:
-                return None
-        try:
-            with lzma.open(packed) as unpacking:
-                write_chunks_if_changed(kept, iter(functools.partial(unpacking.read, 1 << 20), b""))
-        except (OSError, lzma.LZMAError, EOFError):
-            return None
+    except (OSError, lzma.LZMAError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
+        pass
+    with contextlib.suppress(OSError):
+        kept.unlink(missing_ok=True)
     return None
 
 

@@ -202,3 +202,16 @@ def test_without_a_cache_folder_py3langid_loads_its_own_file(tmp_path: Path, mon
         assert "de" in langident._base_model().nb_classes
     finally:
         langident._base_model.cache_clear()
+
+
+def test_a_copy_read_otherwise_than_py3langid_reads_its_file_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another py3langid release could read its file otherwise: the copy is kept only when the model made from
+    it is the one py3langid's own loader makes (here the copy's reading loses the last language)."""
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path))
+    parts = dict(langident._MODEL_PARTS)
+    parts["classes"] = lambda a: a.tolist()[:-1]
+    monkeypatch.setattr(langident, "_MODEL_PARTS", tuple(parts.items()))
+    assert langident._model_arrays(Path(MODEL_DIR) / MODEL_FILE) is None
+    assert list(tmp_path.glob("langid-*")) == []

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from carepages.checks.context import OutputContext
 from carepages.checks.model import Issue
@@ -134,12 +135,12 @@ def _page_issues(ctx: OutputContext, page: PageMessages, files: list[Path], want
     what = [part for disclaimer, chunks in wanted.items() for part in (disclaimer, chunks.digest)]
     key = digest("built-disclaimers", ctx.locale, str(len(rels)), *rels, *shas, *what) if shas is not None else None
 
-    def find() -> list[list[object]]:
+    def find() -> list[Any]:
         built = BuiltPage(ctx, page, files)
         return [[one.path, one.line, one.message] for d, chunks in wanted.items() for one in built.check(d, chunks)]
 
-    def load(answers: list[list[object]]) -> list[Issue]:
-        return [Issue(str(path), int(line), str(message), domain=page.domain) for path, line, message in answers]  # type: ignore[call-overload]
+    def load(answers: list[Any]) -> list[Issue]:
+        return [Issue(str(path), int(line), str(message), domain=page.domain) for path, line, message in answers]
 
     return ctx.kept.answer(key, find, load) if ctx.kept is not None else load(find())
 
