@@ -78,6 +78,6 @@ def test_a_title_from_a_heading_is_its_visible_text(config: Config) -> None:
     page = run_ctx.source_domains["hip/overview"].page
     assert page.meta.title == "Hip pain and *injections*" and page.meta.title_from_heading
     parser = PageParser()
-    assert render_body(parser, page, None, summarise=False).title == "Hip pain and injections"
+    assert render_body(parser, page, None).title == "Hip pain and injections"
     german = Lookup({"Hip pain and *injections*": "Hüftschmerzen und *Injektionen* &amp; mehr"})
     assert render_body(parser, page, german).title == "Hüftschmerzen und Injektionen & mehr"

@@ -58,7 +58,7 @@ def test_template_matches_its_golden_file(extracted: tuple[Config, Sources, Writ
 
 
 def _english(page: Page) -> str:
-    return render_body(PageParser(), page, None, summarise=False).html
+    return render_body(PageParser(), page, None).html
 
 
 @pytest.mark.parametrize("name", [*PAGES, "disclaimers"])
