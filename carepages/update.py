@@ -13,13 +13,14 @@ always the running Babel's rule for the language.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 
 from carepages.catalog_paths import domain_file, find_templates, po_path
@@ -144,17 +145,33 @@ def _update_groups(old: Catalog, template: Catalog, locale: str) -> tuple[dict[A
     """Run Babel's ``Catalog.update`` once per group; return (merged, newly obsolete)."""
     merged: dict[Any, Message] = {}
     obsolete: dict[Any, Message] = {}
+    parsed = _parsed(locale) or locale  # what Babel's Catalog(locale=locale) parses: once, not twice per group
     for new_messages, old_messages in _partition(old, template).values():
-        part = Catalog(locale=locale, fuzzy=False)
+        part = Catalog(locale=parsed, fuzzy=False)
         for message in old_messages:
             part[message.id] = message.clone()
-        part_template = Catalog(locale=locale, fuzzy=False)
+        part_template = Catalog(locale=parsed, fuzzy=False)
         for message in new_messages:
             part_template[message.id] = message
         part.update(part_template, update_creation_date=False)
-        merged.update((m.id, m) for m in part if m.id)
+        # The update leaves the template's messages: looked up, not iterated (each iteration of a
+        # catalog makes its header anew, dates formatted, which was a tenth of an update).
+        merged.update((m.id, found) for m in new_messages if (found := part.get(m.id, m.context)) is not None)
         obsolete.update(part.obsolete)
     return merged, obsolete
+
+
+@functools.cache
+def _parsed(locale: str) -> Locale | None:
+    """Babel's Locale for a catalog's locale code, parsed once per process (None when Babel does not know it).
+
+    Only for the catalogs a merge makes and throws away: a Locale object names itself in
+    Babel's canonical form (``zh_Hans_CN`` for ``zh_CN``), which a written header must not.
+    """
+    try:
+        return Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, LookupError):
+        return None
 
 
 def merge(old: Catalog, template: Catalog, locale: str) -> Catalog:

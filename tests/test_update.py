@@ -7,8 +7,10 @@ from pathlib import Path
 
 import polib
 import pytest
+from babel import Locale
 from helpers import run
 
+from carepages import update
 from carepages.catalogs import read_catalog, render_catalog
 from carepages.fsutil import write_if_changed
 
@@ -298,3 +300,11 @@ def test_every_broken_catalog_is_reported_in_order_whatever_the_workers(
         update.run_update(load_config(project), jobs=2)
     text = caught.value.format()
     assert text.index("locale/es/LC_MESSAGES/knee.po") < text.index("locale/zh_CN/LC_MESSAGES/knee.po")
+
+
+def test_the_locale_a_merge_parses_once_is_what_babel_parses_for_its_catalogs() -> None:
+    """The merge's throw-away catalogs get Babel's own Locale (parsed once); an unknown code keeps the string."""
+    for code in ("de", "pt_BR", "zh_CN", "ar"):
+        assert update._parsed(code) == Locale.parse(code)
+        assert update._parsed(code) is update._parsed(code)
+    assert update._parsed("xx_YY") is None
