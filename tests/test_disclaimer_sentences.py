@@ -20,7 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from carepages.checks.legible import cut_off
 from carepages.checks.registry import DIST_CHECKS, OUTPUT_CHECKS
+from carepages.checks.wording import end_mark
 from carepages.config import load_config
 from carepages.gate import collect
 from carepages.waivers import text_sha256
@@ -138,6 +140,63 @@ def cut_sentence(path: Path, msgid: str, which: int) -> tuple[int, str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     msgid_line = next(n for n in range(saved.linenum, len(lines) + 1) if lines[n - 1].startswith("msgid "))
     return msgid_line, entry.msgstr
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "cut"),
+    [
+        (  # the half disclaimer that passed: the second sentence stops after its second word
+            "If you have a medical emergency, call your local emergency number right away. Do not wait for a reply.",
+            "إذا كانت لديك حالة طبية طارئة، فاتصل برقم الطوارئ المحلي فورًا. لا تنت",
+            True,
+        ),
+        ("Get urgent care. Do not wait for the clinic.", "请寻求紧急医疗救治。不要等待诊", True),
+        ("Get urgent care. Do not wait for the clinic.", "Consultez en urgence. N’attendez pas", True),
+        ("Get urgent care. Do not wait for the clinic.", "Consultez en urgence. N’attendez pas la clinique.", False),
+        (
+            "Get urgent care. Do not wait for the clinic.",
+            "Consultez en urgence. « N’attendez pas la clinique. »",
+            False,
+        ),
+        ("Get urgent care. Do not wait.", "รีบไปพบแพทย์ทันที อย่ารอคลินิกโทรกลับ", False),  # Thai ends no sentence with a mark
+        ("Get urgent care. Do not wait", "Consultez en urgence. N’attendez pas", False),  # the source ends so too
+        ("Get urgent care now.", "Consultez en", False),  # one sentence: no earlier mark to go by (disclaimer-text's)
+    ],
+)
+def test_a_last_sentence_cut_off_in_the_middle_is_told_from_a_whole_one(
+    source: str, translation: str, cut: bool
+) -> None:
+    assert cut_off(source, translation) is cut
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_cutting_the_last_sentence_of_any_shipped_disclaimer_short_withholds_the_page(
+    shipped: Path, data: st.DataObject
+) -> None:
+    """A translation that stops in the middle of its last sentence keeps its number of sentences at Unicode's
+    boundaries (the fragment counts as one): the check counts it one short, as it counts a sentence dropped."""
+    locale, name, msgid, _ = data.draw(st.sampled_from(multi_sentence_disclaimers()))
+    path = shipped / "locale" / locale / "LC_MESSAGES" / name
+    original = path.read_bytes()
+    try:
+        po = polib.pofile(str(path), wrapwidth=76)
+        entry = po.find(msgid)
+        assert entry is not None
+        pieces = sentences(entry.msgstr)
+        last = pieces[-1].rstrip()
+        keep = data.draw(st.integers(1, max(1, len(last) // 2)))
+        entry.msgstr = "".join(pieces[:-1]) + last[:keep].rstrip(".!?。！？؟…:： ")
+        if end_mark(entry.msgstr) is not None or len(sentences(entry.msgstr)) < len(pieces):
+            return  # the cut left a mark at the end, or lost the sentence whole: the other tests' cases
+        po.save(str(path))
+        rel = f"locale/{locale}/LC_MESSAGES/{name}"
+        errors, withheld = judged(shipped, locale)
+        assert any(where == rel and code == "disclaimer-sentences" for where, _, code in errors)
+        assert withheld
+    finally:
+        path.write_bytes(original)
 
 
 #: The injection warning-signs disclaimer, on five of the shipped pages.

@@ -19,7 +19,10 @@
   its source (Unicode's sentence boundaries, :func:`carepages.words.sentences`): a
   translator who keeps "get urgent care" but drops "do not wait for the clinic to
   call you back" leaves letters enough for the check above, and a warning missing.
-  A translation that rightly joins two sentences is the reviewer's to accept.
+  A translation that rightly joins two sentences is the reviewer's to accept. A last
+  sentence cut off in the middle ("… فورًا. لا تنت": the text ends without the mark that
+  ends its other sentences and its source) is one sentence fewer too: Unicode counts
+  the fragment as a sentence.
 
 All three are errors that only a reviewer may waive (``locale/<lang>/waivers.toml``).
 """
@@ -36,7 +39,7 @@ from babel.core import get_global
 
 from carepages.checks.context import LocaleContext
 from carepages.checks.model import Entry, Issue
-from carepages.checks.wording import IDENTICAL_MIN_LENGTH
+from carepages.checks.wording import IDENTICAL_MIN_LENGTH, end_mark
 from carepages.words import sentences
 
 #: Invisible characters writing systems need (see the module docstring).
@@ -136,6 +139,16 @@ def check_disclaimer_sentences(ctx: LocaleContext) -> Iterator[Issue]:
             continue
         for source, translation in _readable_pairs(ctx, entry):
             wanted, have = len(sentences(source)), len(sentences(translation))
+            if have >= wanted and cut_off(source, translation):
+                yield Issue(
+                    entry.path,
+                    entry.line,
+                    "the disclaimer's translation stops in the middle of its last sentence (it ends without the "
+                    "mark that ends its other sentences, where its source ends with one): translate every "
+                    "sentence of the source in full",
+                    entry,
+                )
+                break
             if have < wanted:
                 yield Issue(
                     entry.path,
@@ -146,6 +159,19 @@ def check_disclaimer_sentences(ctx: LocaleContext) -> Iterator[Issue]:
                     entry,
                 )
                 break
+
+
+def cut_off(source: str, translation: str) -> bool:
+    """Whether the translation's last sentence is cut off: the source ends with a mark that ends a sentence,
+    and the translation, which ends an earlier sentence with one, ends with none ("… فورًا. لا تنت").
+
+    Counted as a sentence at Unicode's boundaries, such a fragment hid a lost half sentence. A
+    translation whose script ends no sentence with a mark (Thai) has none before its end either.
+    """
+    pieces = sentences(translation)
+    if len(pieces) < 2 or end_mark(source) is None or end_mark(translation) is not None:
+        return False
+    return any(end_mark(piece) is not None for piece in pieces[:-1])
 
 
 def _identical(source: str, translation: str) -> bool:
