@@ -185,10 +185,11 @@ def check_folder(
     css = "" if stylesheet is None else hashlib.sha256(stylesheet.encode("utf-8")).hexdigest()
     for rel in sorted(manifest.files):
         path = folder / rel
-        sha = held[rel][1] if rel in held else None
+        sha = held[rel][1] if kept is not None and rel in held else None  # no memo, or no hash: no key
         if rel.endswith(".zip") and path.is_file() and not path.is_symlink():
-            wanted = json.dumps(sorted(bundle_members(path, manifest).items()))
-            key = digest("bundle", rel, sha, wanted) if sha else None
+            key = (
+                digest("bundle", rel, sha, json.dumps(sorted(bundle_members(path, manifest).items()))) if sha else None
+            )
             found += _kept_found(kept, key, rel, functools.partial(check_bundle, path, rel, manifest))
         if rel.endswith(".html") and path.is_file() and not path.is_symlink():
             key = digest("visible", sha, css, "memo" if read_page else "") if sha else None

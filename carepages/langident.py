@@ -112,8 +112,6 @@ def _model_arrays(packed: Path) -> tuple[Any, ...] | None:
     to be had (a cache folder that cannot be written, another layout): py3langid then
     loads its file itself.
     """
-    from py3langid.langid import LanguageIdentifier
-
     try:
         with packed.open("rb") as handle:
             name = hashlib.file_digest(handle, "sha256").hexdigest()[:32]
@@ -123,17 +121,25 @@ def _model_arrays(packed: Path) -> tuple[Any, ...] | None:
     kept = cache_root() / f"langid-{version}-{name}.npz"
     with contextlib.suppress(OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
         return _read_model(kept)
+    if _unpacked_as_shipped(packed, kept):
+        return _read_model(kept)  # read again: the comparison held one model at a time
+    with contextlib.suppress(OSError):
+        kept.unlink(missing_ok=True)
+    return None
+
+
+def _unpacked_as_shipped(packed: Path, kept: Path) -> bool:
+    """Unpack ``packed`` to ``kept``; whether the identifier made from the copy is the one py3langid's own
+    loader makes (compared by :func:`_model_digest`). False when either cannot be made."""
+    from py3langid.langid import LanguageIdentifier
+
     try:
         with lzma.open(packed) as unpacking:
             write_chunks_if_changed(kept, iter(functools.partial(unpacking.read, 1 << 20), b""))
         made = _model_digest(_identifier_of(_read_model(kept)))
-        if made == _model_digest(LanguageIdentifier.from_model_file(packed, norm_probs=True)):
-            return _read_model(kept)
+        return made == _model_digest(LanguageIdentifier.from_model_file(packed, norm_probs=True))
     except (OSError, lzma.LZMAError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
-        pass
-    with contextlib.suppress(OSError):
-        kept.unlink(missing_ok=True)
-    return None
+        return False
 
 
 def _read_model(source: Path) -> tuple[Any, ...]:

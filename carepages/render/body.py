@@ -29,7 +29,6 @@ from carepages.htmltree import parse
 from carepages.markdown_ext import Handler, PageParser, Placement
 from carepages.pages import Page
 from carepages.render.html import sanitize
-from carepages.segments import HEADING
 
 #: Inline elements whose counts must survive translation.
 INLINE_TAGS = ("em", "strong", "code", "a", "img")
@@ -134,20 +133,18 @@ def render_body(
     for placement in conversion.placements:
         if placement.segment.msgid not in messages:
             messages[placement.segment.msgid] = summarise_placement(placement, stash)
-    title = _heading_title(page, conversion.placements, messages, stash)
+    title = _heading_title(page, messages)
     return Body(sanitize(html_text), messages, title)
 
 
-def _heading_title(page: Page, placements: list[Placement], messages: dict[str, Rendered], stash: list[str]) -> str:
-    """The visible text of the heading that is the page's title (``meta.title_from_heading``), else ''."""
-    if not page.meta.title_from_heading:
+def _heading_title(page: Page, messages: dict[str, Rendered]) -> str:
+    """The visible text of the heading that is the page's title (``meta.title_from_heading``), else ''.
+
+    Every message placed on the page is summarised, the heading's too.
+    """
+    if not page.meta.title_from_heading or page.meta.title not in messages:
         return ""
-    if page.meta.title in messages:
-        return " ".join(messages[page.meta.title].text.split())
-    for placement in placements:
-        if placement.segment.msgid == page.meta.title and placement.segment.kind == HEADING:
-            return " ".join(summarise_placement(placement, stash).text.split())
-    return ""
+    return " ".join(messages[page.meta.title].text.split())
 
 
 def summarise_placement(placement: Placement, stash: list[str]) -> Rendered:
