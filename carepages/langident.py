@@ -122,10 +122,24 @@ def _model_arrays(packed: Path) -> tuple[Any, ...] | None:
     with contextlib.suppress(OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
         return _read_model(kept)
     if _unpacked_as_shipped(packed, kept):
+        _prune_other_copies(kept)
         return _read_model(kept)  # read again: the comparison held one model at a time
     with contextlib.suppress(OSError):
         kept.unlink(missing_ok=True)
     return None
+
+
+def _prune_other_copies(kept: Path) -> None:
+    """Remove the copies other py3langid releases (or a damaged packed file) left: 68 MB each, never read again.
+
+    Two environments with different releases sharing one cache folder each unpack their
+    own model again after the other did (under a second): a cheaper fault than a cache
+    folder that grows by 68 MB with every upgrade.
+    """
+    for other in kept.parent.glob("langid-*.npz"):
+        if other != kept:
+            with contextlib.suppress(OSError):
+                other.unlink()
 
 
 def _unpacked_as_shipped(packed: Path, kept: Path) -> bool:

@@ -179,13 +179,18 @@ def test_the_model_read_from_its_unpacked_copy_is_py3langids_own(
     monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path))
     packed = Path(MODEL_DIR) / MODEL_FILE
     fresh = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)  # whole_model's columns were cut
+    older = tmp_path / "langid-0.9-0123456789abcdef0123456789abcdef.npz"  # an earlier release's copy
+    older.write_bytes(b"68 MB that nothing reads again")
+    neighbour = tmp_path / "langid-notes.txt"
+    neighbour.write_text("not a copy", encoding="utf-8")
     for _ in range(2):  # made, then read
         parts = langident._model_arrays(packed)
         assert parts is not None
         ptc, pc, classes, nextmove, row, output = parts
         model = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
         assert _parts(model) == _parts(fresh)
-        (copy_,) = tmp_path.glob("langid-*.npz")
+        (copy_,) = tmp_path.glob("langid-*.npz")  # the earlier release's copy was removed when this one was made
+    assert neighbour.exists()
     unpacked = copy_.read_bytes()
     copy_.write_bytes(unpacked[:1000] + b"damaged" + unpacked[1007:])  # inside the first array: its CRC fails
     assert langident._model_arrays(packed) is not None
