@@ -190,6 +190,11 @@ class Identifier:
         language, _confidence = self.model.classify(text)
         return str(language)
 
+    def judge(self, text: str) -> tuple[str, float]:
+        """:meth:`identify` with the model's probability of its answer (normalised over the candidates)."""
+        language, probability = self.model.classify(text)
+        return str(language), float(probability)
+
     def identify_all(self, texts: Sequence[str]) -> list[str]:
         """:meth:`identify` of each text, judged together (four to five times faster for a catalog)."""
         if self.batch is None or not texts:
@@ -197,22 +202,32 @@ class Identifier:
         return self.batch.identify_all(texts, self.identify)
 
 
-@functools.cache
 def identifier(candidates: tuple[str, ...]) -> Identifier:
-    """An :class:`Identifier` for these candidates; models share the loaded arrays but one.
+    """An :class:`Identifier` for these candidates (see :func:`identifiers`)."""
+    return identifiers(candidates)[0]
 
-    The table of each feature's weight in every language (100,053 features x 142
-    columns, 27 MB) is cut to the candidates' columns (1.4 MB for seven), and the
-    whole table is let go: a project judges among one set of languages, so every
-    process that judges languages (each build worker) holds 27 MB less. Another set of
+
+@functools.cache
+def identifiers(candidates: tuple[str, ...]) -> tuple[Identifier, Identifier]:
+    """An :class:`Identifier` for these candidates, and one among every language the model knows.
+
+    The first judges every translation among the project's languages (a paste from
+    another catalog, the source left in). The second judges disclaimers only: a Spanish
+    emergency warning written in Italian, or an Arabic one in Persian, reads as Spanish
+    or Arabic when those are the only choices. Both are made from one load of the
+    model and share its arrays but one: the table of each feature's weight in every
+    language (100,053 features x 142 columns, 27 MB), which the first cuts to the
+    candidates' columns (1.4 MB for seven) and the second keeps whole. Another set of
     candidates (in one process: only the tests) loads the model again (under a second).
     """
-    known_languages()  # kept: it is asked for before every judgment
-    model = copy.copy(_base_model())
+    known = known_languages()  # kept: it is asked for before every judgment
+    base = _base_model()
+    model = copy.copy(base)
     model.set_languages(list(candidates))
-    model._full_model = (model.nb_ptc, model.nb_pc, model.nb_classes)  # the others' columns are not kept
+    model._full_model = (model.nb_ptc, model.nb_pc, model.nb_classes)  # the others' columns are not kept here
+    wide = copy.copy(base)
     _base_model.cache_clear()
-    return Identifier(candidates, model, _Batch.of(model))
+    return Identifier(candidates, model, _Batch.of(model)), Identifier(tuple(sorted(known)), wide, _Batch.of(wide))
 
 
 #: Texts the batch path must score as the model does before it is trusted: several

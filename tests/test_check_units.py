@@ -35,7 +35,17 @@ def test_links_come_from_the_rendered_message() -> None:
         "knee.png",
         "https://example.org/a",
         "raw.html",
+        "https://example.org/a",  # the autolink's text is an address too: it counts on both sides
         "www.example.org/b",
+    )
+
+
+def test_an_address_written_as_a_links_text_counts_as_a_link() -> None:
+    """ "[www.cure.example](overview.html)" shows the reader an address the source never gave."""
+    assert render_message("See [our page](overview.html).").links == ("overview.html",)
+    assert render_message("Siehe [www.heilung.example](overview.html).").links == (
+        "overview.html",
+        "www.heilung.example",
     )
 
 
@@ -217,3 +227,54 @@ def test_whitespace_edges_ignore_no_break_spaces(text: str, edges: tuple[str, st
     from carepages.checks.wording import _edges
 
     assert _edges(text) == edges
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "locale", "found"),
+    [
+        ("about 1 in 100,000", "alrededor de 1 de cada 100.000", "es", []),
+        ("about 1 in 100,000", "alrededor de \u0a67 de cada 100.000", "es", ["U+0A67 GURMUKHI DIGIT ONE"]),
+        ("within 24 hours", "innerhalb von 2\u09ea Stunden", "de", ["U+09EA BENGALI DIGIT FOUR"]),
+        (
+            "within 24 hours",
+            "innerhalb von \u0662\u0664 Stunden",
+            "de",
+            ["U+0662 ARABIC-INDIC DIGIT TWO", "U+0664 ARABIC-INDIC DIGIT FOUR"],
+        ),
+        ("within 24 hours", "\u062e\u0644\u0627\u0644 \u0662\u0664 \u0633\u0627\u0639\u0629", "ar", []),
+        ("within 24 hours", "\u0662\u0664 \u06f4", "ar", []),  # Persian digits are Arabic script too
+        ("call 112", "\u8bf7\u62e8\u6253\uff11\uff11\uff12", "zh_CN", []),  # full-width digits look alike
+        ("call 112", "llame al \u2460\u2460\u2461", "es", ["U+2460 CIRCLED DIGIT ONE", "U+2461 CIRCLED DIGIT TWO"]),
+        ("an area of 5 m\u00b2", "une surface de 5 m\u00b2", "fr", []),  # the source has the superscript
+        ("take \u00bd a tablet", "prenez 1/2 comprim\u00e9", "fr", []),
+        ("take 1/2 a tablet", "prenez \u00bd comprim\u00e9", "fr", ["U+00BD VULGAR FRACTION ONE HALF"]),
+        ("in 2024", "\u4e8c\u3007\u4e8c\u56db\u5e74", "zh_CN", []),  # Chinese numerals are words (numbers' check)
+    ],
+)
+def test_numbers_in_characters_a_reader_reads_otherwise_are_found(
+    source: str, translation: str, locale: str, found: list[str]
+) -> None:
+    from carepages.checks.numbers import foreign_digits
+
+    assert foreign_digits(source, translation, locale) == found
+
+
+def test_character_references_decode_as_a_page_decodes_them() -> None:
+    """Python's html.unescape drops a reference to a control character; the page (HTML's rules) shows it."""
+    from carepages.checks.context import decode_references
+
+    assert decode_references("&#27;c &#x202E;12&#x202C; &amp; &eacute;") == "\x1bc \u202e12\u202c & \u00e9"
+    assert decode_references("&#0; &#xD800; &#x110000;") == "\ufffd \ufffd \ufffd"  # as HTML replaces them
+
+
+def test_the_sanitiser_removes_control_characters_however_written() -> None:
+    from carepages.render.html import sanitize
+
+    assert sanitize("<p>&#27;c reset \x07bell</p>") == "<p>c reset bell</p>"
+
+
+def test_a_disclaimer_alike_another_is_told_from_one_that_is_not() -> None:
+    from carepages.checks.legible import _alike
+
+    assert _alike("Les résultats varient d’une personne à l’autre.", "les résultats varient d'une personne a l'autre")
+    assert not _alike("Les résultats varient d’une personne à l’autre.", "En cas d’urgence, appelez le 15.")

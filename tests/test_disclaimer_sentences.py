@@ -325,3 +325,63 @@ def test_a_sentence_split_in_two_and_another_dropped_is_caught_as_the_odd_discla
 
     waive(root, "consistency", msgid, entry.msgstr)
     assert judged(root, "fr") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "short"),
+    [
+        (
+            "Results vary. No clinic can promise a result.",
+            "Los resultados varían. Los resultados varían.",
+            True,
+        ),
+        (  # case, spacing and punctuation aside, the same sentence
+            "Results vary. No clinic can promise a result.",
+            "Los resultados varían. los  resultados varían!",
+            True,
+        ),
+        (
+            "Results vary. No clinic can promise a result.",
+            "Los resultados varían. Ninguna clínica puede prometer un resultado.",
+            False,
+        ),
+        (  # the source repeats a sentence: so may the translation
+            "Call now. Call now.",
+            "Llame ahora. Llame ahora.",
+            False,
+        ),
+    ],
+)
+def test_a_sentence_said_twice_counts_once(source: str, translation: str, short: bool) -> None:
+    """Repeating the first sentence reaches the source's count of sentences without translating the second."""
+    from carepages.checks.legible import _distinct_sentences
+
+    assert (_distinct_sentences(translation) < _distinct_sentences(source)) is short
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_replacing_a_sentence_of_any_shipped_disclaimer_by_another_of_its_sentences_withholds_the_page(
+    shipped: Path, data: st.DataObject
+) -> None:
+    """The padding a careless translator uses to keep the count: one sentence in the place of another."""
+    locale, name, msgid, count = data.draw(st.sampled_from(multi_sentence_disclaimers()))
+    path = shipped / "locale" / locale / "LC_MESSAGES" / name
+    original = path.read_bytes()
+    try:
+        po = polib.pofile(str(path), wrapwidth=76)
+        entry = po.find(msgid)
+        assert entry is not None
+        pieces = sentences(entry.msgstr)
+        lost = data.draw(st.integers(0, count - 1))
+        copied = data.draw(st.sampled_from([i for i in range(count) if i != lost]))
+        pieces[lost] = pieces[copied].rstrip() + (" " if lost < count - 1 else "")
+        entry.msgstr = "".join(pieces).rstrip()
+        po.save(str(path))
+        rel = f"locale/{locale}/LC_MESSAGES/{name}"
+        errors, withheld = judged(shipped, locale)
+        assert any(where == rel and code == "disclaimer-sentences" for where, _, code in errors), entry.msgstr
+        assert withheld
+    finally:
+        path.write_bytes(original)

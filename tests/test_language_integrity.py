@@ -234,6 +234,34 @@ def test_a_reviewer_may_waive_one_sentence_in_another_language_but_not_a_whole_d
     assert not report.verdicts[0].published
 
 
+#: The Spanish emergency disclaimer, written in Italian (a language the project does not have).
+ITALIAN = (
+    "Se ha un’emergenza medica, chiami subito il numero di emergenza locale. Non aspetti la risposta di una "
+    "clinica e non usi queste informazioni al posto delle cure urgenti."
+)
+
+
+@pytest.mark.slow
+def test_a_disclaimer_in_a_language_the_project_does_not_have_is_an_error_a_reviewer_may_waive(
+    shipped: Path,
+) -> None:
+    """Among the project's languages Italian reads as Spanish; among every language the model knows, as Italian.
+
+    Only where the model is sure of it (close languages are told apart less surely), and a
+    reviewer who reads it as the locale's language may overrule the model.
+    """
+    start = "If you have a medical emergency"
+    msgid = next(key for _, key in disclaimer_texts(shipped, "es") if key.startswith(start))
+    set_msgstr(shipped, "es", "disclaimers", start, ITALIAN)
+    found, report = findings(shipped, "es", code=Code.LANGUAGE)
+    assert [(f.severity, f.reason) for f in found] == [(Severity.ERROR, None)]
+    assert "a disclaimer reads as Italian, not Spanish" in found[0].problem.message
+    assert not report.verdicts[0].published
+    waive_language(shipped, "es", msgid, ITALIAN)
+    found, report = findings(shipped, "es", code=Code.LANGUAGE)
+    assert [f.severity for f in found] == [Severity.ALLOWED]
+
+
 @pytest.mark.slow
 def test_an_allowance_accepts_an_ordinary_message_in_another_language(shipped: Path) -> None:
     set_msgstr(shipped, "es", "knee", "Many clinics offer", PARAGRAPH, comment="allow: language -- a quotation")

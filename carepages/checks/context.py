@@ -12,6 +12,7 @@ simply do not see it, so one broken file gives one clear error, not a cascade.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
@@ -161,6 +162,25 @@ class TemplateMemo:
     def save(self) -> None:
         if self.used != self.kept:
             write_json(self.path, code_digest(), self.used)
+
+
+def decode_references(text: str) -> str:
+    """``text`` with its HTML character references decoded as an HTML parser decodes them in a page.
+
+    Python's ``html.unescape`` drops a reference to a control character (``&#27;``);
+    HTML's parsing rules, which the sanitiser follows, make it the character.
+    """
+    return html.unescape(_NUMERIC_REFERENCE.sub(_referenced, text))
+
+
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _referenced(match: re.Match[str]) -> str:
+    number = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    if number > 0x10FFFF or 0xD800 <= number <= 0xDFFF:
+        return match.group(0)  # html.unescape makes it U+FFFD, as a parser does
+    return chr(number) if number else match.group(0)
 
 
 @dataclass
@@ -465,6 +485,20 @@ class LocaleContext:
             return None
         source = self.run.source_renderings.get(entry.domain, _NOTHING).get(msgid)
         return (source, translated) if source is not None else None
+
+    def shown_pairs(self, entry: Entry) -> list[tuple[str, str]]:
+        """(source, translation) in every form a reader may get them: as written, with HTML character
+        references decoded (``&#x202E;`` is a right-to-left override on the page), and as rendered.
+
+        For the checks of characters (``control``, ``invisible``): a character written as a
+        reference is not in the msgstr, and is on the page.
+        """
+        pairs = entry.pairs()
+        forms = [*pairs, *((decode_references(source), decode_references(text)) for source, text in pairs)]
+        rendered = self.rendered(entry)
+        if rendered is not None:
+            forms.append((rendered[0].text, rendered[1].text))
+        return list(dict.fromkeys(forms))
 
     @cached_property
     def message_reviews(self) -> tuple[list[MessageReview], list[SignOff]]:

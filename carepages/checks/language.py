@@ -6,7 +6,12 @@ Portuguese catalog into the Spanish one. This one identifies the language of wha
 the reader sees (the rendered text, without code, addresses or placeholders) among
 the project's own languages (:mod:`carepages.langident`) and reports a text that
 reads as another of them. Short texts (fewer than four words, numbers not counted)
-are not judged: a heading such as "PRP" or "Sources" says too little.
+are not judged: a heading such as "PRP" or "Sources" says too little. A disclaimer
+of eight words or more is judged among every language the model knows as well: an
+emergency warning in Italian in the Spanish catalog, or in Persian in the Arabic
+one, reads as Spanish or Arabic when the project's languages are the only choices.
+It is found in another language only where the model is at least 0.9 sure of it,
+and a reviewer may waive that finding (the model may confuse two close languages).
 
 A disclaimer in the wrong language is an error that no allowance accepts: a patient
 who cannot read the warning is not warned. A disclaimer of several sentences is also
@@ -27,11 +32,17 @@ from carepages.checks.catalog import excerpt
 from carepages.checks.context import LocaleContext
 from carepages.checks.model import Entry, Issue
 from carepages.errors import Severity
-from carepages.langident import identifier, known_languages, language_name, language_of
+from carepages.langident import identifiers, known_languages, language_name, language_of
 from carepages.words import has_words, sentences, visible_text
 
 #: Fewer words than this say too little about their language to be judged.
 MIN_WORDS = 4
+#: A disclaimer of at least this many words is also judged among every language the model knows
+#: (:func:`carepages.langident.identifiers`): shorter texts say too little to tell Spanish from Galician.
+WIDE_MIN_WORDS = 8
+#: ... and found in another language only when the model is this sure of it: Croatian, Bosnian and
+#: Serbian, or Indonesian and Malay, share so much that it rarely is of either (Croatian text: 0.50).
+WIDE_CERTAINTY = 0.9
 
 
 def check_language(ctx: LocaleContext) -> Iterator[Issue]:
@@ -42,17 +53,32 @@ def check_language(ctx: LocaleContext) -> Iterator[Issue]:
     candidates = candidate_languages(ctx.config.source_language, ctx.locale, ctx.config.locales)
     if target not in candidates or len(candidates) < 2:
         return  # a language the model does not know cannot be judged
-    judge = identifier(candidates)
+    judge, wide = identifiers(candidates)
     found = judge.identify_all([text for _entry, text in texts])
+    # A disclaimer that reads as the locale's language among the project's: among every language too.
+    long_disclaimers = [
+        index
+        for index, ((entry, text), language) in enumerate(zip(texts, found, strict=True))
+        if language == target and ctx.is_disclaimer(entry) and has_words(text, WIDE_MIN_WORDS)
+    ]
+    wide_findings: set[int] = set()
+    for index, language in zip(
+        long_disclaimers, wide.identify_all([texts[i][1] for i in long_disclaimers]), strict=True
+    ):
+        if language != target:  # asked again, for the model's certainty: close languages are told apart less surely
+            language, probability = wide.judge(texts[index][1])
+            if language != target and probability >= WIDE_CERTAINTY:
+                found[index] = language
+                wide_findings.add(index)
     # A disclaimer that reads as the locale's language as a whole: each of its sentences too.
     parts = [
         _sentences(text) if language == target and ctx.is_disclaimer(entry) else []
         for (entry, text), language in zip(texts, found, strict=True)
     ]
     judged = iter(judge.identify_all([part for each in parts for part in each]))
-    for (entry, _text), language, each in zip(texts, found, parts, strict=True):
+    for index, ((entry, _text), language, each) in enumerate(zip(texts, found, parts, strict=True)):
         if language != target:
-            yield _issue(ctx, entry, language, target)
+            yield _issue(ctx, entry, language, target, wide=index in wide_findings)
             continue
         stray = [
             (part, judgment)
@@ -82,13 +108,18 @@ def _reader_text(ctx: LocaleContext, entry: Entry) -> str:
     return text if has_words(text, MIN_WORDS) else ""
 
 
-def _issue(ctx: LocaleContext, entry: Entry, found: str, target: str, sentence: str = "") -> Issue:
+def _issue(ctx: LocaleContext, entry: Entry, found: str, target: str, sentence: str = "", wide: bool = False) -> Issue:
     disclaimer = ctx.is_disclaimer(entry)
     what = "a disclaimer" if disclaimer else "the translation"
     way_out = ", or add '# allow: language -- reason' if it must stay as it is (a quotation)"
     if sentence:  # the disclaimer as a whole is in the language: one sentence may rightly quote a title
         what = f"a sentence of a disclaimer ({excerpt(sentence)})"
         way_out = " (a reviewer may waive it in waivers.toml if it must stay as it is, a quoted title)"
+    if wide:  # judged among every language: a reviewer may overrule the model on a close pair
+        way_out = (
+            " (a language the project does not have; a reviewer who reads it as "
+            f"{language_name(target)} may waive this in waivers.toml)"
+        )
     return Issue(
         entry.path,
         entry.line,
@@ -96,5 +127,5 @@ def _issue(ctx: LocaleContext, entry: Entry, found: str, target: str, sentence: 
         f"{language_name(target)}" + ("" if disclaimer and not sentence else way_out),
         entry,
         severity=Severity.ERROR if disclaimer else None,
-        allowable=not disclaimer or bool(sentence),
+        allowable=not disclaimer or bool(sentence) or wide,
     )

@@ -8,17 +8,22 @@
   characters, Hangul fillers). What writing systems need is allowed: the joiners
   (ZWNJ, ZWJ) of Persian and Indic spelling, the direction marks (LRM, RLM, ALM) that
   place punctuation in right-to-left text, the soft hyphen, emoji variation selectors.
+  The combining overlays (a stroke drawn through a letter) count too: a clause struck
+  through reads as retracted. Each is looked for as written, as an HTML character
+  reference decodes on the page (``&#x202E;``), and in the rendered text.
 * ``disclaimer-text`` -- a disclaimer's translation must be text in the locale's
   script, about as much of it as its source: a disclaimer translated as ``.``, as a
   no-break space and a full stop, or as English in the Arabic catalog carries no
   letters of the script (Unicode's Script property, through the ``regex`` module;
   the locale's script from CLDR's likely subtags, through Babel), and one left
-  identical to its source is not translated at all. Whether the words mean what the
-  source means no check can tell: that is the medical reviewer's sign-off.
-* ``disclaimer-sentences`` -- a disclaimer's translation has fewer sentences than
-  its source (Unicode's sentence boundaries, :func:`carepages.words.sentences`): a
+  identical to its source is not translated at all, and one that is (nearly) another
+  disclaimer's translation says the other's warning, not its own. Whether the words
+  mean what the source means no check can tell: that is the medical reviewer's sign-off.
+* ``disclaimer-sentences`` -- a disclaimer's translation has fewer different sentences
+  than its source (Unicode's sentence boundaries, :func:`carepages.words.sentences`): a
   translator who keeps "get urgent care" but drops "do not wait for the clinic to
-  call you back" leaves letters enough for the check above, and a warning missing.
+  call you back" leaves letters enough for the check above, and a warning missing;
+  saying the first sentence twice keeps the count, and is counted once.
   A translation that rightly joins two sentences is the reviewer's to accept. A last
   sentence cut off in the middle ("… فورًا. لا تنت": the text ends without the mark that
   ends its other sentences and its source) is one sentence fewer too: Unicode counts
@@ -29,6 +34,7 @@ All three are errors that only a reviewer may waive (``locale/<lang>/waivers.tom
 
 from __future__ import annotations
 
+import difflib
 import functools
 import unicodedata
 from collections.abc import Iterator
@@ -37,6 +43,8 @@ import regex
 from babel import Locale
 from babel.core import get_global
 
+from carepages.catalogs import DISCLAIMERS_DOMAIN
+from carepages.checks.catalog import excerpt
 from carepages.checks.context import LocaleContext
 from carepages.checks.model import Entry, Issue
 from carepages.checks.wording import IDENTICAL_MIN_LENGTH, end_mark
@@ -60,20 +68,28 @@ DEFAULT_DENSITY = 0.3
 
 
 def hidden_characters(source: str, translation: str) -> list[str]:
-    """The invisible formatting characters of ``translation`` that its source does not have, as U+XXXX NAME."""
+    """The characters of ``translation`` that hide or disguise text and that its source does not have, as
+    U+XXXX NAME: invisible formatting characters, and the combining overlays (U+0336 COMBINING LONG STROKE
+    OVERLAY after each letter strikes a clause through, which then reads as retracted)."""
     found = {char for char in _HIDDEN.findall(translation) if char not in NEEDED and char not in source}
+    found.update(char for char in translation if unicodedata.combining(char) == _OVERLAY and char not in source)
     return [f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}" for char in sorted(found)]
+
+
+#: The canonical combining class of the marks drawn across their letter (strokes, slashes, tildes).
+_OVERLAY = 1
 
 
 def check_invisible(ctx: LocaleContext) -> Iterator[Issue]:
     for entry in ctx.translated_entries():
-        found = sorted({name for source, text in entry.pairs() for name in hidden_characters(source, text)})
+        found = sorted({name for source, text in ctx.shown_pairs(entry) for name in hidden_characters(source, text)})
         if found:
             yield Issue(
                 entry.path,
                 entry.line,
-                f"invisible formatting characters in the translation ({', '.join(found)}): they can reorder, "
-                "hide or disguise the text a reader sees; delete them (most editors show them only on request)",
+                f"invisible formatting or overlay characters in the translation ({', '.join(found)}, written as "
+                "characters or as HTML references such as &#x202E;): they can reorder, hide, strike through or "
+                "disguise the text a reader sees; delete them (most editors show them only on request)",
                 entry,
             )
 
@@ -115,13 +131,14 @@ def script_problem(source: str, translation: str, scripts: tuple[str, ...]) -> s
 def check_disclaimer_text(ctx: LocaleContext) -> Iterator[Issue]:
     scripts = locale_scripts(ctx.locale)
     same_language = Locale.parse(ctx.locale).language == Locale.parse(ctx.config.source_language).language
-    for entry in ctx.translated_entries():
-        if not ctx.is_disclaimer(entry):
-            continue
+    disclaimers = [entry for entry in ctx.translated_entries() if ctx.is_disclaimer(entry)]
+    for entry in disclaimers:
         for source, translation in _readable_pairs(ctx, entry):
             problem = script_problem(source, translation, scripts)
             if problem is None and not same_language and _identical(source, translation):
                 problem = "is identical to its source: it is not translated"
+            if problem is None:
+                problem = _borrowed(ctx, entry, source, translation, disclaimers)
             if problem:
                 yield Issue(
                     entry.path,
@@ -133,12 +150,55 @@ def check_disclaimer_text(ctx: LocaleContext) -> Iterator[Issue]:
                 break
 
 
+#: Two texts at least this alike (difflib's ratio) are the same text with a few letters changed.
+ALIKE = 0.85
+
+
+def _borrowed(ctx: LocaleContext, entry: Entry, source: str, translation: str, disclaimers: list[Entry]) -> str | None:
+    """Whether the translation is (nearly) another disclaimer's, whose source is not (nearly) this one's.
+
+    A translator who puts the "results vary" warning where the emergency one belongs
+    leaves readable text of the right language and length, and no emergency warning.
+    Compared with the disclaimers of the same catalog and of the shared disclaimers'
+    catalog: what the page's key covers (:mod:`carepages.incremental`).
+    """
+    for other in disclaimers:
+        if other is entry or other.msgid == entry.msgid or other.domain not in (entry.domain, DISCLAIMERS_DOMAIN):
+            continue
+        for other_source, other_translation in _readable_pairs(ctx, other):
+            if _alike(translation, other_translation) and not _alike(source, other_source):
+                where = "" if other.domain == entry.domain else f" in {other.path}"
+                return (
+                    f"is the translation of another disclaimer ({excerpt(other_source)}, line {other.line}{where}): "
+                    "this disclaimer says something else"
+                )
+    return None
+
+
+def _alike(one: str, other: str) -> bool:
+    """The same text but for case, spacing, punctuation and a few letters."""
+    a, b = _letters(one), _letters(other)
+    if not a or not b:
+        return a == b
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.real_quick_ratio() >= ALIKE and matcher.quick_ratio() >= ALIKE and matcher.ratio() >= ALIKE
+
+
+def _letters(text: str) -> str:
+    """Only the letters, marks and digits of ``text``, case folded: what two copies of a text surely share."""
+    return "".join(_WORD_CHARS.findall(text)).casefold()
+
+
+_WORD_CHARS = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+
+
 def check_disclaimer_sentences(ctx: LocaleContext) -> Iterator[Issue]:
     for entry in ctx.translated_entries():
         if not ctx.is_disclaimer(entry):
             continue
         for source, translation in _readable_pairs(ctx, entry):
-            wanted, have = len(sentences(source)), len(sentences(translation))
+            # A sentence said twice counts once: repeating the first sentence is not translating the second.
+            wanted, have = _distinct_sentences(source), _distinct_sentences(translation)
             if have >= wanted and cut_off(source, translation):
                 yield Issue(
                     entry.path,
@@ -159,6 +219,11 @@ def check_disclaimer_sentences(ctx: LocaleContext) -> Iterator[Issue]:
                     entry,
                 )
                 break
+
+
+def _distinct_sentences(text: str) -> int:
+    """How many different sentences ``text`` has (case, spacing and punctuation aside)."""
+    return len({_letters(sentence) or sentence for sentence in sentences(text)})
 
 
 def cut_off(source: str, translation: str) -> bool:

@@ -5,7 +5,9 @@ Targets are read from the message as the page renders it (``a[href]``,
 regular expression over the Markdown, so ``[text](url "title")``, autolinks, images
 and reference links (``[text][label]``, resolved against the page's own
 definitions) all count by the target they lead to, and text that merely looks
-like a link does not. Targets are compared as
+like a link does not. A web address written as text counts wherever it stands, in a
+link's text too: a link to the right page shown as ``www.cure.example`` gives the
+reader an address the source never gave. Targets are compared as
 multisets: a translation may reorder its links (word order differs between
 languages) but not add, drop or change one. A changed link on a medical page
 may send a patient to a clinic's advertisement instead of the evidence.

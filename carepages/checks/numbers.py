@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002 -- Arabic-Indic digits and separators are what this module reads.
+# ruff: noqa: RUF002, RUF003 -- Arabic-Indic digits and separators are what this module reads.
 """Numbers: a translation states the same quantities as its source.
 
 A dose, a percentage or a number of weeks that changes in translation is a
@@ -15,6 +15,10 @@ not count), once with each convention the locale allows; the translation passes
 if any one reading matches the source. A footnote-style label (``[^1]``, shown as
 written: the dialect has no footnotes) is a label, not a quantity, and does not
 count either. A heading's own numbering (``1. Warm up``) is text both sides show.
+
+Digits are read by their value, so a digit of another script would pass with the
+value it has and the look of another number (:func:`foreign_digits`): only Latin
+digits and those of the locale's own script are numbers a reader reads as written.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+import regex
 from babel import Locale
 from babel.numbers import UnsupportedNumberingSystemError, format_decimal, get_decimal_symbol, get_group_symbol
 
 from carepages.checks.context import LocaleContext
+from carepages.checks.legible import locale_scripts
 from carepages.checks.links import describe_difference, multiset_difference
 from carepages.checks.model import Issue
 from carepages.render.body import BARE_URL
@@ -138,9 +144,56 @@ def local_forms(source_language: str, code: str) -> str:
     return f" ({code} may write {source} as {' or '.join(local)}{digits})" if local else ""
 
 
+def foreign_digits(source: str, translation: str, locale: str) -> list[str]:
+    """The characters of ``translation`` that state a number in a way its readers do not read, and that its
+    source does not have, as ``U+XXXX NAME``.
+
+    Digits are Latin (and their full-width and mathematical forms, which look alike) or
+    of a script the locale writes in (Arabic-Indic digits in ``ar``: Unicode's Script
+    property, the locale's scripts from CLDR as :func:`carepages.checks.legible.locale_scripts`
+    finds them). A digit of another script reads as another number: GURMUKHI DIGIT ONE
+    (੧) looks like a 9, BENGALI DIGIT FOUR (৪) like an 8, and their values are what the
+    check above compares. Other characters with a numeric value (①, ², ½, Ⅻ) are not
+    read as numbers at all, so a translation could add "call ①①②" unseen.
+    """
+    found = set()
+    for char in _NUMERIC.findall(translation):
+        if char in source or char in _IDEOGRAPHIC_ZERO:
+            continue
+        if unicodedata.category(char) == "Nd" and _readable_digit(char, locale):
+            continue
+        found.add(char)
+    return [f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}" for char in sorted(found)]
+
+
+#: Characters with a numeric value but a Han ideograph's (一, 十: the words of Chinese and Japanese numbers).
+_NUMERIC = regex.compile(r"[\p{Nd}\p{No}\p{Nl}]")
+#: 〇, a Chinese zero written in words (二〇二四年): as the ideographs beside it, not a digit.
+_IDEOGRAPHIC_ZERO = "\u3007"
+
+
+def _readable_digit(char: str, locale: str) -> bool:
+    """A Latin digit in any of its forms, or a digit of a script the locale writes in."""
+    if unicodedata.normalize("NFKC", char).isascii():
+        return True
+    return any(regex.match(rf"\p{{Script={name}}}", char) for name in locale_scripts(locale))
+
+
 def check_numbers(ctx: LocaleContext) -> Iterator[Issue]:
     hint = "keep every number of the source" + local_forms(ctx.config.source_language, ctx.locale)
     for entry in ctx.translated_entries():
+        shown = ctx.shown_pairs(entry)
+        foreign = sorted({name for source, text in shown for name in foreign_digits(source, text, ctx.locale)})
+        if foreign:
+            yield Issue(
+                entry.path,
+                entry.line,
+                f"numbers written in characters a reader of this language reads as other numbers, or not as "
+                f"numbers ({', '.join(foreign)}): write every number as the source does"
+                + local_forms(ctx.config.source_language, ctx.locale),
+                entry,
+            )
+            continue
         if entry.plural:
             continue  # plural forms state different numbers by design ("one day", "%(n)s days")
         rendered = ctx.rendered(entry)

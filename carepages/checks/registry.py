@@ -99,10 +99,12 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
           "changed (git history): a fuzzy flag cleared without a new translation.", disclaimers.check_carried,
           reviewer_only=True, reason=_DISCLAIMER, stale=True),
     Check(Code.DISCLAIMER_TEXT, ERROR, "A disclaimer's translation has too few letters of the locale's script for "
-          "its source (punctuation, spaces, invisible characters), or is identical to its source.",
+          "its source (punctuation, spaces, invisible characters), is identical to its source, or is (nearly) "
+          "another disclaimer's translation.",
           legible.check_disclaimer_text, reviewer_only=True, reason=_DISCLAIMER),
-    Check(Code.DISCLAIMER_SENTENCES, ERROR, "A disclaimer's translation has fewer sentences than its source "
-          "(Unicode's sentence boundaries): a sentence may be left out.", legible.check_disclaimer_sentences,
+    Check(Code.DISCLAIMER_SENTENCES, ERROR, "A disclaimer's translation has fewer different sentences than its "
+          "source (Unicode's sentence boundaries), or stops in the middle of its last: a sentence may be left out.",
+          legible.check_disclaimer_sentences,
           reviewer_only=True, reason=_DISCLAIMER),
     Check(Code.SIGNOFF, ERROR, "An interface string with safety meaning (the draft notice, the disclaimer "
           "heading) has no reviewer's sign-off of its current translation in waivers.toml.",
@@ -115,10 +117,12 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
           "counts): the build withholds it in that locale.", catalog.check_threshold, allowable=False,
           withholds=True, stale=True),
     Check(Code.LINKS, ERROR,
-          "Link or image targets in a translation differ from the source (added, removed or changed URLs).",
+          "Link or image targets in a translation differ from the source (added, removed or changed URLs; a web "
+          "address written as text, a link's text included, counts).",
           links.check_links, reviewer_only=True),
     Check(Code.NUMBERS, ERROR,
-          "Numbers in a translation differ from the source (the locale's own separators and digits are fine).",
+          "Numbers in a translation differ from the source (the locale's own separators and digits are fine), or "
+          "are written in digits of another script or in characters such as ① or ½ that the source does not use.",
           numbers.check_numbers),
     Check(Code.STRUCTURE, ERROR, "A line of a translation starts with Markdown block syntax its source does not "
           "have ('#', '>', '-'): the page shows it literally.", structure.check_structure),
@@ -126,10 +130,12 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
           "broken link syntax.", structure.check_markup),
     Check(Code.HTML, ERROR, "A translation contains raw HTML that its source does not have.", structure.check_html,
           reviewer_only=True),
-    Check(Code.CONTROL, ERROR, "A translation contains control characters (escape sequences, NUL, bell).",
+    Check(Code.CONTROL, ERROR, "A translation contains control characters (escape sequences, NUL, bell), also when "
+          "written as HTML references (&#27;).",
           safety.check_control, reviewer_only=True),
     Check(Code.INVISIBLE, ERROR, "A translation contains invisible formatting characters its source does not have "
-          "(bidi overrides and isolates, zero-width spaces, tag characters).", legible.check_invisible,
+          "(bidi overrides and isolates, zero-width spaces, tag characters), or overlays that strike text through; "
+          "also when written as HTML references (&#x202E;).", legible.check_invisible,
           reviewer_only=True),
     Check(Code.LIMITS, ERROR, "A translation is too long, or has too many '[', '<' or '`' for its length: "
           "rendering it could take minutes (see 'Bounded work' in the README).", safety.check_limits,
@@ -145,7 +151,8 @@ LOCALE_CHECKS: tuple[Check[LocaleContext], ...] = (
     Check(Code.PUNCTUATION, WARNING, "The sentence-ending punctuation of a translation differs from the source.",
           wording.check_punctuation),
     Check(Code.LANGUAGE, WARNING, "A translation of four or more words reads as another of the project's languages "
-          "(the source left in, a paste from another catalog); in a disclaimer an error no allowance accepts.",
+          "(the source left in, a paste from another catalog); in a disclaimer an error no allowance accepts, and a "
+          "disclaimer of eight words or more must read as its locale's language among every language known.",
           language.check_language, reason="a medical disclaimer is not in the language of the page"),
     Check(Code.GLOSSARY, WARNING, "A translation leaves out the glossary's translation of a term its source names, "
           "or uses a forbidden term (locale/LOCALE/glossary.toml; an unreadable glossary is an error).",

@@ -25,14 +25,15 @@ from carepages.ui import format_names
 
 def check_control(ctx: LocaleContext) -> Iterator[Issue]:
     for entry in ctx.translated_entries():
-        dirty = [text for text in entry.strings if without_controls(text) != text]
+        dirty = [text for _source, text in ctx.shown_pairs(entry) if without_controls(text) != text]
         if dirty:
             found = sorted({f"U+{ord(char):04X}" for text in dirty for char in text if not without_controls(char)})
             yield Issue(
                 entry.path,
                 entry.line,
-                f"control characters in the translation ({', '.join(found)}): delete them "
-                "(they are invisible in an editor, and a terminal showing the plain-text page runs them)",
+                f"control characters in the translation ({', '.join(found)}, written as characters or as HTML "
+                "references such as &#27;): delete them (they are invisible in an editor, and a terminal showing "
+                "the plain-text page runs them)",
                 entry,
             )
 

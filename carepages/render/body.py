@@ -165,8 +165,10 @@ def summarise(element: etree.Element, stash: list[str]) -> Rendered:
 def _walked(element: etree.Element, stash: list[str]) -> Rendered:
     """:func:`summarise` the long way: the block's inline elements walked one by one."""
     walker = _TextWalker(stash)
-    walker.walk(element, in_link=False, in_code=False, top=True)
-    links = [*walker.links, *_raw_urls(walker.raw), *bare_urls(walker.plain)]
+    walker.walk(element, in_code=False, top=True)
+    # A web address written as text counts in a link's text too: "[www.cure-guaranteed.example](page.md)"
+    # shows the reader an address the source never gave, whatever the target.
+    links = [*walker.links, *_raw_urls(walker.raw), *bare_urls(walker.text)]
     inline = tuple((tag, walker.counts[tag]) for tag in INLINE_TAGS)
     return Rendered(
         inline=_INLINE_SHAPES.setdefault(inline, inline),
@@ -185,13 +187,12 @@ class _TextWalker:
         self.stash = stash
         self.text: list[str] = []
         self.prose: list[str] = []  # outside code
-        self.plain: list[str] = []  # outside links, for bare URLs
         self.chunks: list[str] = [""]
         self.links: list[str] = []
         self.raw: list[str] = []  # raw HTML met in this block
         self.counts: Counter[str] = Counter()
 
-    def walk(self, element: etree.Element, in_link: bool, in_code: bool, top: bool = False) -> None:
+    def walk(self, element: etree.Element, in_code: bool, top: bool = False) -> None:
         """Visit ``element``'s inline content; a child's tail is in ``element``'s context."""
         if not top:
             self.counts[element.tag] += 1
@@ -199,23 +200,22 @@ class _TextWalker:
             self.links.append(element.get("href", ""))
         if element.tag == "img" and element.get("src"):
             self.links.append(element.get("src", ""))
-        in_link = in_link or element.tag == "a"
         in_code = in_code or element.tag in {"code", "pre"}
-        self.add(element.text, in_link, in_code)
+        self.add(element.text, in_code)
         for child in element:
             if child.tag not in _INLINE:
                 break  # a nested block (a list inside a list item) is a message of its own
             self.boundary()
-            self.walk(child, in_link, in_code)
+            self.walk(child, in_code)
             self.boundary()
-            self.add(child.tail, in_link, in_code)
+            self.add(child.tail, in_code)
 
     def boundary(self) -> None:
         """Start a new chunk: a renderer may put markers or references between elements."""
         if self.chunks[-1]:
             self.chunks.append("")
 
-    def add(self, text: str | None, in_link: bool, in_code: bool) -> None:
+    def add(self, text: str | None, in_code: bool) -> None:
         for piece in self._pieces(text or ""):
             if piece is None:
                 self.boundary()
@@ -224,8 +224,6 @@ class _TextWalker:
             self.chunks[-1] += piece
             if not in_code:
                 self.prose.append(piece)
-            if not in_link:
-                self.plain.append(piece)
 
     def _pieces(self, text: str) -> list[str | None]:
         """Split at stash placeholders: an entity becomes its character, raw HTML a boundary (None)."""

@@ -29,7 +29,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from carepages.segments import FIELD_NAMES
+from carepages.segments import FIELD_NAMES, without_controls
 from carepages.ui import TEMPLATES_DIR, UiTranslations
 
 #: Scripts are forbidden outright; only the inline stylesheet and local images may load.
@@ -105,7 +105,9 @@ def sanitize(html: str) -> str:
     """Keep only the tags, attributes and URL schemes a patient page needs (nh3 allow-list).
 
     An image whose address was refused (a ``data:`` URL, say) is left as its alt
-    text: an ``<img>`` without ``src`` is not valid HTML.
+    text: an ``<img>`` without ``src`` is not valid HTML. Control characters go too: a
+    reference such as ``&#27;`` becomes the character itself in the parse (HTML's rule),
+    and a terminal showing the plain-text page made from this HTML would run it.
     """
     clean = nh3.clean(
         html,
@@ -115,7 +117,7 @@ def sanitize(html: str) -> str:
         strip_comments=True,
         link_rel="noopener noreferrer",
     )
-    return _IMG_WITHOUT_SRC.sub(lambda match: match.group("alt") or "", clean)
+    return without_controls(_IMG_WITHOUT_SRC.sub(lambda match: match.group("alt") or "", clean))
 
 
 # -- languages --------------------------------------------------------------------------
