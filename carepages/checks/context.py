@@ -170,6 +170,8 @@ def decode_references(text: str) -> str:
     Python's ``html.unescape`` drops a reference to a control character (``&#27;``);
     HTML's parsing rules, which the sanitiser follows, make it the character.
     """
+    if "&" not in text:
+        return text  # most texts: nothing to decode
     return html.unescape(_NUMERIC_REFERENCE.sub(_referenced, text))
 
 
@@ -324,6 +326,7 @@ class LocaleContext:
         self.unread = kept & self.paths.keys()
         self.kept_rows: dict[str, list[Repeated]] = {}
         self._repeated: list[Repeated] | None = None  # :meth:`repeated`, found once
+        self._shown_forms: dict[int, list[tuple[str, str]]] = {}  # :meth:`shown_pairs`, by id of the entry's message
         self.catalogs: dict[str, LoadedCatalog] = {}
         #: Catalogs (and the review file) that could not be read, as (check code, issue).
         self.failures: list[tuple[Code, Issue]] = []
@@ -487,18 +490,20 @@ class LocaleContext:
         return (source, translated) if source is not None else None
 
     def shown_pairs(self, entry: Entry) -> list[tuple[str, str]]:
-        """(source, translation) in every form a reader may get them: as written, with HTML character
-        references decoded (``&#x202E;`` is a right-to-left override on the page), and as rendered.
+        """(source, translation) in each form whose characters a reader may get: as written, and with
+        HTML character references decoded (``&#x202E;`` is a right-to-left override on the page).
 
-        For the checks of characters (``control``, ``invisible``): a character written as a
-        reference is not in the msgstr, and is on the page.
+        For the checks of characters (``control``, ``invisible``, ``numbers``): a character
+        written as a reference is not in the msgstr, and is on the page. Rendering adds no
+        other character (Markdown only removes its own syntax). Made once per message.
         """
+        known = self._shown_forms.get(id(entry.message))
+        if known is not None:
+            return known
         pairs = entry.pairs()
         forms = [*pairs, *((decode_references(source), decode_references(text)) for source, text in pairs)]
-        rendered = self.rendered(entry)
-        if rendered is not None:
-            forms.append((rendered[0].text, rendered[1].text))
-        return list(dict.fromkeys(forms))
+        found = self._shown_forms[id(entry.message)] = list(dict.fromkeys(forms))
+        return found
 
     @cached_property
     def message_reviews(self) -> tuple[list[MessageReview], list[SignOff]]:

@@ -52,7 +52,9 @@ from carepages.words import sentences
 
 #: Invisible characters writing systems need (see the module docstring).
 NEEDED = frozenset("\u200c\u200d\u200e\u200f\u061c\u00ad") | frozenset(map(chr, range(0xFE00, 0xFE10)))
-_HIDDEN = regex.compile(r"[\p{Cf}\p{Default_Ignorable_Code_Point}]")
+#: Format characters, default-ignorable code points, and the overlays (canonical combining class 1: the
+#: strokes, slashes and tildes drawn across their letter).
+_HIDDEN = regex.compile(r"[\p{Cf}\p{Default_Ignorable_Code_Point}\p{ccc=1}]")
 _LETTER = regex.compile(r"\p{L}")
 
 #: CLDR script codes that stand for several Unicode scripts.
@@ -72,12 +74,7 @@ def hidden_characters(source: str, translation: str) -> list[str]:
     U+XXXX NAME: invisible formatting characters, and the combining overlays (U+0336 COMBINING LONG STROKE
     OVERLAY after each letter strikes a clause through, which then reads as retracted)."""
     found = {char for char in _HIDDEN.findall(translation) if char not in NEEDED and char not in source}
-    found.update(char for char in translation if unicodedata.combining(char) == _OVERLAY and char not in source)
     return [f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}" for char in sorted(found)]
-
-
-#: The canonical combining class of the marks drawn across their letter (strokes, slashes, tildes).
-_OVERLAY = 1
 
 
 def check_invisible(ctx: LocaleContext) -> Iterator[Issue]:

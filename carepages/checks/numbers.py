@@ -156,18 +156,21 @@ def foreign_digits(source: str, translation: str, locale: str) -> list[str]:
     check above compares. Other characters with a numeric value (①, ², ½, Ⅻ) are not
     read as numbers at all, so a translation could add "call ①①②" unseen.
     """
+    if translation.isascii():
+        return []  # Latin digits only (most texts of Latin-script languages)
     found = set()
-    for char in _NUMERIC.findall(translation):
-        if char in source or char in _IDEOGRAPHIC_ZERO:
+    for char in set(translation):  # each character once: a text repeats few
+        category = unicodedata.category(char) if char > "\x7f" else ""
+        if category not in _NUMBERS or char in source or char in _IDEOGRAPHIC_ZERO:
             continue
-        if unicodedata.category(char) == "Nd" and _readable_digit(char, locale):
+        if category == "Nd" and _readable_digit(char, locale):
             continue
         found.add(char)
     return [f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}" for char in sorted(found)]
 
 
-#: Characters with a numeric value but a Han ideograph's (一, 十: the words of Chinese and Japanese numbers).
-_NUMERIC = regex.compile(r"[\p{Nd}\p{No}\p{Nl}]")
+#: The general categories of characters with a numeric value (a Han ideograph such as 一 or 十 has its own: Lo).
+_NUMBERS = frozenset({"Nd", "No", "Nl"})
 #: 〇, a Chinese zero written in words (二〇二四年): as the ideographs beside it, not a digit.
 _IDEOGRAPHIC_ZERO = "\u3007"
 
