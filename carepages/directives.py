@@ -19,10 +19,15 @@ from carepages.fences import find_fences
 
 DISCLAIMER_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DIRECTIVE_NAMES = ("translators", "notranslate", "disclaimer")
-DIRECTIVE_START = re.compile(r"^\s*<!--\s*(translators|notranslate|disclaimer)\b(.*)$", re.IGNORECASE)
+#: What may stand before a directive on its line: indentation (a list item's block) and the quote markers
+#: of a block quote (``> <!-- disclaimer: fever -->`` marks the quoted block after it).
+_LEAD = r"^((?:[ \t]*>)*[ \t]*)"
+DIRECTIVE_START = re.compile(_LEAD + r"<!--\s*(translators|notranslate|disclaimer)\b(.*)$", re.IGNORECASE)
 #: A comment whose first word is followed by ':' or '=' reads as a directive, whatever the word.
-_DIRECTIVE_LIKE = re.compile(r"^\s*<!--\s*([A-Za-z][\w-]*)\s*([:=])")
-_FIRST_WORD = re.compile(r"^\s*<!--\s*([A-Za-z][\w-]*)")
+_DIRECTIVE_LIKE = re.compile(_LEAD + r"<!--\s*([A-Za-z][\w-]*)\s*([:=])")
+_FIRST_WORD = re.compile(_LEAD + r"<!--\s*([A-Za-z][\w-]*)")
+#: A directive anywhere on a line (one after other text would mark nothing: see :meth:`DirectiveReader.run`).
+_DIRECTIVE_INSIDE = re.compile(r"<!--\s*(?:translators|notranslate|disclaimer)\b", re.IGNORECASE)
 MARKER = "\ue000carepages-directive-{}\ue000"
 MARKER_RE = re.compile("^\ue000carepages-directive-(\\d+)\ue000$")
 
@@ -58,24 +63,33 @@ class DirectiveReader:
             if match is None:
                 if i not in code and "<!--" in line:
                     self._refuse_lookalike(line, self.first_line + i)
+                    if _DIRECTIVE_INSIDE.search(line):
+                        self.error(
+                            "a directive comment after other text on its line is not read",
+                            self.first_line + i,
+                            "put it on a line of its own, before the block it is about",
+                        )
                 out.append(line)
                 i += 1
                 continue
             start = i
-            text = match.group(2)
+            lead = match.group(1)
+            quote = lead.rstrip()  # the quote markers, "" outside a quote
+            text = match.group(3)
             while "-->" not in text and i + 1 < len(lines):
                 i += 1
-                text += "\n" + lines[i]
+                more = lines[i]
+                text += "\n" + (more[len(quote) :] if quote and more.startswith(quote) else more)
             source_line = self.first_line + start
             if "-->" not in text:
                 self.error("directive comment is never closed", source_line, "end it with '-->'")
                 return out
             body, _, after = text.partition("-->")
-            directive = self._parse(match.group(1).lower(), body, source_line)
-            indent = line[: len(line) - len(line.lstrip())]
+            directive = self._parse(match.group(2).lower(), body, source_line)
             if directive is not None and not after.strip():
                 self.directives.append(directive)
-                out.extend(["", indent + MARKER.format(len(self.directives) - 1), ""])
+                # Blank lines inside a quote keep its markers, or the quote would end at the marker.
+                out.extend([quote, lead + MARKER.format(len(self.directives) - 1), quote])
             elif directive is not None:
                 self.error("put a directive comment on lines of its own", source_line, None)
             i += 1
@@ -90,16 +104,16 @@ class DirectiveReader:
         word = _FIRST_WORD.match(line)
         if word is None:
             return
-        close = difflib.get_close_matches(word.group(1).lower(), DIRECTIVE_NAMES, n=1, cutoff=0.75)
+        close = difflib.get_close_matches(word.group(2).lower(), DIRECTIVE_NAMES, n=1, cutoff=0.75)
         if close:
             self.error(
-                f"unknown directive {word.group(1)!r}",
+                f"unknown directive {word.group(2)!r}",
                 number,
                 f"did you mean {close[0]!r}? Directives are " + ", ".join(DIRECTIVE_NAMES),
             )
         elif _DIRECTIVE_LIKE.match(line):
             self.error(
-                f"unknown directive {word.group(1)!r}",
+                f"unknown directive {word.group(2)!r}",
                 number,
                 "directives are " + ", ".join(DIRECTIVE_NAMES) + "; write a plain comment without 'word:' at its start",
             )

@@ -32,18 +32,22 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+import carepages
 from carepages.htmltree import Node, parse
+from carepages.layout import INDEX_NAME, MANIFEST_NAME, REPORT_NAME, bundle_name, page_suffixes
 from carepages.memo import digest
+from carepages.verdict import LocaleVerdict
 
 if TYPE_CHECKING:
     from carepages.memo import KeptAnswers
 
-MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.json.sig"
+#: What a manifest this version writes names as its generator.
+GENERATOR = f"carepages {carepages.__version__}"
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 #: A page may be at most this large to be read for the ``visible`` rules (a built page is a few dozen KB).
 MAX_PAGE_BYTES = 16 * 1024 * 1024
@@ -182,6 +186,7 @@ def check_folder(
     held = held or {}
     found = list(_listed_files(folder, manifest, held))
     found += _unlisted_files(folder, manifest)
+    found += unexpected_files(manifest)
     css = "" if stylesheet is None else hashlib.sha256(stylesheet.encode("utf-8")).hexdigest()
     for rel in sorted(manifest.files):
         path = folder / rel
@@ -249,13 +254,49 @@ def _unlisted_files(folder: Path, manifest: Manifest) -> list[Found]:
     return found
 
 
+def unexpected_files(manifest: Manifest) -> list[Found]:
+    """The files a manifest lists that no build makes for the verdicts it records (:mod:`carepages.layout`).
+
+    A page planted after the build (``de/Knee.html``, ``de/sub/extra.html``, a page the
+    verdict withholds), listed in a rewritten manifest and added to the bundle, passes
+    every comparison of bytes; its name is not one the manifest's own verdicts publish.
+    ``check`` also compares those verdicts with its own (the ``manifest`` check), so a
+    forged verdict fails there; ``verify``, which has no project, trusts them. A manifest
+    another version of carepages wrote may record its verdicts otherwise: not judged.
+    """
+    if manifest.generator != GENERATOR:
+        return []
+    verdicts = manifest.data.get("locales")
+    if not isinstance(verdicts, dict):
+        return [Found("manifest", MANIFEST_NAME, 0, "records no verdicts (locales): it is not a carepages manifest")]
+    suffixes = page_suffixes(bool(manifest.data.get("handouts")))
+    made = {INDEX_NAME, REPORT_NAME}
+    for code, verdict in verdicts.items():
+        try:
+            published = LocaleVerdict.from_dict(code, verdict).published_pages
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return [Found("manifest", MANIFEST_NAME, 0, f"its verdict for {code} cannot be read")]
+        made |= {bundle_name(code), f"{code}/{INDEX_NAME}"}
+        made |= {f"{code}/{page}.{suffix}" for page in published for suffix in suffixes}
+    return [
+        Found(
+            "manifest",
+            rel,
+            0,
+            "is listed in the manifest, but no build makes it (no page of that name is published in that language)",
+        )
+        for rel in sorted(set(manifest.files) - made)
+    ]
+
+
 def check_zip(path: Path, manifest: Manifest, stylesheet: str | None) -> list[Found]:
     """A bundle downloaded on its own (``downloads/<lang>.zip``), against the manifest of its build."""
-    rel = f"downloads/{path.name}"
+    rel = bundle_name(PurePosixPath(path.name).stem)
     if rel not in manifest.files:
         return [Found("manifest", path.name, 0, f"the manifest lists no {rel}: it is not from this build")]
     size, sha = manifest.files[rel]
-    found = []
+    inside = f"{PurePosixPath(path.name).stem}/"
+    found = [replace(f, path=f"{path.name}:{f.path}") for f in unexpected_files(manifest) if f.path.startswith(inside)]
     if path.stat().st_size != size or _file_sha256(path) != sha:
         found.append(Found("manifest", path.name, 0, "is not the bundle the manifest lists (its sha256 differs)"))
     found += check_bundle(path, path.name, manifest)

@@ -2,7 +2,7 @@
 
 An edition's files live under its prefix (``dist/<clinic>/``, or dist/ itself):
 ``<lang>/<page>.html``, ``.txt`` and ``.pdf`` (when handouts are made), ``<lang>/index.html``,
-``index.html``, ``manifest.json`` and ``downloads/<lang>.zip``.
+``index.html``, ``manifest.json``, ``downloads/<lang>.zip`` and, in dist/ itself, ``REPORT.txt``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,14 @@ from collections.abc import Sequence
 
 MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"
+#: The build's report for the clinic's staff, in the neutral edition's folder (dist/ itself).
+REPORT_NAME = "REPORT.txt"
+DOWNLOADS = "downloads"
+
+
+def bundle_name(code: str) -> str:
+    """A language's bundle inside the edition's folder."""
+    return f"{DOWNLOADS}/{code}.zip"
 
 
 def page_suffixes(handouts: bool) -> tuple[str, ...]:

@@ -14,9 +14,17 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-import carepages
 from carepages.errors import EXIT_FAILED, EXIT_OK, CarepagesError
-from carepages.integrity import MANIFEST_NAME, Found, Manifest, ManifestError, check_folder, check_zip, read_manifest
+from carepages.integrity import (
+    GENERATOR,
+    MANIFEST_NAME,
+    Found,
+    Manifest,
+    ManifestError,
+    check_folder,
+    check_zip,
+    read_manifest,
+)
 from carepages.ui import TEMPLATES_DIR
 
 
@@ -48,7 +56,7 @@ def _default_manifest(target: Path) -> Path:
 
 def _stylesheet(manifest: Manifest) -> tuple[str | None, str]:
     """The shipped stylesheet when this carepages made the download (else the pages' CSS is not compared)."""
-    mine = f"carepages {carepages.__version__}"
+    mine = GENERATOR
     if manifest.generator == mine:
         return (TEMPLATES_DIR / "style.css").read_text(encoding="utf-8"), ""
     return None, f" (made by {manifest.generator or 'an unknown version'}, this is {mine}: stylesheets not compared)"

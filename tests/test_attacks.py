@@ -228,10 +228,18 @@ def tamper(dist: Path, attack: dict[str, Any]) -> None:
         text = target.read_text(encoding="utf-8")
         assert attack["replace"][0] in text
         target.write_text(text.replace(attack["replace"][0], attack["replace"][1]), encoding="utf-8")
+    if attack.get("forge_bundle"):  # the planted file added to its language's bundle too
+        bundle = dist / "downloads" / f"{attack['file'].split('/')[0]}.zip"
+        with zipfile.ZipFile(bundle, "a") as archive:
+            archive.writestr(attack["file"], target.read_bytes())
     if attack.get("forge_manifest"):
         manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
-        data = target.read_bytes()
-        manifest["files"][attack["file"]] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        for name in [
+            attack["file"],
+            *(["downloads/" + attack["file"].split("/")[0] + ".zip"] * bool(attack.get("forge_bundle"))),
+        ]:
+            data = (dist / name).read_bytes()
+            manifest["files"][name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         (dist / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
 

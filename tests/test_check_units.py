@@ -81,7 +81,7 @@ def test_a_translation_stays_in_its_source_block() -> None:
     ("locale", "translation"),
     [
         ("de", "1.250 Patienten, 2,5 Jahre"),
-        ("de", "2.5 Jahre, 1,250 Patienten"),  # the source's own convention is also fine
+        ("de", "2.5 Jahre, 1250 Patienten"),  # the source's own convention is also fine where it reads the same
         ("fr", "1 250 patients, 2,5 ans"),
         ("fr", "1\u202f250 patients, 2,5 ans"),
         ("ar", "١٬٢٥٠ مريضًا لمدة ٢٫٥ سنة"),
@@ -104,6 +104,25 @@ def test_numbers_may_use_the_locales_own_separators_and_digits(locale: str, tran
 )
 def test_numbers_that_differ(translation: str, missing: list[str], added: list[str]) -> None:
     assert compare("1,250 patients for 2.5 years", translation, "en", "de") == (missing, added)
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "locale", "difference"),
+    [
+        ("take 1,000 mg", "nehmen Sie 1,000 mg", "de", (["1000"], ["1"])),  # a German reads 1 mg
+        ("about 12 people", "etwa 12.000 Menschen", "de", (["12"], ["12000"])),  # a German reads 12,000
+        ("1 in 100,000", "1 sur 100,000", "fr", (["100000"], ["100"])),
+        ("1 in 100,000", "1 de cada 100.000", "es", None),  # the locale's own convention
+        ("for 2.5 years", "2.5 Jahre lang", "de", None),  # not a German number at all: read as written
+        ("1,250 patients", "١٬٢٥٠ مريضًا", "ar", None),
+        ("1,250 patients", "1,250 مريضًا", "ar", None),  # Latin digits and separators: Arabic readers read both
+    ],
+)
+def test_a_number_the_locales_readers_read_as_another_is_a_difference(
+    source: str, translation: str, locale: str, difference: tuple[list[str], list[str]] | None
+) -> None:
+    """The source's convention is allowed only where the locale's readers read the same number."""
+    assert compare(source, translation, "en", locale) == difference
 
 
 def test_number_formats_come_from_cldr() -> None:
@@ -278,3 +297,20 @@ def test_a_disclaimer_alike_another_is_told_from_one_that_is_not() -> None:
 
     assert _alike("Les résultats varient d’une personne à l’autre.", "les résultats varient d'une personne a l'autre")
     assert not _alike("Les résultats varient d’une personne à l’autre.", "En cas d’urgence, appelez le 15.")
+
+
+def test_an_address_added_to_an_interface_string_is_a_links_error(tmp_path: Path) -> None:
+    """The page frame shows interface strings as text: an address written in one reaches every page."""
+    from carepages.catalog_paths import po_path
+    from carepages.catalogs import read_catalog, render_catalog
+
+    root = make_clinic(tmp_path / "clinic")
+    config = load_config(root)
+    path = po_path(config, "de", "ui")
+    catalog = read_catalog(path, config.relative(path), "de")
+    catalog["Website:"].string = "Website (auch heilung.example):"
+    path.write_bytes(render_catalog(catalog, config.locations))
+    report = check(root, "de")
+    found = [f for f in report.findings if f.code == "links" and f.problem.path == config.relative(path)]
+    assert [f.severity.value for f in found] == ["error"]
+    assert "added heilung.example" in found[0].problem.message

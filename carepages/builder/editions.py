@@ -17,7 +17,7 @@ from carepages.builder.cache import FileInfo, LocaleEntry
 from carepages.builder.keys import digest
 from carepages.clinics import Edition
 from carepages.config import Config
-from carepages.layout import INDEX_NAME
+from carepages.layout import INDEX_NAME, bundle_name
 from carepages.render.landing import (
     LandingPage,
     make_landing,
@@ -93,7 +93,7 @@ def landing_documents(
             entry.assessment.ui_mo,
             pages,
             draft=verdict.review_status != SOURCE and verdict.review_status != REVIEWED,
-            bundle=f"downloads/{code}.zip",
+            bundle=bundle_name(code),
             handouts=handouts,
         )
         sections.append(made)

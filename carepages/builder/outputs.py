@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import carepages
 from carepages.builder import dist as dist_folder
 from carepages.builder.cache import FileInfo, LocaleEntry
 from carepages.builder.dist import file_info
@@ -24,7 +23,8 @@ from carepages.builder.summary import NOT_BUILT
 from carepages.clinics import Edition
 from carepages.config import Config
 from carepages.extract import Sources
-from carepages.layout import MANIFEST_NAME
+from carepages.integrity import GENERATOR
+from carepages.layout import MANIFEST_NAME, bundle_name
 
 #: Zip entries carry this timestamp (the earliest a zip can hold), so bundles are byte-identical.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -48,7 +48,7 @@ class BundleJob:
 
 def write_bundle(job: BundleJob) -> tuple[str, FileInfo]:
     """Zip a language's files with fixed metadata; return the zip's path in dist/ and its (size, sha256)."""
-    rel = f"{job.prefix}downloads/{job.locale}.zip"
+    rel = job.prefix + bundle_name(job.locale)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for member in job.members:
@@ -96,7 +96,7 @@ def manifest_json(
         entry = entries.get(code)
         locales[code] = entry.assessment.verdict.as_dict() if entry else {"published": False, "reasons": [NOT_BUILT]}
     manifest: dict[str, Any] = {
-        "generator": f"carepages {carepages.__version__}",
+        "generator": GENERATOR,
         "project": config.project_name,
         "source_language": config.source_language,
         "publish_threshold": config.publish_threshold,

@@ -14,11 +14,12 @@ from carepages.builder import dist as dist_folder
 from carepages.builder.cache import FileInfo, LocaleEntry
 from carepages.builder.editions import landing_documents, published_files
 from carepages.builder.outputs import edition_manifests, index_order, source_titles
-from carepages.builder.report import REPORT_NAME, report_text
+from carepages.builder.report import report_text
 from carepages.clinics import Edition
 from carepages.config import Config
 from carepages.extract import Sources
 from carepages.integrity import Snapshot
+from carepages.layout import REPORT_NAME
 
 
 @dataclass

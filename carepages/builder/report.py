@@ -19,8 +19,6 @@ from carepages.config import Config
 from carepages.render.html import language
 from carepages.verdict import Pin
 
-REPORT_NAME = "REPORT.txt"
-
 
 def report_text(
     config: Config,

@@ -54,7 +54,7 @@ from carepages.clinics import Edition, missing_values
 from carepages.config import Config
 from carepages.errors import CarepagesError, raise_all, write_error
 from carepages.integrity import Snapshot, snapshot
-from carepages.layout import bundle_members
+from carepages.layout import bundle_members, bundle_name
 from carepages.parallel import Runner, chunked, default_jobs
 from carepages.pinning import PinnedPage, resolve_pins
 from carepages.readback import Readings
@@ -377,7 +377,7 @@ class Build:
     def bundle(self, staging: Path) -> None:
         """Each published locale's zips: the previous ones when none of its pages changed, else made anew."""
         futures: list[Future[tuple[str, tuple[str, FileInfo]]]] = []
-        wanted = {f"{e.prefix}downloads/{code}.zip" for e in self.editions for code, _ in self.site.published()}
+        wanted = {e.prefix + bundle_name(code) for e in self.editions for code, _ in self.site.published()}
         for code, entry in self.site.published():
             pages = entry.assessment.verdict.published_pages
             entry.pages = {slot(e, page): entry.pages[slot(e, page)] for e in self.editions for page in pages}

@@ -7,7 +7,9 @@ and reference links (``[text][label]``, resolved against the page's own
 definitions) all count by the target they lead to, and text that merely looks
 like a link does not. A web address written as text counts wherever it stands, in a
 link's text too: a link to the right page shown as ``www.cure.example`` gives the
-reader an address the source never gave. Targets are compared as
+reader an address the source never gave; so does ``heilung.de`` or an e-mail address
+(:data:`carepages.render.body.BARE_URL`), and so do the addresses written in an
+interface string, which the page frame shows as text. Targets are compared as
 multisets: a translation may reorder its links (word order differs between
 languages) but not add, drop or change one. A changed link on a medical page
 may send a patient to a clinic's advertisement instead of the evidence.
@@ -20,6 +22,7 @@ from collections.abc import Iterator
 
 from carepages.checks.context import LocaleContext
 from carepages.checks.model import Issue
+from carepages.render.body import bare_urls
 
 
 def multiset_difference(source: list[str], translation: list[str]) -> tuple[list[str], list[str]]:
@@ -43,9 +46,11 @@ def describe_difference(missing: list[str], added: list[str]) -> str:
 def check_links(ctx: LocaleContext) -> Iterator[Issue]:
     for entry in ctx.translated_entries():
         rendered = ctx.rendered(entry)
-        if rendered is None:
-            continue
-        wanted, found = rendered[0].links, rendered[1].links
+        if rendered is not None:
+            wanted, found = rendered[0].links, rendered[1].links
+        else:  # an interface string (the frame shows it as text): the addresses written in each form
+            forms = [(tuple(bare_urls([source])), tuple(bare_urls([text]))) for source, text in entry.pairs()]
+            wanted, found = next((form for form in forms if form[0] != form[1]), ((), ()))
         if wanted == found:  # the same targets in the same order (most messages: none at all)
             continue
         missing, added = multiset_difference(list(wanted), list(found))

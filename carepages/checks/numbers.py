@@ -104,16 +104,39 @@ def number_formats(code: str) -> tuple[NumberFormat, ...]:
 
 
 def compare(source: str, translation: str, source_language: str, locale: str) -> tuple[list[str], list[str]] | None:
-    """None when the numbers match under some allowed convention, else (missing, added) under the closest."""
+    """None when the numbers match under some allowed convention, else (missing, added) under the closest.
+
+    The source language's convention is allowed too ("2.5 Jahre" is read as meant), but
+    not for a number the locale's readers read as another: "1,000 mg" in German is 1 mg
+    to a German reader, "12.000" twelve thousand. Such a number is reported as the value
+    meant changed to the value read (:func:`_misread`).
+    """
     wanted = number_formats(source_language)[0].values(source)
+    local = number_formats(locale)
     best: tuple[list[str], list[str]] | None = None
-    for fmt in dict.fromkeys((*number_formats(source_language)[:1], *number_formats(locale))):
+    for fmt in dict.fromkeys((*number_formats(source_language)[:1], *local)):
         missing, added = multiset_difference(wanted, fmt.values(translation))
         if not missing and not added:
-            return None
+            misread = [] if fmt in local else _misread(translation, fmt, local)
+            if not misread:
+                return None
+            missing, added = sorted(meant for meant, _ in misread), sorted(read for _, read in misread)
         if best is None or len(missing) + len(added) < len(best[0]) + len(best[1]):
             best = (missing, added)
     return best
+
+
+def _misread(text: str, written: NumberFormat, local: tuple[NumberFormat, ...]) -> list[tuple[str, str]]:
+    """(value meant, value read) of each number of ``text``, written in the ``written`` convention, that
+    reads as a whole as another number in each of the locale's conventions where it reads as one."""
+    misread = []
+    for match in written.pattern.finditer(text):
+        token = match.group(0)
+        meant = written._value(token)
+        readings = {fmt._value(token) for fmt in local if fmt.pattern.fullmatch(token)}
+        if meant is not None and readings and meant not in readings:
+            misread.append((meant, sorted(value for value in readings if value is not None)[0]))
+    return misread
 
 
 def compare_shown(

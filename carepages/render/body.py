@@ -34,8 +34,18 @@ from carepages.render.html import sanitize
 INLINE_TAGS = ("em", "strong", "code", "a", "img")
 #: Inline elements Python-Markdown makes inside a block's text (anything else is a nested block).
 _INLINE = frozenset({*INLINE_TAGS, "br", "span", "sup", "sub", "b", "i", "small", "abbr", "del", "ins", "mark"})
-#: A URL written as plain text (Python-Markdown does not link these, but a reader copies them).
-BARE_URL = re.compile(r"\b(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s<>\"']+")
+#: Top-level domains a web address written without ``www.`` or a scheme is recognised by: every two-letter
+#: one (the countries') and the common generic ones, after a name of two characters or more: "z.B.", "e.g.",
+#: "p.ex." and "p.ej." are not addresses.
+_GENERIC_TLDS = "com|org|net|edu|gov|mil|int|info|biz|io|app|dev|health|clinic|care|med|online|site|example|test"
+#: An address written as plain text, which a reader types or copies: a URL (Python-Markdown does not link
+#: these), a host name with a known ending ("heilung.de"), an e-mail address.
+BARE_URL = re.compile(
+    r"\b(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s<>\"']+"
+    r"|\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    rf"|(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9][a-z0-9-]*[a-z0-9]\.(?:[a-z]{{2}}|{_GENERIC_TLDS})"
+    r"(?![\w-]|\.[a-z0-9])(?:/[^\s<>\"']*)?"
+)
 _URL_TAIL = ".,;:!?)]}'\"\u00bb\u201d\u2019"  # closing punctuation after a URL in a sentence
 _STASH = re.compile(f"{util.STX}[^{util.ETX}]*{util.ETX}")
 _TAG_NAME = re.compile(r"^<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)")
