@@ -89,8 +89,10 @@ class Config:
     line_width: int
     front_matter: FrontMatterFields = FrontMatterFields()
     locale_folders: tuple[tuple[str, str], ...] = ()  # (canonical code, folder name) found on disk
-    #: Unsigned translations are a publishing error (withheld), not a notice on the page.
-    require_review: bool = False
+    #: Which unsigned translations are a publishing error (withheld), not a notice on the page:
+    #: "" none, "all" (``require_review = true``), or "disclaimers" (the disclaimers' and the
+    #: interface's safety strings: what a hostile rewording would turn against the reader).
+    require_review: str = ""
     #: Pages name their reviewers ("reviewed by … on …"), or give only the date.
     show_reviewers: bool = True
     stale: str = "pin"
@@ -304,6 +306,15 @@ class _Validator:
             raise self.bad(key, f"must be true or false, not {value!r}")
         return value
 
+    def review_requirement(self, key: str) -> str:
+        """``true`` (every translation), ``"disclaimers"``, or ``false``: as :attr:`Config.require_review` keeps it."""
+        value = self.values[key]
+        if value is True or value is False:
+            return "all" if value else ""
+        if value == "disclaimers":
+            return "disclaimers"
+        raise self.bad(key, f'must be true, false or "disclaimers", not {shorten(value)}')
+
     def file_name(self, key: str) -> str:
         value = self.values[key]
         if not isinstance(value, str) or "/" in value or "\\" in value or value in {"", ".", ".."}:
@@ -334,7 +345,7 @@ def _validate(pyproject: Path, table: dict[str, Any], project: dict[str, Any]) -
         line_width=check.number("line_width", 40, 200, (int,), "a whole number"),
         front_matter=check.front_matter(),
         locale_folders=locale_folders(locale_dir, pyproject),
-        require_review=check.flag("require_review"),
+        require_review=check.review_requirement("require_review"),
         show_reviewers=check.flag("show_reviewers"),
         stale=check.choice("stale", STALE_POLICIES),
         max_stale_days=check.number("max_stale_days", 0, 36500, (int,), "a whole number of days"),

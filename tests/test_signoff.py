@@ -271,6 +271,45 @@ def test_require_review_withholds_unsigned_text_instead_of_showing_a_notice(
 
 
 @pytest.mark.slow
+def test_require_review_of_disclaimers_withholds_a_disclaimer_changed_since_its_sign_off(
+    capsys: pytest.CaptureFixture[str], root: Path
+) -> None:
+    """No check can tell a disclaimer whose meaning a translator turned from a faithful one; its sign-off can:
+    the changed words are not the words signed. Ordinary messages may stay unsigned (the draft notice)."""
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + 'require_review = "disclaimers"\n', encoding="utf-8")
+    skip = ("--skip", "built", "--skip", "built-disclaimer", "--skip", "manifest", "--skip", "visible")
+    check = run(capsys, "--project", str(root), "check", "-l", "ar", *skip)
+    unsigned = [line for line in check.out.splitlines() if "[unsigned]" in line]
+    assert {line.split(":")[0] for line in unsigned} == {
+        "locale/ar/LC_MESSAGES/disclaimers.po",
+        "locale/ar/LC_MESSAGES/ui.po",
+        "locale/ar/LC_MESSAGES/guide.po",
+    }
+    assert len([line for line in unsigned if "guide.po" in line]) == 1  # its disclaimer, none of its other messages
+    assert 'require_review = "disclaimers"' in unsigned[0]
+    sign_all(capsys, root, "ar")
+    assert "[unsigned]" not in run(capsys, "--project", str(root), "check", "-l", "ar", *skip).out
+    config = load_config(root)
+    guide = read_catalog(po_path(config, "ar", "guide"), "guide.po", "ar")
+    promise = next(m for m in guide if m.id and "disclaimer: no-guarantee" in m.auto_comments)
+    edit(root, "ar", "guide", promise.id, str(promise.string).rstrip(".") + " إلا في عيادتنا.")  # "but in our clinic"
+    edit(root, "ar", "guide", QUESTION, "كم ستكلف في المجموع؟ (بلا توقيع)")
+    check = run(capsys, "--project", str(root), "check", "-l", "ar", *skip)
+    unsigned = [line for line in check.out.splitlines() if "[unsigned]" in line]
+    assert len(unsigned) == 1 and "changed since its sign-off" in unsigned[0] and "guide.po" in unsigned[0]
+    assert check.status == 1
+
+
+@pytest.mark.parametrize("value", ['"some"', "1"])
+def test_require_review_takes_true_false_or_disclaimers(root: Path, value: str) -> None:
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + f"require_review = {value}\n", encoding="utf-8")
+    with pytest.raises(CarepagesError, match='must be true, false or "disclaimers"'):
+        load_config(root)
+
+
+@pytest.mark.slow
 def test_a_review_toml_saying_reviewed_is_migrated_into_sign_offs(
     capsys: pytest.CaptureFixture[str], root: Path
 ) -> None:
