@@ -28,6 +28,9 @@ _DIRECTIVE_LIKE = re.compile(_LEAD + r"<!--\s*([A-Za-z][\w-]*)\s*([:=])")
 _FIRST_WORD = re.compile(_LEAD + r"<!--\s*([A-Za-z][\w-]*)")
 #: A directive anywhere on a line (one after other text would mark nothing: see :meth:`DirectiveReader.run`).
 _DIRECTIVE_INSIDE = re.compile(r"<!--\s*(?:translators|notranslate|disclaimer)\b", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+#: The quote markers at the start of a continuation line, however spaced ("> >" and ">>" alike).
+_QUOTE_MARKERS = re.compile(r"^(?:[ \t]*>)+[ \t]?")
 MARKER = "\ue000carepages-directive-{}\ue000"
 MARKER_RE = re.compile("^\ue000carepages-directive-(\\d+)\ue000$")
 
@@ -63,7 +66,7 @@ class DirectiveReader:
             if match is None:
                 if i not in code and "<!--" in line:
                     self._refuse_lookalike(line, self.first_line + i)
-                    if _DIRECTIVE_INSIDE.search(line):
+                    if _DIRECTIVE_INSIDE.search(_CODE_SPAN.sub("", line)):  # quoted in `code`: an example
                         self.error(
                             "a directive comment after other text on its line is not read",
                             self.first_line + i,
@@ -79,7 +82,7 @@ class DirectiveReader:
             while "-->" not in text and i + 1 < len(lines):
                 i += 1
                 more = lines[i]
-                text += "\n" + (more[len(quote) :] if quote and more.startswith(quote) else more)
+                text += "\n" + (_QUOTE_MARKERS.sub("", more) if quote else more)
             source_line = self.first_line + start
             if "-->" not in text:
                 self.error("directive comment is never closed", source_line, "end it with '-->'")

@@ -47,3 +47,13 @@ def test_a_directive_after_other_text_on_its_line_is_an_error_not_a_silent_comme
         "(put it on a line of its own, before the block it is about)"
     ]
     assert all(disclaimer is None for _, disclaimer in segments)
+
+
+def test_a_directive_quoted_as_code_is_an_example_not_an_error() -> None:
+    _html, segments, errors = convert("Write `<!-- disclaimer: id -->` before the block.\n")
+    assert errors == [] and segments == [("Write `<!-- disclaimer: id -->` before the block.", None)]
+
+
+def test_a_multi_line_directive_in_a_quote_may_write_its_markers_either_way() -> None:
+    _html, segments, errors = convert("> > <!-- disclaimer:\n>> fever -->\n> > Stop if you have a fever.\n")
+    assert errors == [] and segments == [("Stop if you have a fever.", "fever")]

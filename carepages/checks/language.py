@@ -62,10 +62,10 @@ def check_language(ctx: LocaleContext) -> Iterator[Issue]:
         if language == target and ctx.is_disclaimer(entry) and has_words(text, WIDE_MIN_WORDS)
     ]
     wide_findings: set[int] = set()
-    for index, language in zip(
-        long_disclaimers, wide.identify_all([texts[i][1] for i in long_disclaimers]), strict=True
-    ):
-        if language != target:  # asked again, for the model's certainty: close languages are told apart less surely
+    distinct = list(dict.fromkeys(texts[i][1] for i in long_disclaimers))  # a page's disclaimer repeats on others
+    judged_wide = dict(zip(distinct, wide.identify_all(distinct), strict=True))
+    for index in long_disclaimers:
+        if judged_wide[texts[index][1]] != target:  # asked again, for the model's certainty (close languages)
             language, probability = wide.judge(texts[index][1])
             if language != target and probability >= WIDE_CERTAINTY:
                 found[index] = language

@@ -8,7 +8,7 @@ definitions) all count by the target they lead to, and text that merely looks
 like a link does not. A web address written as text counts wherever it stands, in a
 link's text too: a link to the right page shown as ``www.cure.example`` gives the
 reader an address the source never gave; so does ``heilung.de`` or an e-mail address
-(:data:`carepages.render.body.BARE_URL`), and so do the addresses written in an
+(:func:`carepages.render.body.address_spans`), and so do the addresses written in an
 interface string, which the page frame shows as text. Targets are compared as
 multisets: a translation may reorder its links (word order differs between
 languages) but not add, drop or change one. A changed link on a medical page

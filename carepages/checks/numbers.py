@@ -1,4 +1,4 @@
-# ruff: noqa: RUF002, RUF003 -- Arabic-Indic digits and separators are what this module reads.
+# ruff: noqa: RUF002 -- Arabic-Indic digits and separators are what this module reads.
 """Numbers: a translation states the same quantities as its source.
 
 A dose, a percentage or a number of weeks that changes in translation is a
@@ -19,6 +19,9 @@ count either. A heading's own numbering (``1. Warm up``) is text both sides show
 Digits are read by their value, so a digit of another script would pass with the
 value it has and the look of another number (:func:`foreign_digits`): only Latin
 digits and those of the locale's own script are numbers a reader reads as written.
+Other characters with a numeric value are read as their compatibility form states it
+(NFKC: ① as 1, ² as 2, ½ as 1⁄2, Ⅳ as IV), so "llame al ①①②" adds the number 112,
+and "75 mg/m²" keeps the 2 of "75 mg/m2".
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from carepages.checks.context import LocaleContext
 from carepages.checks.legible import locale_scripts
 from carepages.checks.links import describe_difference, multiset_difference
 from carepages.checks.model import Issue
-from carepages.render.body import BARE_URL
+from carepages.render.body import without_addresses
 
 #: Space characters a person may type where CLDR's group symbol is a (narrow) no-break space.
 _SPACES = " \u00a0\u2007\u2009\u202f"
@@ -126,16 +129,28 @@ def compare(source: str, translation: str, source_language: str, locale: str) ->
     return best
 
 
+#: After a number, what makes it part of a code: another separator and digit ("800.222" of "800.222.1222").
+_CODE_TAIL = re.compile(r"[.,:/]\d")
+
+
 def _misread(text: str, written: NumberFormat, local: tuple[NumberFormat, ...]) -> list[tuple[str, str]]:
     """(value meant, value read) of each number of ``text``, written in the ``written`` convention, that
-    reads as a whole as another number in each of the locale's conventions where it reads as one."""
+    reads as a whole as another number in each of the locale's conventions where it reads as one.
+
+    A number that is part of a code is not a quantity a reader reads: one touching a letter
+    (ICD-10 "J45.909") or longer digits-and-dots that the number is only a piece of
+    ("800.222.1222", "192.168.100.1").
+    """
     misread = []
     for match in written.pattern.finditer(text):
         token = match.group(0)
+        before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 2]
+        if before.isalpha() or (before and before in ".,") or after[:1].isalpha() or _CODE_TAIL.match(after):
+            continue
         meant = written._value(token)
-        readings = {fmt._value(token) for fmt in local if fmt.pattern.fullmatch(token)}
+        readings = {value for fmt in local if fmt.pattern.fullmatch(token) and (value := fmt._value(token))}
         if meant is not None and readings and meant not in readings:
-            misread.append((meant, sorted(value for value in readings if value is not None)[0]))
+            misread.append((meant, min(readings)))
     return misread
 
 
@@ -147,7 +162,7 @@ def compare_shown(
 
 
 def _quantities(text: str) -> str:
-    return _FOOTNOTE_LABEL.sub(" ", BARE_URL.sub(" ", text))
+    return _as_digits(_FOOTNOTE_LABEL.sub(" ", without_addresses(text)))
 
 
 @cache
@@ -168,34 +183,35 @@ def local_forms(source_language: str, code: str) -> str:
 
 
 def foreign_digits(source: str, translation: str, locale: str) -> list[str]:
-    """The characters of ``translation`` that state a number in a way its readers do not read, and that its
-    source does not have, as ``U+XXXX NAME``.
+    """The digits of ``translation`` its readers read as other numbers, and that its source does not have,
+    as ``U+XXXX NAME``.
 
     Digits are Latin (and their full-width and mathematical forms, which look alike) or
     of a script the locale writes in (Arabic-Indic digits in ``ar``: Unicode's Script
     property, the locale's scripts from CLDR as :func:`carepages.checks.legible.locale_scripts`
     finds them). A digit of another script reads as another number: GURMUKHI DIGIT ONE
-    (੧) looks like a 9, BENGALI DIGIT FOUR (৪) like an 8, and their values are what the
-    check above compares. Other characters with a numeric value (①, ², ½, Ⅻ) are not
-    read as numbers at all, so a translation could add "call ①①②" unseen.
+    (੧) looks like a 9, BENGALI DIGIT FOUR (৪) like an 8, and their values are what
+    :func:`compare` reads.
     """
     if translation.isascii():
         return []  # Latin digits only (most texts of Latin-script languages)
     found = set()
     for char in set(translation):  # each character once: a text repeats few
-        category = unicodedata.category(char) if char > "\x7f" else ""
-        if category not in _NUMBERS or char in source or char in _IDEOGRAPHIC_ZERO:
-            continue
-        if category == "Nd" and _readable_digit(char, locale):
+        if char <= "\x7f" or char in source or unicodedata.category(char) != "Nd" or _readable_digit(char, locale):
             continue
         found.add(char)
     return [f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}" for char in sorted(found)]
 
 
-#: The general categories of characters with a numeric value (a Han ideograph such as 一 or 十 has its own: Lo).
-_NUMBERS = frozenset({"Nd", "No", "Nl"})
-#: 〇, a Chinese zero written in words (二〇二四年): as the ideographs beside it, not a digit.
-_IDEOGRAPHIC_ZERO = "\u3007"
+#: Characters with a numeric value that are not digits (①, ², ½, Ⅳ): read as their NFKC form states them.
+_NUMERIC_FORMS = regex.compile(r"[\p{No}\p{Nl}]")
+
+
+def _as_digits(text: str) -> str:
+    """``text`` with its other numeric characters in their compatibility form ("①①②" is "112")."""
+    if text.isascii():
+        return text
+    return _NUMERIC_FORMS.sub(lambda match: unicodedata.normalize("NFKC", match.group(0)), text)
 
 
 def _readable_digit(char: str, locale: str) -> bool:
@@ -214,9 +230,8 @@ def check_numbers(ctx: LocaleContext) -> Iterator[Issue]:
             yield Issue(
                 entry.path,
                 entry.line,
-                f"numbers written in characters a reader of this language reads as other numbers, or not as "
-                f"numbers ({', '.join(foreign)}): write every number as the source does"
-                + local_forms(ctx.config.source_language, ctx.locale),
+                f"numbers written in digits a reader of this language reads as other numbers ({', '.join(foreign)}): "
+                "write every number as the source does" + local_forms(ctx.config.source_language, ctx.locale),
                 entry,
             )
             continue
@@ -224,7 +239,7 @@ def check_numbers(ctx: LocaleContext) -> Iterator[Issue]:
             continue  # plural forms state different numbers by design ("one day", "%(n)s days")
         rendered = ctx.rendered(entry)
         texts = [rendered[0].text, rendered[1].text] if rendered else [entry.msgid, entry.strings[0]]
-        if not any(map(_DIGIT.search, texts)):
+        if not any(_DIGIT.search(_as_digits(text)) for text in texts):
             continue  # no number on either side (most messages)
         difference = compare_shown(texts[0], texts[1], ctx.config.source_language, ctx.locale)
         if difference is not None:
