@@ -29,6 +29,10 @@ _FIRST_WORD = re.compile(_LEAD + r"<!--\s*([A-Za-z][\w-]*)")
 #: A directive anywhere on a line (one after other text would mark nothing: see :meth:`DirectiveReader.run`).
 _DIRECTIVE_INSIDE = re.compile(r"<!--\s*(?:translators|notranslate|disclaimer)\b", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+).*?\1")
+#: A comment opened alone on its line, and a next line that starts with a directive's name: the comment's text
+#: would be read as a plain comment ("<!--", "disclaimer: fever", "-->" marks nothing).
+_OPENER_ALONE = re.compile(_LEAD + r"<!--\s*$")
+_NAME_FIRST = re.compile(r"^(?:[ \t]*>)*[ \t]*(translators|notranslate|disclaimer)\b\s*(?::|-->|$)", re.IGNORECASE)
 #: The quote markers at the start of a continuation line, however spaced ("> >" and ">>" alike).
 _QUOTE_MARKERS = re.compile(r"^(?:[ \t]*>)+[ \t]?")
 MARKER = "\ue000carepages-directive-{}\ue000"
@@ -71,6 +75,16 @@ class DirectiveReader:
                             "a directive comment after other text on its line is not read",
                             self.first_line + i,
                             "put it on a line of its own, before the block it is about",
+                        )
+                    elif _OPENER_ALONE.match(line) and (
+                        named := _NAME_FIRST.match(lines[i + 1] if i + 1 < len(lines) else "")
+                    ):
+                        name = named.group(1).lower()
+                        example = "<!-- notranslate -->" if name == "notranslate" else f"<!-- {name}: ... -->"
+                        self.error(
+                            f"a '{name}' directive on the line after '<!--' is not read",
+                            self.first_line + i,
+                            f"start the comment with its name: {example}",
                         )
                 out.append(line)
                 i += 1

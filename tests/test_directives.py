@@ -57,3 +57,29 @@ def test_a_directive_quoted_as_code_is_an_example_not_an_error() -> None:
 def test_a_multi_line_directive_in_a_quote_may_write_its_markers_either_way() -> None:
     _html, segments, errors = convert("> > <!-- disclaimer:\n>> fever -->\n> > Stop if you have a fever.\n")
     assert errors == [] and segments == [("Stop if you have a fever.", "fever")]
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            "Intro.\n\n<!--\n  disclaimer: fever\n-->\nStop if you have a fever.\n",
+            "page.md:3: error: a 'disclaimer' directive on the line after '<!--' is not read "
+            "(start the comment with its name: <!-- disclaimer: ... -->)",
+        ),
+        (
+            "> <!--\n> notranslate\n> -->\n> Acme Clinic\n",
+            "page.md:1: error: a 'notranslate' directive on the line after '<!--' is not read "
+            "(start the comment with its name: <!-- notranslate -->)",
+        ),
+    ],
+)
+def test_a_directive_written_on_the_line_after_its_comment_opens_is_an_error(text: str, error: str) -> None:
+    """Read as a plain comment, it would leave its block unmarked without a word."""
+    _html, segments, errors = convert(text)
+    assert errors == [error]
+    assert all(disclaimer is None for _, disclaimer in segments)
+
+
+def test_a_plain_comment_opened_alone_stays_allowed() -> None:
+    assert convert("Intro.\n\n<!--\nA note about the disclaimer below.\n-->\nText.\n")[2] == []
