@@ -330,12 +330,16 @@ def test_an_address_added_to_an_interface_string_is_a_links_error(tmp_path: Path
 @pytest.mark.parametrize(
     ("source", "translation", "locale", "difference"),
     [
-        ("call 911", "llame al 911 o al \u2460\u2460\u2461", "es", ([], ["112"])),  # circled digits read as 112
+        ("call 911", "llame al 911 o al \u2460\u2460\u2461", "es", ([], ["1", "1", "2"])),  # circled digits counted
         ("Give 75 mg/m2.", "Geben Sie 75 mg/m\u00b2.", "de", None),
         ("ICD-10 code J45.909 (asthma).", "C\u00f3digo CIE-10 J45.909 (asma).", "es", None),  # a code, not a number
         ("Call 800.222.1222.", "Llame al 800.222.1222.", "es", None),
         ("Router at 192.168.100.1", "Router unter 192.168.100.1", "de", None),
         ("take 0.125 mg", "nehmen Sie 0.125 mg", "de", (["0.125"], ["125"])),  # 125 mg to a German reader
+        ("costs about $5,000", "kostet etwa 5,000USD", "de", (["5000"], ["5"])),  # a unit after it: not a code
+        ("in 2017", "im Jahr 201\u2077", "de", (["2017"], ["201", "7"])),  # a raised 7 is not the year's last digit
+        ("Ask before you agree [1]:", "[^Kosten:50.000\u20ac] Fragen Sie vorher [1]:", "de", ([], ["50000"])),  # shown
+        ("See the note.[^1]", "Siehe die Anmerkung.[^1]", "de", None),  # the source's own label
     ],
 )
 def test_numbers_are_read_as_a_reader_reads_them(
@@ -363,6 +367,12 @@ def test_numbers_are_read_as_a_reader_reads_them(
         ("\u8be6\u60c5\u8bf7\u89c1 www.who.int\u3002", ["www.who.int"]),
         ("Mehr auf Knie-Heilung.de und WWW.HEILUNG.DE.", ["Knie-Heilung.de", "WWW.HEILUNG.DE"]),
         ("who.int, clinic.example and nhs.uk/conditions/knee.", ["who.int", "clinic.example"]),
+        (
+            "STAMMZELLENKUR.DE, stammzellen-kur.co.uk, celulastronco.com.br, stammzellen.care, kniehülfe.de",
+            ["STAMMZELLENKUR.DE", "stammzellen-kur.co.uk", "celulastronco.com.br", "stammzellen.care", "kniehülfe.de"],
+        ),
+        ("heilung\uff0ede, heilung\u3002de", ["heilung\uff0ede", "heilung\u3002de"]),  # dots a reader takes for one
+        ("Die Behandlung.Es war gut. \u6cbb\u7597\u6548\u679c\u56e0\u4eba\u800c\u5f02\u3002\u6709\u4e9b\u4eba", []),
     ],
 )
 def test_addresses_are_found_where_a_reader_sees_one_and_only_there(text: str, addresses: list[str]) -> None:

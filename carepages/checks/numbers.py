@@ -117,7 +117,7 @@ def compare(source: str, translation: str, source_language: str, locale: str) ->
     wanted = number_formats(source_language)[0].values(source)
     local = number_formats(locale)
     best: tuple[list[str], list[str]] | None = None
-    for fmt in dict.fromkeys((*number_formats(source_language)[:1], *local)):
+    for fmt in dict.fromkeys((*local, *number_formats(source_language)[:1])):  # a tie: the locale's reading
         missing, added = multiset_difference(wanted, fmt.values(translation))
         if not missing and not added:
             misread = [] if fmt in local else _misread(translation, fmt, local)
@@ -137,7 +137,7 @@ def _misread(text: str, written: NumberFormat, local: tuple[NumberFormat, ...]) 
     """(value meant, value read) of each number of ``text``, written in the ``written`` convention, that
     reads as a whole as another number in each of the locale's conventions where it reads as one.
 
-    A number that is part of a code is not a quantity a reader reads: one touching a letter
+    A number that is part of a code is not a quantity a reader reads: one after a letter
     (ICD-10 "J45.909") or longer digits-and-dots that the number is only a piece of
     ("800.222.1222", "192.168.100.1").
     """
@@ -145,8 +145,8 @@ def _misread(text: str, written: NumberFormat, local: tuple[NumberFormat, ...]) 
     for match in written.pattern.finditer(text):
         token = match.group(0)
         before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 2]
-        if before.isalpha() or (before and before in ".,") or after[:1].isalpha() or _CODE_TAIL.match(after):
-            continue
+        if before.isalpha() or (before and before in ".,") or _CODE_TAIL.match(after):
+            continue  # a code: "J45.909", "800.222.1222" (a unit after it, "5,000USD", is still a quantity)
         meant = written._value(token)
         readings = {value for fmt in local if fmt.pattern.fullmatch(token) and (value := fmt._value(token))}
         if meant is not None and readings and meant not in readings:
@@ -157,12 +157,16 @@ def _misread(text: str, written: NumberFormat, local: tuple[NumberFormat, ...]) 
 def compare_shown(
     source: str, translation: str, source_language: str, locale: str
 ) -> tuple[list[str], list[str]] | None:
-    """:func:`compare` on the text a reader sees, without what states no quantity: URLs, footnote labels."""
-    return compare(_quantities(source), _quantities(translation), source_language, locale)
+    """:func:`compare` on the text a reader sees, without what states no quantity: URLs, and the footnote
+    labels the source has (a label only the translation has, "[^Kosten:50.000€]", is text a reader reads)."""
+    labels = frozenset(_FOOTNOTE_LABEL.findall(source))
+    return compare(_quantities(source, labels), _quantities(translation, labels), source_language, locale)
 
 
-def _quantities(text: str) -> str:
-    return _as_digits(_FOOTNOTE_LABEL.sub(" ", without_addresses(text)))
+def _quantities(text: str, labels: frozenset[str]) -> str:
+    if labels:
+        text = _FOOTNOTE_LABEL.sub(lambda match: " " if match.group(0) in labels else match.group(0), text)
+    return _as_digits(without_addresses(text))
 
 
 @cache
@@ -208,10 +212,11 @@ _NUMERIC_FORMS = regex.compile(r"[\p{No}\p{Nl}]")
 
 
 def _as_digits(text: str) -> str:
-    """``text`` with its other numeric characters in their compatibility form ("①①②" is "112")."""
+    """``text`` with its other numeric characters in their compatibility form, each a number of its own
+    ("①①②" is 1, 1, 2; "201⁷" is 201 and 7, as a reader sees a raised 7; "m²" keeps the 2 of "m2")."""
     if text.isascii():
         return text
-    return _NUMERIC_FORMS.sub(lambda match: unicodedata.normalize("NFKC", match.group(0)), text)
+    return _NUMERIC_FORMS.sub(lambda match: f" {unicodedata.normalize('NFKC', match.group(0))} ", text)
 
 
 def _readable_digit(char: str, locale: str) -> bool:

@@ -36,23 +36,36 @@ INLINE_TAGS = ("em", "strong", "code", "a", "img")
 _INLINE = frozenset({*INLINE_TAGS, "br", "span", "sup", "sub", "b", "i", "small", "abbr", "del", "ins", "mark"})
 #: Generic top-level domains a web address written without ``www.`` or a scheme is recognised by, after
 #: a name of two characters or more ("clinic.example", "who.int").
-_GENERIC_TLDS = "com|org|net|edu|gov|int|info|biz|io|app|dev|health|clinic|online|site|example|test"
+_GENERIC_TLDS = (
+    "com|org|net|edu|gov|int|info|biz|io|app|dev|health|clinic|care|doctor|hospital|pharmacy|dental|shop|store"
+    "|online|site|xyz|life|live|club|top|pro|eu|asia|example|test"
+)
 #: Addresses written as plain text, which a reader types or copies (see :func:`address_spans`): a URL
 #: (Python-Markdown does not link these), an e-mail address, a host name with a known ending.
 _URL = re.compile(r"(?<![A-Za-z0-9])(?:[a-zA-Z][a-zA-Z0-9+.-]*://|[Ww][Ww][Ww]\.)[^\s<>\"'\u3000-\u303f\uff00-\uffef]+")
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-#: A host name: ASCII letters, digits and hyphens on either side (a Korean particle or a Chinese character
-#: may touch it). A country's two-letter ending counts after a name of five characters or more, or one with
-#: a hyphen ("heilung.de", "knie-heilung.de"), never after an abbreviation ("tlf.nr.", "sig.ra", "dd.mm.aa").
+#: A label of a host name: Latin letters (accented ones too: "kniehülfe.de"), digits, hyphens.
+_ALNUM = "A-Za-z0-9\u00c0-\u024f"
+_LABEL = f"[{_ALNUM}](?:[{_ALNUM}-]*[{_ALNUM}])?"
+#: A name a country's ending counts after: five characters or more, or one with a hyphen.
+_LONG_NAME = f"(?:[{_ALNUM}][{_ALNUM}-]{{3,}}[{_ALNUM}]|[{_ALNUM}]+-[{_ALNUM}-]*[{_ALNUM}])"
+#: A host name, with ASCII letters, digits and hyphens on neither side (a Korean particle or a Chinese character
+#: may touch it): a generic ending after any name; a country's ("heilung.de", "kur.co.uk", "STAMMZELLEN.DE",
+#: "knie-heilung.de") after a long name, never after an abbreviation ("tlf.nr.", "sig.ra", "dd.mm.aa").
 _HOST = re.compile(
-    r"(?<![A-Za-z0-9@./-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*"
-    rf"(?:[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]\.(?:{_GENERIC_TLDS})"
-    r"|(?:[A-Za-z0-9][A-Za-z0-9-]{3,}[A-Za-z0-9]|[A-Za-z0-9]+-[A-Za-z0-9-]*[A-Za-z0-9])\.[a-z]{2})"
-    r"(?![A-Za-z0-9-]|\.[A-Za-z0-9])(?:/[^\s<>\"'\u3000-\u303f\uff00-\uffef]*)?"
+    rf"(?<![A-Za-z0-9\u00c0-\u024f@./-])(?:{_LABEL}\.)*"
+    rf"(?:{_LABEL}\.(?:{_GENERIC_TLDS})"
+    rf"|{_LONG_NAME}\.(?:(?:co|com|org|net|gov|ac|edu)\.)?[a-z]{{2}}"
+    r"|[A-Z0-9][A-Z0-9-]{3,}[A-Z0-9]\.(?:COM|ORG|NET|[A-Z]{2}))"
+    r"(?![A-Za-z0-9\u00c0-\u024f-]|\.[A-Za-z0-9])(?:/[^\s<>\"'\u3000-\u303f\uff00-\uffef]*)?"
 )
-#: What every host name has and most sentences lack: a letter or digit, a dot, a lower-case letter.
-_HOST_HINT = re.compile(r"[A-Za-z0-9]\.[a-z]")
-_URL_TAIL = ".,;:!?)]}'\"\u00bb\u201d\u2019"  # closing punctuation after a URL in a sentence (CJK: not taken)
+#: What every host name has and most sentences lack: a letter or digit, a dot, a letter.
+_HOST_HINT = re.compile(r"[A-Za-z0-9\u00c0-\u024f]\.[A-Za-z]")
+#: Dots a reader takes for a host name's dot (full-width, ideographic, one-dot leader, small full stop):
+#: read as "." when addresses are looked for, one character for one, so the spans stand in the text as written.
+_DOT_LOOKALIKES = str.maketrans({"\uff0e": ".", "\u3002": ".", "\u2024": ".", "\ufe52": ".", "\uff61": "."})
+#: Closing punctuation after an address in a sentence (its look-alike dots too).
+_URL_TAIL = ".,;:!?)]}'\"\u00bb\u201d\u2019\u3002\uff0e\u2024\ufe52\uff61"
 _STASH = re.compile(f"{util.STX}[^{util.ETX}]*{util.ETX}")
 _TAG_NAME = re.compile(r"^<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)")
 _DECLARATION = re.compile(r"^<([!?][A-Za-z\[]*)")  # <![CDATA[ ... ]]>, <!DOCTYPE ...>, <?php ... ?>
@@ -288,6 +301,7 @@ def address_spans(text: str) -> list[tuple[int, int]]:
     dot before a lower-case letter): one expression of all three cost every message
     of every page five times what the URLs alone did.
     """
+    text = text.translate(_DOT_LOOKALIKES)  # "heilung\uff0ede" is an address to a reader
     spans = [match.span() for match in _URL.finditer(text)]
     if "@" in text:
         spans += [match.span() for match in _EMAIL.finditer(text)]
