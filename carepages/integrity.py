@@ -291,12 +291,14 @@ def unexpected_files(manifest: Manifest) -> list[Found]:
 
 def check_zip(path: Path, manifest: Manifest, stylesheet: str | None) -> list[Found]:
     """A bundle downloaded on its own (``downloads/<lang>.zip``), against the manifest of its build."""
-    rel = bundle_name(PurePosixPath(path.name).stem)
+    locale = PurePosixPath(path.name).stem
+    rel = bundle_name(locale)
     if rel not in manifest.files:
         return [Found("manifest", path.name, 0, f"the manifest lists no {rel}: it is not from this build")]
     size, sha = manifest.files[rel]
-    inside = f"{PurePosixPath(path.name).stem}/"
-    found = [replace(f, path=f"{path.name}:{f.path}") for f in unexpected_files(manifest) if f.path.startswith(inside)]
+    found = [
+        replace(f, path=f"{path.name}:{f.path}") for f in unexpected_files(manifest) if f.path.startswith(f"{locale}/")
+    ]
     if path.stat().st_size != size or _file_sha256(path) != sha:
         found.append(Found("manifest", path.name, 0, "is not the bundle the manifest lists (its sha256 differs)"))
     found += check_bundle(path, path.name, manifest)

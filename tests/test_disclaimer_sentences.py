@@ -178,25 +178,13 @@ def test_cutting_the_last_sentence_of_any_shipped_disclaimer_short_withholds_the
     """A translation that stops in the middle of its last sentence keeps its number of sentences at Unicode's
     boundaries (the fragment counts as one): the check counts it one short, as it counts a sentence dropped."""
     locale, name, msgid, _ = data.draw(st.sampled_from(multi_sentence_disclaimers()))
-    path = shipped / "locale" / locale / "LC_MESSAGES" / name
-    original = path.read_bytes()
-    try:
-        po = polib.pofile(str(path), wrapwidth=76)
-        entry = po.find(msgid)
-        assert entry is not None
-        pieces = sentences(entry.msgstr)
-        last = pieces[-1].rstrip()
-        keep = data.draw(st.integers(1, max(1, len(last) // 2)))
-        entry.msgstr = "".join(pieces[:-1]) + last[:keep].rstrip(".!?。！？؟…:： ")
-        if end_mark(entry.msgstr) is not None or len(sentences(entry.msgstr)) < len(pieces):
-            return  # the cut left a mark at the end, or lost the sentence whole: the other tests' cases
-        po.save(str(path))
-        rel = f"locale/{locale}/LC_MESSAGES/{name}"
-        errors, withheld = judged(shipped, locale)
-        assert any(where == rel and code == "disclaimer-sentences" for where, _, code in errors)
-        assert withheld
-    finally:
-        path.write_bytes(original)
+    pieces = sentences(shipped_msgstr(shipped, locale, name, msgid))
+    last = pieces[-1].rstrip()
+    keep = data.draw(st.integers(1, max(1, len(last) // 2)))
+    translation = "".join(pieces[:-1]) + last[:keep].rstrip(".!?。！？؟…:： ")
+    if end_mark(translation) is not None or len(sentences(translation)) < len(pieces):
+        return  # the cut left a mark at the end, or lost the sentence whole: the other tests' cases
+    assert_sentences_error_withholds(shipped, locale, name, msgid, translation)
 
 
 #: The injection warning-signs disclaimer, on five of the shipped pages.
@@ -367,21 +355,32 @@ def test_replacing_a_sentence_of_any_shipped_disclaimer_by_another_of_its_senten
 ) -> None:
     """The padding a careless translator uses to keep the count: one sentence in the place of another."""
     locale, name, msgid, count = data.draw(st.sampled_from(multi_sentence_disclaimers()))
-    path = shipped / "locale" / locale / "LC_MESSAGES" / name
+    pieces = sentences(shipped_msgstr(shipped, locale, name, msgid))
+    lost = data.draw(st.integers(0, count - 1))
+    copied = data.draw(st.sampled_from([i for i in range(count) if i != lost]))
+    pieces[lost] = pieces[copied].rstrip() + (" " if lost < count - 1 else "")
+    assert_sentences_error_withholds(shipped, locale, name, msgid, "".join(pieces).rstrip())
+
+
+def shipped_msgstr(root: Path, locale: str, name: str, msgid: str) -> str:
+    entry = polib.pofile(str(root / "locale" / locale / "LC_MESSAGES" / name)).find(msgid)
+    assert entry is not None
+    return entry.msgstr
+
+
+def assert_sentences_error_withholds(root: Path, locale: str, name: str, msgid: str, translation: str) -> None:
+    """With ``translation`` in place, the catalog has a disclaimer-sentences error and a page is withheld."""
+    path = root / "locale" / locale / "LC_MESSAGES" / name
     original = path.read_bytes()
     try:
         po = polib.pofile(str(path), wrapwidth=76)
         entry = po.find(msgid)
         assert entry is not None
-        pieces = sentences(entry.msgstr)
-        lost = data.draw(st.integers(0, count - 1))
-        copied = data.draw(st.sampled_from([i for i in range(count) if i != lost]))
-        pieces[lost] = pieces[copied].rstrip() + (" " if lost < count - 1 else "")
-        entry.msgstr = "".join(pieces).rstrip()
+        entry.msgstr = translation
         po.save(str(path))
+        errors, withheld = judged(root, locale)
         rel = f"locale/{locale}/LC_MESSAGES/{name}"
-        errors, withheld = judged(shipped, locale)
-        assert any(where == rel and code == "disclaimer-sentences" for where, _, code in errors), entry.msgstr
+        assert any(where == rel and code == "disclaimer-sentences" for where, _, code in errors), translation
         assert withheld
     finally:
         path.write_bytes(original)

@@ -9,8 +9,8 @@
   (ZWNJ, ZWJ) of Persian and Indic spelling, the direction marks (LRM, RLM, ALM) that
   place punctuation in right-to-left text, the soft hyphen, emoji variation selectors.
   The combining overlays (a stroke drawn through a letter) count too: a clause struck
-  through reads as retracted. Each is looked for as written, as an HTML character
-  reference decodes on the page (``&#x202E;``), and in the rendered text.
+  through reads as retracted. Each is looked for as written and as an HTML character
+  reference decodes on the page (``&#x202E;``): :meth:`LocaleContext.shown_pairs`.
 * ``disclaimer-text`` -- a disclaimer's translation must be text in the locale's
   script, about as much of it as its source: a disclaimer translated as ``.``, as a
   no-break space and a full stop, or as English in the Arabic catalog carries no

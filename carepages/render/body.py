@@ -99,12 +99,13 @@ _INLINE_SHAPES: dict[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]] =
 
 def plain_rendering(text: str) -> Rendered:
     """What a reader sees of plain text (an attribute value, a text without markup): the text itself."""
+    spans = address_spans(text)  # looked for once: the links and the prose both come from them
     return Rendered(
         inline=NO_INLINE,
-        links=tuple(bare_urls([text])),
+        links=tuple(_addresses_at(text, spans)),
         raw_html=(),
         text=text.strip(),  # as summarise() strips a block's text (a trailing no-break space too)
-        prose=without_addresses(text).strip(),
+        prose=without_addresses(text, spans).strip(),
         chunks=(text,) if text.strip() else (),
     )
 
@@ -298,8 +299,8 @@ def address_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` writes an address (:data:`_URL`, :data:`_EMAIL`, :data:`_HOST`), in order, none overlapping.
 
     Three expressions, each asked only of a text that can hold its kind (an ``@``, a
-    dot before a lower-case letter): one expression of all three cost every message
-    of every page five times what the URLs alone did.
+    dot between a letter or digit and a letter): one expression of all three cost every
+    message of every page five times what the URLs alone did.
     """
     text = text.translate(_DOT_LOOKALIKES)  # "heilung\uff0ede" is an address to a reader
     spans = [match.span() for match in _URL.finditer(text)]
@@ -316,9 +317,9 @@ def address_spans(text: str) -> list[tuple[int, int]]:
     return kept
 
 
-def without_addresses(text: str) -> str:
-    """``text`` with each address it writes replaced by a space."""
-    spans = address_spans(text)
+def without_addresses(text: str, spans: list[tuple[int, int]] | None = None) -> str:
+    """``text`` with each address it writes (its :func:`address_spans`, when known) replaced by a space."""
+    spans = address_spans(text) if spans is None else spans
     if not spans:
         return text
     pieces, position = [], 0
@@ -331,4 +332,9 @@ def without_addresses(text: str) -> str:
 def bare_urls(texts: list[str]) -> list[str]:
     """URLs written as plain text, without the punctuation that ends the sentence around them."""
     text = "".join(texts)
-    return [text[start:end].rstrip(_URL_TAIL) for start, end in address_spans(text)]
+    return _addresses_at(text, address_spans(text))
+
+
+def _addresses_at(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The addresses at ``spans`` of ``text``, without the punctuation that ends the sentence around them."""
+    return [text[start:end].rstrip(_URL_TAIL) for start, end in spans]
