@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TextIO
 
+from carepages import langident
 from carepages.assess import Assessment, assess_locale, carried_now, load_run
 from carepages.builder.cache import LocaleEntry, fetch, fetch_findings, pin_store, read_cache, stash_rows, write_cache
 from carepages.builder.keys import locale_key, source_key
@@ -66,6 +67,7 @@ def run_check(
     if output not in FORMATS:
         raise CarepagesError(f"unknown output format {output!r}", hint="use one of " + ", ".join(FORMATS))
     skipped = validate_skip(skip)
+    langident.prepare()  # a first run's model copy, made before the sources are held (see there)
     report = collect(config, locales, strict=strict, skip=skipped, jobs=jobs)
     out.write(format_findings(report) if quiet and output == "text" else FORMATS[output](report))
     if skipped:

@@ -27,12 +27,14 @@ import hashlib
 import importlib.metadata
 import json
 import lzma
+import mmap
+import weakref
 import zipfile
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from babel import Locale
@@ -56,14 +58,47 @@ def _base_model() -> Any:
     packed file's hash, and read from there (:func:`_model_arrays`); when that fails,
     py3langid loads its file itself.
     """
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    packed = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
-    arrays = _model_arrays(packed)
+    arrays = _model_arrays(_packed_file())
     if arrays is not None:
         with contextlib.suppress(TypeError, ValueError):  # another py3langid's constructor
             return _identifier_of(arrays)
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _packed_file() -> Path:
+    """The model file py3langid ships (an LZMA-compressed ``.npz``)."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    return Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
+
+
+def prepare() -> None:
+    """Make the model's unpacked copy now if the cache folder has none, before the run holds anything else.
+
+    On a machine's first run (a fresh clone in CI) each build worker made the copy, after
+    it had inherited the run's sources from the build: py3langid's own load, which the
+    copy is compared with (the packed file and the model in memory at once), came on top
+    of them and was the worker's peak. Made here, at the start of ``build`` and ``check``,
+    it is one load instead of one per worker, made before the sources are read.
+    """
+    with contextlib.suppress(ImportError):
+        packed = _packed_file()
+        kept = _kept_copy(packed)
+        if kept is not None and not kept.exists():
+            _model_arrays(packed)
+
+
+def _kept_copy(packed: Path) -> Path | None:
+    """Where the unpacked copy of ``packed`` is kept: named by py3langid's version and the packed file's hash."""
+    try:
+        with packed.open("rb") as handle:
+            name = hashlib.file_digest(handle, "sha256").hexdigest()[:32]
+        version = importlib.metadata.version("py3langid")
+    except (OSError, importlib.metadata.PackageNotFoundError):
+        return None
+    return cache_root() / f"langid-{version}-{name}.npz"
 
 
 def _identifier_of(arrays: tuple[Any, ...]) -> Any:
@@ -82,8 +117,8 @@ def _model_digest(model: Any) -> str:
         if isinstance(part, np.ndarray):
             hasher.update(f"{part.dtype}{part.shape}".encode())
             hasher.update(np.ascontiguousarray(part).data.cast("B"))
-        elif isinstance(part, array):
-            hasher.update(part.typecode.encode())
+        elif isinstance(part, array | memoryview):  # a memoryview: the mapped table (:func:`_mapped_uint`)
+            hasher.update((part.typecode if isinstance(part, array) else part.format).encode())
             hasher.update(memoryview(part).cast("B"))
         else:
             hasher.update(json.dumps(part).encode())
@@ -112,13 +147,9 @@ def _model_arrays(packed: Path) -> tuple[Any, ...] | None:
     to be had (a cache folder that cannot be written, another layout): py3langid then
     loads its file itself.
     """
-    try:
-        with packed.open("rb") as handle:
-            name = hashlib.file_digest(handle, "sha256").hexdigest()[:32]
-        version = importlib.metadata.version("py3langid")
-    except (OSError, importlib.metadata.PackageNotFoundError):
+    kept = _kept_copy(packed)
+    if kept is None:
         return None
-    kept = cache_root() / f"langid-{version}-{name}.npz"
     with contextlib.suppress(OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
         return _read_model(kept)
     if _unpacked_as_shipped(packed, kept):
@@ -144,21 +175,115 @@ def _prune_other_copies(kept: Path) -> None:
 
 def _unpacked_as_shipped(packed: Path, kept: Path) -> bool:
     """Unpack ``packed`` to ``kept``; whether the identifier made from the copy is the one py3langid's own
-    loader makes (compared by :func:`_model_digest`). False when either cannot be made."""
+    loader makes (compared by :func:`_model_digest`). False when either cannot be made.
+
+    py3langid's own load comes before the copy is read: it is the largest moment of a
+    process's first run (the packed file and the model in memory at once), and nothing
+    else is held then.
+    """
     from py3langid.langid import LanguageIdentifier
 
     try:
         with lzma.open(packed) as unpacking:
             write_chunks_if_changed(kept, iter(functools.partial(unpacking.read, 1 << 20), b""))
-        made = _model_digest(_identifier_of(_read_model(kept)))
-        return made == _model_digest(LanguageIdentifier.from_model_file(packed, norm_probs=True))
+        shipped = _model_digest(LanguageIdentifier.from_model_file(packed, norm_probs=True))
+        return _model_digest(_identifier_of(_read_model(kept))) == shipped
     except (OSError, lzma.LZMAError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
         return False
 
 
 def _read_model(source: Path) -> tuple[Any, ...]:
+    """The model's parts from the unpacked copy: mapped from the file where it can be (:func:`_mapped_parts`),
+    else read whole."""
+    mapped = _mapped_parts(source)
+    if mapped is not None:
+        return mapped
     with np.load(source, allow_pickle=False) as found:
         return tuple(convert(found[name]) for name, convert in _MODEL_PARTS)
+
+
+#: The files the model's two large tables are mapped from (:func:`_mapped_parts`), for :func:`release_pages`;
+#: weakly held: a model no longer used unmaps its file (and closes its descriptor) as it always did.
+_MAPS: weakref.WeakSet[mmap.mmap] = weakref.WeakSet()
+
+
+def _mapped_parts(source: Path) -> tuple[Any, ...] | None:
+    """The model's parts with its two large tables mapped from the copy, not read into memory.
+
+    The DFA's transition table (39 MB) and the feature weights (28 MB) were read whole
+    into every process that judges a language. Mapped, a table takes memory only where
+    a judgment touches it: the states and features of the texts judged (a sixth of
+    each table's pages for the benchmark's ten languages; the system may map more
+    around each, as its page cache holds the file). Every member is read once first,
+    so that a damaged copy fails its CRC as it did when read whole (then it is unpacked
+    again); None where the copy's members are compressed or not plain arrays (then
+    they are read whole).
+    """
+    wanted = {"nextmove", "ptc"}
+    with zipfile.ZipFile(source) as archive, source.open("rb") as handle:
+        infos = {info.filename.removesuffix(".npy"): info for info in archive.infolist()}
+        for info in infos.values():  # the CRC check: a damaged copy raises BadZipFile here
+            with archive.open(info) as member:
+                while member.read(1 << 20):
+                    pass
+        if any(name not in infos or infos[name].compress_type != zipfile.ZIP_STORED for name in wanted):
+            return None
+        placed = {name: _array_place(handle, infos[name]) for name in wanted}
+        if any(place is None for place in placed.values()):
+            return None
+        try:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # a file system that cannot map files: read whole
+            return None
+        parts = []
+        for name, convert in _MODEL_PARTS:
+            place = placed.get(name)
+            if place is None:
+                with archive.open(infos[name]) as member:
+                    parts.append(convert(np.lib.format.read_array(member, allow_pickle=False)))
+                continue
+            offset, dtype, shape = place
+            values = np.frombuffer(mapped, dtype=dtype, count=int(np.prod(shape)), offset=offset).reshape(shape)
+            parts.append(_mapped_uint(mapped, offset, values) if name == "nextmove" else convert(values))
+    _MAPS.add(mapped)
+    return tuple(parts)
+
+
+def _array_place(handle: BinaryIO, info: zipfile.ZipInfo) -> tuple[int, np.dtype[Any], tuple[int, ...]] | None:
+    """Where a stored ``.npy`` member's data starts in the file, its dtype and shape; None for what cannot be
+    mapped as it is (Fortran order, objects, a byte order other than this machine's)."""
+    handle.seek(info.header_offset)
+    local = handle.read(30)  # the local file header: its name and extra field lengths are at 26 and 28
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        return None
+    handle.seek(
+        info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+    )
+    version = np.lib.format.read_magic(handle)
+    header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, fortran, dtype = header(handle)
+    if fortran or dtype.hasobject or not dtype.isnative:
+        return None
+    return handle.tell(), dtype, tuple(shape)
+
+
+def _mapped_uint(mapped: mmap.mmap, offset: int, values: Any) -> Any:
+    """The transition table as py3langid walks it (items of the standard library's kind, as in an ``array``),
+    a view of the mapped file rather than a copy."""
+    view = memoryview(mapped)[offset : offset + values.nbytes]
+    typecode: Any = _TYPECODES[values.dtype.itemsize]  # (a str, where typeshed wants one of the literals)
+    return view.cast(typecode)
+
+
+def release_pages() -> None:
+    """Let go of the mapped tables' pages this process has touched so far (they are read again when needed).
+
+    Cutting the weights to the candidates' columns reads the whole table once; without
+    this, those pages stayed in the process's memory for the rest of its run.
+    """
+    for mapped in list(_MAPS):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            mapped.madvise(mmap.MADV_DONTNEED)
 
 
 _TYPECODES = {2: "H", 4: "I", 8: "L"}
@@ -227,7 +352,9 @@ def identifiers(candidates: tuple[str, ...]) -> tuple[Identifier, Identifier]:
     model._full_model = (model.nb_ptc, model.nb_pc, model.nb_classes)  # the others' columns are not kept here
     wide = copy.copy(base)
     _base_model.cache_clear()
-    return Identifier(candidates, model, _Batch.of(model)), Identifier(tuple(sorted(known)), wide, _Batch.of(wide))
+    made = Identifier(candidates, model, _Batch.of(model)), Identifier(tuple(sorted(known)), wide, _Batch.of(wide))
+    release_pages()  # the cut (and the batches' probes) read every page of the weights: judgments touch a few
+    return made
 
 
 #: Texts the batch path must score as the model does before it is trusted: several

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from array import array
 from pathlib import Path
 
 import numpy as np
@@ -220,3 +221,49 @@ def test_a_copy_read_otherwise_than_py3langid_reads_its_file_is_not_kept(
     monkeypatch.setattr(langident, "_MODEL_PARTS", tuple(parts.items()))
     assert langident._model_arrays(Path(MODEL_DIR) / MODEL_FILE) is None
     assert list(tmp_path.glob("langid-*")) == []
+
+
+def test_the_large_tables_are_mapped_from_the_copy_and_a_compressed_copy_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transition table and the weights are views of the unpacked file (a judgment takes memory only for
+    the pages it touches); a copy whose members are compressed is read whole, into the same model."""
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path))
+    packed = Path(MODEL_DIR) / MODEL_FILE
+    parts = langident._model_arrays(packed)
+    assert parts is not None
+    ptc, _pc, _classes, nextmove, _row, _output = parts
+    assert isinstance(nextmove, memoryview) and nextmove.readonly
+    assert not ptc.flags.owndata and not ptc.flags.writeable
+    (copy_,) = tmp_path.glob("langid-*.npz")
+    with np.load(copy_) as found:
+        squeezed = tmp_path / "squeezed.npz"
+        np.savez_compressed(squeezed, **{name: found[name] for name in found.files})
+    assert langident._mapped_parts(squeezed) is None
+    whole = langident._read_model(squeezed)
+    assert isinstance(whole[3], array)
+    made = [LanguageIdentifier(p[0], p[1], p[2], p[3], p[5], norm_probs=True, tk_row=p[4]) for p in (parts, whole)]
+    assert _parts(made[0]) == _parts(made[1])
+    langident.release_pages()  # the pages go; the tables still read as before
+    assert _parts(made[0]) == _parts(made[1])
+
+
+def test_prepare_makes_the_copy_when_there_is_none_and_only_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``build`` and ``check`` make a first run's copy before they hold the sources (not in each worker)."""
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path))
+    made: list[Path] = []
+    unpack = langident._unpacked_as_shipped
+
+    def unpacking(packed: Path, kept: Path) -> bool:
+        made.append(kept)
+        return unpack(packed, kept)
+
+    monkeypatch.setattr(langident, "_unpacked_as_shipped", unpacking)
+    langident.prepare()
+    assert len(made) == 1
+    assert [path.name for path in tmp_path.glob("langid-*.npz")] == [made[0].name]
+    langident.prepare()
+    assert langident._model_arrays(Path(MODEL_DIR) / MODEL_FILE) is not None
+    assert len(made) == 1  # the copy is there: neither prepare nor a load unpacks again

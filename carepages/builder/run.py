@@ -24,6 +24,7 @@ from concurrent.futures import Future, as_completed
 from dataclasses import replace
 from pathlib import Path
 
+from carepages import langident
 from carepages.assess import Assessment, load_run
 from carepages.builder import dist as dist_folder
 from carepages.builder.cache import FileInfo, LocaleEntry, PageEntry, pin_store, read_cache, write_cache
@@ -85,6 +86,7 @@ def run_build(
     reporter = Progress(progress)
     with dist_folder.build_lock(config, reporter):
         dist_folder.recover(config.dist_dir)
+        langident.prepare()  # a first run's model copy, made before the sources are held (see there)
         return Build(config, selected, editions, strict, jobs or default_jobs(), reporter).run()
 
 
