@@ -81,9 +81,10 @@ def prepare() -> None:
     it had inherited the run's sources from the build: py3langid's own load, which the
     copy is compared with (the packed file and the model in memory at once), came on top
     of them and was the worker's peak. Made here, at the start of ``build`` and ``check``,
-    it is one load instead of one per worker, made before the sources are read.
+    it is one load instead of one per worker, made before the sources are read. A cache
+    folder that cannot be read or written only loses that: each worker tries, as before.
     """
-    with contextlib.suppress(ImportError):
+    with contextlib.suppress(ImportError, OSError):
         packed = _packed_file()
         kept = _kept_copy(packed)
         if kept is not None and not kept.exists():

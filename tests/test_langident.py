@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import os
 from array import array
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polib
@@ -267,3 +269,20 @@ def test_prepare_makes_the_copy_when_there_is_none_and_only_then(
     langident.prepare()
     assert langident._model_arrays(Path(MODEL_DIR) / MODEL_FILE) is not None
     assert len(made) == 1  # the copy is there: neither prepare nor a load unpacks again
+
+
+def test_prepare_with_a_cache_folder_it_cannot_read_stops_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache folder the user may not enter (``stat`` fails with EACCES) costs the copy, never the build."""
+    monkeypatch.setenv("CAREPAGES_CACHE_DIR", str(tmp_path / "locked"))
+    real_stat = Path.stat
+
+    def stat(self: Path, **kwargs: Any) -> Any:
+        if "locked" in self.parts:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    langident.prepare()  # no exception
+    assert not os.path.exists(tmp_path / "locked")  # (os.stat: not the one made to fail)
