@@ -93,13 +93,21 @@ def prepare() -> None:
 
 def _kept_copy(packed: Path) -> Path | None:
     """Where the unpacked copy of ``packed`` is kept: named by py3langid's version and the packed file's hash."""
+    name = _copy_name(packed)
+    return cache_root() / name if name is not None else None
+
+
+@functools.cache
+def _copy_name(packed: Path) -> str | None:
+    """The copy's file name, once per process: :func:`prepare` hashes the packed file (4.6 MB, 15 ms)
+    before the workers fork, and they take its answer instead of hashing it again."""
     try:
         with packed.open("rb") as handle:
             name = hashlib.file_digest(handle, "sha256").hexdigest()[:32]
         version = importlib.metadata.version("py3langid")
     except (OSError, importlib.metadata.PackageNotFoundError):
         return None
-    return cache_root() / f"langid-{version}-{name}.npz"
+    return f"langid-{version}-{name}.npz"
 
 
 def _identifier_of(arrays: tuple[Any, ...]) -> Any:
